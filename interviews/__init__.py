@@ -1,0 +1,1 @@
+"""Interviews: transcripts as canonical text, segments into them, and typed study attributes."""

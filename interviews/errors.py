@@ -1,0 +1,118 @@
+"""Errors raised by the interviews package; each carries its context and reads as one line."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+
+class InterviewsError(ValueError):
+    """Base class for every error the interviews package raises on bad input."""
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self._context = context
+
+    def location(self) -> list[str]:
+        """Return the parts naming where the problem is, outermost first."""
+        return []
+
+    def __str__(self) -> str:
+        parts = self.location()
+        return f"{', '.join(parts)}: {self.message}" if parts else self.message
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        # Keyword-only context would be lost by the default exception pickling.
+        return partial(type(self), self.message, **self._context), ()
+
+
+class TranscriptError(InterviewsError):
+    """A transcript cannot be read, decoded or accepted as canonical text.
+
+    ``offset`` is a byte offset when the problem is in bytes being decoded, and a
+    code-point offset when it is in text already decoded.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        offset: int | None = None,
+    ) -> None:
+        super().__init__(message, source=source, line=line, column=column, offset=offset)
+        self.source = source
+        self.line = line
+        self.column = column
+        self.offset = offset
+
+    def location(self) -> list[str]:
+        """Return the source name, line and column, as far as they are known."""
+        parts = [self.source] if self.source is not None else []
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+            if self.column is not None:
+                parts.append(f"column {self.column}")
+        elif self.offset is not None:
+            parts.append(f"offset {self.offset}")
+        return parts
+
+
+class SegmentError(InterviewsError):
+    """A segment's offsets or quote do not fit the transcript text; messages name the offsets."""
+
+    def __init__(self, message: str, *, start: int | None = None, end: int | None = None) -> None:
+        super().__init__(message, start=start, end=end)
+        self.start = start
+        self.end = end
+
+
+class OffsetError(SegmentError):
+    """A single offset is out of range or falls inside a character (a UTF-16 surrogate pair)."""
+
+    def __init__(self, message: str, *, offset: int | None = None) -> None:
+        InterviewsError.__init__(self, message, offset=offset)
+        self.start = offset
+        self.end = offset
+        self.offset = offset
+
+
+class DictionaryError(InterviewsError):
+    """A data dictionary definition is malformed, or names an attribute that does not exist."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message, file=file, line=line, field=field)
+        self.file = file
+        self.line = line
+        self.field = field
+
+    def location(self) -> list[str]:
+        """Return the file, line and attribute name, as far as they are known."""
+        parts = [self.file] if self.file is not None else []
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.field is not None:
+            parts.append(f"attribute {self.field}")
+        return parts
+
+
+class InvalidValueError(InterviewsError):
+    """A value given for a dictionary attribute cannot be parsed as that attribute's type."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.field = field
+
+    def location(self) -> list[str]:
+        """Return the attribute name, when known."""
+        return [self.field] if self.field is not None else []
