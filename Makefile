@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/research demo demo-study --force
+	@echo
+	@echo "Demo study (fictional data) built in demo-study/. Next, try:"
+	@echo "  . $(VENV)/bin/activate && cd demo-study"
+	@echo "  research interviews list"
+	@echo "  research code list --code motives/economy/unemployment"
+
+test: $(STAMP)
+	$(BIN)/ruff check research codebook interviews analysis tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) demo-study bench/out .pytest_cache .mypy_cache .ruff_cache

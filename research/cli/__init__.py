@@ -1,0 +1,1 @@
+"""The `research` command line: thin commands over the service layer."""

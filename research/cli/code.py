@@ -1,0 +1,115 @@
+"""`research code`: apply codes to exact text segments and list what is coded."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from research.cli.common import (
+    CoderOption,
+    FormatOption,
+    OutputFormat,
+    StudyOption,
+    WhereOption,
+    coder_name,
+    emit,
+    load_study,
+)
+
+app = typer.Typer(help="Codings: codes applied to text segments.", no_args_is_help=True)
+
+
+@app.command("apply")
+def apply(
+    interview_id: Annotated[str, typer.Argument(metavar="INTERVIEW", help="Interview id.")],
+    code: Annotated[str, typer.Option("--code", "-c", help="Code path or id.")],
+    quote: Annotated[
+        str | None, typer.Option("--quote", "-q", help="Exact text to code, found in the transcript.")
+    ] = None,
+    occurrence: Annotated[
+        int, typer.Option("--occurrence", "-n", min=1, help="Which occurrence of --quote.")
+    ] = 1,
+    start: Annotated[
+        int | None, typer.Option("--start", help="First character (code point, from 0).")
+    ] = None,
+    end: Annotated[
+        int | None, typer.Option("--end", help="Character after the last one (exclusive).")
+    ] = None,
+    memo: Annotated[str, typer.Option(help="A note on this coding.")] = "",
+    coder: CoderOption = None,
+    study: StudyOption = None,
+) -> None:
+    """Apply a code to a segment, given by its text (--quote) or its offsets (--start/--end).
+
+    Example: research code apply D03 --code motives/economy/unemployment --quote "no work at all"
+    """
+    by_quote = quote is not None
+    by_span = start is not None or end is not None
+    if by_quote == by_span:
+        raise typer.BadParameter("give either --quote, or both --start and --end")
+    if by_span and (start is None or end is None):
+        raise typer.BadParameter("--start and --end go together")
+    name = coder_name(coder)
+    with load_study(study) as opened:
+        if quote is not None:
+            record = opened.codings.code_quote(
+                interview_id=interview_id, code=code, quote=quote, occurrence=occurrence,
+                coder=name, memo=memo)
+        else:
+            assert start is not None and end is not None
+            record = opened.codings.add_coding(
+                interview_id=interview_id, code=code, start_offset=start, end_offset=end,
+                coder=name, memo=memo)
+    typer.echo(f"Coding {record.coding_id}: {record.code_path} on {record.interview_id} "
+               f"[{record.start_offset}:{record.end_offset}] by {record.coder}: "
+               f"{_short(record.quote)}")
+
+
+def _short(text: str, limit: int = 70) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")
+
+
+@app.command("list")
+def list_(
+    code: Annotated[
+        str | None, typer.Option("--code", "-c", help="Code path or id (its children included).")
+    ] = None,
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")] = None,
+    interview_id: Annotated[str | None, typer.Option("--interview", "-i", help="Only this interview.")] = None,
+    where: WhereOption = None,
+    study: StudyOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List codings, filtered by code, coder, interview and respondent or interview attributes.
+
+    Example: research code list --code gender --coder lusine --where place=martuni --format csv
+    """
+    with load_study(study) as opened:
+        found = opened.codings.list_codings(
+            code=code, coder=coder, interview_id=interview_id, where=where or [])
+    rows = [record.model_dump() for record in found]
+    columns = ["coding_id", "interview_id", "code_path", "start_offset", "end_offset", "coder",
+               "quote"]
+    if fmt is not OutputFormat.TABLE:
+        columns = ["coding_id", "interview_id", "respondent_id", "code_id", "code_path",
+                   "start_offset", "end_offset", "coder", "quote", "memo", "created_at"]
+    else:
+        for row in rows:
+            row["quote"] = _short(row["quote"], 60)[1:-1]
+    emit(rows, columns, fmt, title=f"{len(rows)} codings")
+
+
+@app.command("remove")
+def remove(
+    coding_id: Annotated[int, typer.Argument(help="Coding id, as `research code list` shows.")],
+    study: StudyOption = None,
+) -> None:
+    """Remove one coding.
+
+    Example: research code remove 412
+    """
+    with load_study(study) as opened:
+        opened.codings.remove_coding(coding_id)
+    typer.echo(f"Removed coding {coding_id}.")

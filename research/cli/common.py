@@ -1,0 +1,154 @@
+"""Options written once, study opening, and output in table, CSV or JSON form."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import json
+import os
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from research.study import Study, open_study
+
+StudyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--study",
+        envvar="RESEARCH_STUDY",
+        help="Study folder (default: the current folder, or $RESEARCH_STUDY).",
+        show_default=False,
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    """How list and show commands print."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="table for people, csv or json for scripts."),
+]
+WhereOption = Annotated[
+    list[str] | None,
+    typer.Option("--where", "-w", help="Keep records whose ATTRIBUTE=VALUE (repeatable).",
+                 show_default=False),
+]
+CoderOption = Annotated[
+    str | None,
+    typer.Option("--coder", envvar="RESEARCH_CODER",
+                 help="Coder's name (default: $RESEARCH_CODER, else your login name).",
+                 show_default=False),
+]
+
+
+def load_study(path: Path | None) -> Study:
+    """Open the study named by --study, $RESEARCH_STUDY, or the current folder."""
+    return open_study(path if path is not None else Path.cwd())
+
+
+def coder_name(coder: str | None) -> str:
+    """The coder's name: the option, else the login name."""
+    if coder:
+        return coder
+    return os.environ.get("RESEARCH_CODER") or getpass.getuser()
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON can hold it."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def cell_text(value: Any) -> str:
+    """A value as one table or CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ";".join(cell_text(item) for item in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{key}={cell_text(item)}" for key, item in value.items())
+    return str(plain(value))
+
+
+def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: OutputFormat,
+         *, title: str | None = None) -> None:
+    """Print rows: a rich table, CSV with a header, or a JSON list of objects."""
+    if fmt is OutputFormat.JSON:
+        typer.echo(json.dumps([plain(dict(row)) for row in rows], ensure_ascii=False, indent=2))
+        return
+    if fmt is OutputFormat.CSV:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([cell_text(row.get(column)) for column in columns])
+        typer.echo(buffer.getvalue(), nl=False)
+        return
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        # Cells are markup-escaped: transcripts and names are data, never styling.
+        table.add_row(*[_escaped(cell_text(row.get(column))) for column in columns])
+    console().print(table)
+
+
+def emit_record(record: Mapping[str, Any], fmt: OutputFormat) -> None:
+    """Print one record: field/value lines, a one-row CSV, or a JSON object."""
+    if fmt is OutputFormat.JSON:
+        typer.echo(json.dumps(plain(dict(record)), ensure_ascii=False, indent=2))
+        return
+    if fmt is OutputFormat.CSV:
+        emit([record], list(record), fmt)
+        return
+    table = Table(show_header=False, box=None)
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    for key, value in record.items():
+        table.add_row(key, _escaped(cell_text(value)))
+    console().print(table)
+
+
+def _escaped(text: str) -> str:
+    return escape(text)
+
+
+def console() -> Console:
+    """A console that wraps at the terminal width, or 120 columns when output is piped."""
+    return Console(width=None if os.isatty(1) else 120, highlight=False, soft_wrap=False)
+
+
+def parse_assignments(assignments: Sequence[str] | None) -> dict[str, str]:
+    """`name=value` pairs from repeated --set options."""
+    values: dict[str, str] = {}
+    for assignment in assignments or []:
+        name, separator, value = assignment.partition("=")
+        if not separator or not name.strip():
+            raise typer.BadParameter(f"{assignment!r} is not NAME=VALUE", param_hint="--set")
+        values[name.strip()] = value
+    return values

@@ -1,0 +1,112 @@
+"""`research respondents`: add, list and show respondents."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from research.cli.common import (
+    FormatOption,
+    OutputFormat,
+    StudyOption,
+    WhereOption,
+    emit,
+    emit_record,
+    load_study,
+    parse_assignments,
+)
+from research.cli.forms import ask_record
+from research.cli.records_file import add_each
+from research.services import filters, respondents, study_info
+
+app = typer.Typer(help="Respondents: pseudonymous people and their attributes.", no_args_is_help=True)
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", "-s", help="ATTRIBUTE=VALUE (repeatable).", show_default=False),
+]
+ConfirmOption = Annotated[
+    bool, typer.Option("--confirm-warnings", help="Accept soft warnings (implausible values).")
+]
+InteractiveOption = Annotated[
+    bool | None,
+    typer.Option("--interactive/--no-interactive",
+                 help="Ask for each attribute (default: when no --set or --from is given "
+                 "and input is a terminal).", show_default=False),
+]
+
+
+@app.command("add")
+def add(
+    respondent_id: Annotated[str | None, typer.Argument(help="Pseudonymous id, e.g. R07.")] = None,
+    assignments: SetOption = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option("--from", help="JSON (object or list) or CSV of respondents, with a "
+                     "respondent_id field; all are added or none."),
+    ] = None,
+    confirm_warnings: ConfirmOption = False,
+    interactive: InteractiveOption = None,
+    study: StudyOption = None,
+) -> None:
+    """Add a respondent, from flags, a JSON or CSV file, or an interactive form.
+
+    Example: research respondents add R07 --set gender=female --set birth_year=1961 --set role=stayed
+    """
+    with load_study(study) as opened:
+        if from_file is not None:
+            with opened.transaction() as session:
+                count = add_each(from_file, lambda record: respondents.add_respondent(
+                    session, str(record.pop("respondent_id", "")), record,
+                    confirm_warnings=confirm_warnings))
+            typer.echo(f"Added {count} respondents from {from_file.name}.")
+            return
+        values: dict[str, Any] = dict(parse_assignments(assignments))
+        if interactive or (interactive is None and not values and sys.stdin.isatty()):
+            respondent_id = respondent_id or typer.prompt("Respondent id (pseudonymous)")
+            values = ask_record(opened.dictionary(), "respondent", given=values)
+            confirm_warnings = True  # each warning was confirmed in the form
+        if not respondent_id:
+            raise typer.BadParameter("give a respondent id", param_hint="RESPONDENT_ID")
+        record = opened.respondents.add_respondent(respondent_id, values,
+                                                   confirm_warnings=confirm_warnings)
+    typer.echo(f"Added respondent {record.respondent_id}.")
+
+
+@app.command("list")
+def list_(
+    where: WhereOption = None,
+    study: StudyOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List respondents, optionally filtered by attribute.
+
+    Example: research respondents list --where gender=female --format csv
+    """
+    with load_study(study) as opened, opened.transaction() as session:
+        conditions = filters.parse_conditions(study_info.load_dictionary(session), where or [])
+        found = [r for r in respondents.list_respondents(session)
+                 if filters.matches_all(conditions, r.attributes)]
+        names = [a.name for a in study_info.load_dictionary(session).for_scope("respondent")]
+    rows = [{"respondent_id": r.respondent_id, **r.attributes,
+             "interviews": r.interview_ids} for r in found]
+    emit(rows, ["respondent_id", *names, "interviews"], fmt, title=f"{len(rows)} respondents")
+
+
+@app.command("show")
+def show(
+    respondent_id: Annotated[str, typer.Argument(help="Respondent id.")],
+    study: StudyOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Show one respondent's attributes and interviews.
+
+    Example: research respondents show R07
+    """
+    with load_study(study) as opened:
+        record = opened.respondents.get_respondent(respondent_id)
+    emit_record({"respondent_id": record.respondent_id, **record.attributes,
+                 "interviews": record.interview_ids}, fmt)

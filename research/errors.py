@@ -1,0 +1,80 @@
+"""Errors of the application shell: each says what is wrong and where, in one line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from interviews.dictionary import Issue
+
+
+class ResearchError(Exception):
+    """Base of every error the shell reports to a user as a plain message."""
+
+
+class StudyNotFoundError(ResearchError):
+    """No study folder (study.db or study.toml) where one was expected."""
+
+
+class StudyExistsError(ResearchError):
+    """A study already exists where a new one was to be created."""
+
+
+class StudySettingsError(ResearchError):
+    """study.toml is malformed or names an unusable database."""
+
+
+class NotFoundError(ResearchError):
+    """A respondent, interview, code or coding that does not exist."""
+
+
+class ConflictError(ResearchError):
+    """The request contradicts what is stored (duplicate id, duplicate coding, coded transcript)."""
+
+
+class InvalidRecordError(ResearchError):
+    """A record failed the data dictionary's hard checks; `issues` lists each field's error."""
+
+    def __init__(self, what: str, issues: Sequence[Issue]) -> None:
+        self.what = what
+        self.issues = list(issues)
+        super().__init__(f"{what}: {_describe(self.issues)}")
+
+
+def _describe(issues: Sequence[Issue]) -> str:
+    """Issues joined; each message already names its field, unless it is a bare message."""
+    return "; ".join(
+        issue.message if issue.message.startswith(issue.field) else f"{issue.field}: {issue.message}"
+        for issue in issues
+    )
+
+
+class UnconfirmedWarningsError(ResearchError):
+    """A record passed hard checks but has soft warnings nobody confirmed yet."""
+
+    def __init__(self, what: str, warnings: Sequence[Issue]) -> None:
+        self.what = what
+        self.warnings = list(warnings)
+        super().__init__(f"{what} needs confirmation: {_describe(self.warnings)}")
+
+
+class MetadataSheetError(ResearchError):
+    """Rows of a metadata sheet are wrong; each problem names the sheet, row and column."""
+
+    def __init__(self, sheet: str, problems: Sequence[tuple[int | None, str | None, str]]) -> None:
+        self.sheet = sheet
+        self.problems = list(problems)
+        lines = [_where(sheet, row, column) + f": {message}" for row, column, message in problems]
+        if len(lines) == 1:
+            super().__init__(lines[0])
+        else:
+            super().__init__(f"{len(lines)} problems in {sheet}; nothing was imported:\n  "
+                             + "\n  ".join(lines))
+
+
+def _where(sheet: str, row: int | None, column: str | None) -> str:
+    where = sheet
+    if row is not None:
+        where += f", row {row}"
+    if column is not None:
+        where += f", column {column!r}"
+    return where

@@ -1,0 +1,38 @@
+"""Alembic environment: runs on the connection the toolkit hands over, or on a URL for developers."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from research.storage.tables import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations() -> None:
+    """Run migrations on the given connection (the normal path) or on sqlalchemy.url."""
+    connection = config.attributes.get("connection")
+    if connection is None:
+        url = config.get_main_option("sqlalchemy.url")
+        assert url, "set sqlalchemy.url or pass a connection"
+        engine = create_engine(url)
+        with engine.begin() as own_connection:
+            _configure_and_run(own_connection)
+        return
+    _configure_and_run(connection)
+
+
+def _configure_and_run(connection: object) -> None:
+    context.configure(
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=target_metadata,
+        render_as_batch=True,  # SQLite alters tables by copying them
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()

@@ -1,0 +1,186 @@
+"""Storing the codebook and applying its change records so that no coding is ever lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from codebook import Change, Code, Codebook
+from research.errors import ConflictError
+from research.services import study_info
+from research.storage.tables import CodebookChangeRow, CodeRow, CodingRow, utc_now
+
+
+def load_codebook(session: Session) -> Codebook:
+    """The study's current codebook, in tree order."""
+    rows = session.scalars(select(CodeRow).order_by(CodeRow.position)).all()
+    return Codebook(
+        name=study_info.require_fact(session, study_info.CODEBOOK_NAME),
+        version=int(study_info.require_fact(session, study_info.CODEBOOK_VERSION)),
+        codes=[_code_from_row(row) for row in rows],
+    )
+
+
+def _code_from_row(row: CodeRow) -> Code:
+    return Code(
+        code_id=row.code_id,
+        name=row.name,
+        title=row.title,
+        parent_id=row.parent_id,
+        definition=row.definition,
+        inclusion=row.inclusion,
+        exclusion=row.exclusion,
+        examples=list(row.examples),
+        colour=row.colour,
+        memo=row.memo,
+        group_only=row.group_only,
+        retired=row.retired,
+    )
+
+
+def codings_per_code(session: Session) -> dict[str, int]:
+    """How many codings each code holds (codes without codings are absent)."""
+    rows = session.execute(select(CodingRow.code_id, func.count()).group_by(CodingRow.code_id))
+    return {code_id: count for code_id, count in rows}
+
+
+def store_codebook(session: Session, codebook: Codebook) -> None:
+    """Make the stored codebook equal `codebook`; codes that still hold codings cannot vanish."""
+    existing = {row.code_id: row for row in session.scalars(select(CodeRow))}
+    wanted = {code.code_id for code in codebook.codes}
+    removed = [code_id for code_id in existing if code_id not in wanted]
+    used = codings_per_code(session)
+    still_used = sorted(code_id for code_id in removed if used.get(code_id))
+    if still_used:
+        listing = ", ".join(f"{existing[c].path} ({used[c]} codings)" for c in still_used)
+        raise ConflictError(
+            f"the new codebook drops codes that hold codings: {listing}; "
+            "merge them into another code or retire them instead"
+        )
+    # Paths are unique in the database: park changed rows on temporary paths first so that
+    # swaps and renames never collide half-way.
+    for row in existing.values():
+        row.path = f"~moving~/{row.code_id}"
+    session.flush()
+    for position, code in enumerate(codebook.codes):
+        row = existing.get(code.code_id)
+        if row is None:
+            row = CodeRow(code_id=code.code_id)
+            session.add(row)
+        _fill_row(row, code, position=position, path=f"~moving~/{code.code_id}")
+    session.flush()
+    _delete_codes(session, (existing[code_id] for code_id in removed))
+    for code in codebook.codes:
+        session.execute(
+            update(CodeRow).where(CodeRow.code_id == code.code_id).values(
+                path=codebook.path_of(code.code_id)
+            )
+        )
+    study_info.set_fact(session, study_info.CODEBOOK_NAME, codebook.name)
+    study_info.set_fact(session, study_info.CODEBOOK_VERSION, str(codebook.version))
+    session.flush()
+
+
+def _fill_row(row: CodeRow, code: Code, *, position: int, path: str) -> None:
+    row.parent_id = code.parent_id
+    row.position = position
+    row.name = code.name
+    row.path = path
+    row.title = code.title
+    row.definition = code.definition
+    row.inclusion = code.inclusion
+    row.exclusion = code.exclusion
+    row.examples = list(code.examples)
+    row.colour = code.colour
+    row.memo = code.memo
+    row.group_only = code.group_only
+    row.retired = code.retired
+
+
+def _delete_codes(session: Session, rows: Iterable[CodeRow]) -> None:
+    # Children before parents, so the self-reference never blocks a delete.
+    for row in sorted(rows, key=lambda r: -len(r.path.split("/"))):
+        session.delete(row)
+        session.flush()
+
+
+def apply_change(
+    session: Session, codebook: Codebook, change: Change, *, changed_by: str
+) -> int:
+    """Store the codebook an operation produced, move codings its change record maps.
+
+    Returns how many codings moved to another code.
+    """
+    moved = 0
+    # Codings move before the merged code's row goes, or the foreign key would refuse.
+    for source, target in change.code_id_map.items():
+        moved += _move_codings(session, source, target)
+    store_codebook(session, codebook)
+    session.add(
+        CodebookChangeRow(
+            version=codebook.version,
+            kind=change.kind,
+            code_id=change.code_id,
+            description=change.describe(),
+            details=dict(change.details),
+            code_id_map=dict(change.code_id_map),
+            codings_moved=moved,
+            changed_by=changed_by,
+            changed_at=utc_now(),
+        )
+    )
+    session.flush()
+    return moved
+
+
+def _move_codings(session: Session, source: str, target: str) -> int:
+    """Point the codings of `source` at `target`, folding exact duplicates into one."""
+    target_rows = session.scalars(select(CodingRow).where(CodingRow.code_id == target)).all()
+    by_key = {(r.interview_id, r.start_offset, r.end_offset, r.coder): r for r in target_rows}
+    duplicates = []
+    for row in session.scalars(select(CodingRow).where(CodingRow.code_id == source)):
+        twin = by_key.get((row.interview_id, row.start_offset, row.end_offset, row.coder))
+        if twin is not None:
+            # Same coder, same span: after the merge they are one coding; keep both memos.
+            twin.memo = "\n".join(memo for memo in (twin.memo, row.memo) if memo)
+            duplicates.append(row.coding_id)
+    if duplicates:
+        session.execute(delete(CodingRow).where(CodingRow.coding_id.in_(duplicates)))
+    result = session.execute(
+        update(CodingRow).where(CodingRow.code_id == source).values(code_id=target)
+    )
+    session.flush()
+    return int(result.rowcount or 0) + len(duplicates)  # type: ignore[attr-defined]
+
+
+def history(session: Session) -> list[CodebookChangeRow]:
+    """Every change record, oldest first."""
+    return list(session.scalars(select(CodebookChangeRow).order_by(CodebookChangeRow.change_id)))
+
+
+def run_operation(
+    session: Session,
+    operation: Callable[..., tuple[Codebook, Change]],
+    *args: Any,
+    changed_by: str,
+    **kwargs: Any,
+) -> tuple[Change, int]:
+    """Apply a pure codebook operation to the stored codebook; returns its change and codings moved."""
+    new_codebook, change = operation(load_codebook(session), *args, **kwargs)
+    return change, apply_change(session, new_codebook, change, changed_by=changed_by)
+
+
+def import_codebook(session: Session, codebook: Codebook, *, changed_by: str) -> None:
+    """Replace the codebook by an edited one; codes holding codings must still be there."""
+    store_codebook(session, codebook)
+    session.add(
+        CodebookChangeRow(
+            version=codebook.version, kind="import", code_id="", description="imported codebook",
+            details={}, code_id_map={}, codings_moved=0, changed_by=changed_by,
+            changed_at=utc_now(),
+        )
+    )
+    session.flush()

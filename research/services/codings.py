@@ -1,0 +1,292 @@
+"""Codings: a code applied by a coder to an exact span of a transcript, checked against its quote."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from codebook import Code, Codebook
+from interviews.errors import SegmentError
+from interviews.segments import check_segment, find_quote
+from research.errors import ConflictError, NotFoundError, ResearchError
+from research.services import study_info
+from research.services.codebooks import load_codebook
+from research.services.filters import matches_all, parse_conditions
+from research.services.interviews import list_interviews, record_attributes
+from research.services.records import CodingRecord
+from research.storage.tables import CodingRow, InterviewRow, utc_now
+
+MAX_CODER_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class NewCoding:
+    """A coding to store: which code, which span, which coder; `quote` is checked if given."""
+
+    interview_id: str
+    code: str
+    start_offset: int
+    end_offset: int
+    coder: str
+    quote: str | None = None
+    memo: str = ""
+
+
+def add_coding(
+    session: Session,
+    *,
+    interview_id: str,
+    code: str,
+    start_offset: int,
+    end_offset: int,
+    coder: str,
+    quote: str | None = None,
+    memo: str = "",
+    coded_at: datetime | None = None,
+) -> CodingRecord:
+    """Apply `code` (a path or id) to [start_offset, end_offset) of an interview's transcript."""
+    new = NewCoding(interview_id, code, start_offset, end_offset, coder, quote, memo)
+    [coding_id] = _store(session, [new], coded_at=coded_at, return_ids=True)
+    return get_coding(session, coding_id)
+
+
+def code_quote(
+    session: Session,
+    *,
+    interview_id: str,
+    code: str,
+    quote: str,
+    coder: str,
+    occurrence: int = 1,
+    memo: str = "",
+    coded_at: datetime | None = None,
+) -> CodingRecord:
+    """Apply `code` to the `occurrence`-th place where `quote` appears in the transcript."""
+    text = _transcript(session, interview_id)
+    try:
+        span = find_quote(text, quote, occurrence=occurrence)
+    except SegmentError as error:
+        raise SegmentError(f"interview {interview_id}: {error}") from error
+    return add_coding(
+        session, interview_id=interview_id, code=code, start_offset=span.start,
+        end_offset=span.end, coder=coder, memo=memo, coded_at=coded_at,
+    )
+
+
+def add_codings(
+    session: Session, codings: Iterable[NewCoding], *, coded_at: datetime | None = None
+) -> int:
+    """Store many codings in one statement after checking every one; returns how many."""
+    return len(_store(session, list(codings), coded_at=coded_at, return_ids=False))
+
+
+def _store(
+    session: Session,
+    codings: Sequence[NewCoding],
+    *,
+    coded_at: datetime | None,
+    return_ids: bool,
+) -> list[int]:
+    if not codings:
+        return []
+    codebook = load_codebook(session)
+    texts = _transcripts(session, {coding.interview_id for coding in codings})
+    stamp = coded_at or utc_now()
+    rows = []
+    seen: set[tuple[str, str, int, int, str]] = set()
+    for coding in codings:
+        code = _applicable(codebook, coding.code)
+        coder = _check_coder(coding.coder)
+        try:
+            quote = check_segment(
+                texts[coding.interview_id], coding.start_offset, coding.end_offset, coding.quote
+            )
+        except SegmentError as error:
+            raise SegmentError(
+                f"interview {coding.interview_id}: {error}",
+                start=coding.start_offset, end=coding.end_offset,
+            ) from error
+        key = (coding.interview_id, code.code_id, coding.start_offset, coding.end_offset, coder)
+        if key in seen:
+            raise _duplicate(codebook, key)
+        seen.add(key)
+        rows.append(
+            {
+                "interview_id": coding.interview_id,
+                "code_id": code.code_id,
+                "start_offset": coding.start_offset,
+                "end_offset": coding.end_offset,
+                "quote": quote,
+                "coder": coder,
+                "memo": coding.memo,
+                "created_at": stamp,
+            }
+        )
+    if len(rows) == 1:
+        _refuse_stored_duplicate(session, codebook, rows[0])
+    try:
+        with session.begin_nested():
+            if return_ids:
+                result = session.execute(insert(CodingRow).returning(CodingRow.coding_id), rows)
+                return list(result.scalars())
+            session.execute(insert(CodingRow), rows)
+            return [0] * len(rows)
+    except IntegrityError as error:
+        raise ConflictError(
+            "a coding with the same code, span and coder is already stored; nothing was added"
+        ) from error
+
+
+def _refuse_stored_duplicate(session: Session, codebook: Codebook, row: dict[str, object]) -> None:
+    existing = session.scalar(
+        select(CodingRow.coding_id).where(
+            CodingRow.interview_id == row["interview_id"],
+            CodingRow.code_id == row["code_id"],
+            CodingRow.start_offset == row["start_offset"],
+            CodingRow.end_offset == row["end_offset"],
+            CodingRow.coder == row["coder"],
+        )
+    )
+    if existing is not None:
+        raise _duplicate(
+            codebook,
+            (
+                str(row["interview_id"]), str(row["code_id"]), int(str(row["start_offset"])),
+                int(str(row["end_offset"])), str(row["coder"]),
+            ),
+            coding_id=existing,
+        )
+
+
+def _duplicate(
+    codebook: Codebook, key: tuple[str, str, int, int, str], *, coding_id: int | None = None
+) -> ConflictError:
+    interview_id, code_id, start, end, coder = key
+    stored = f" (coding {coding_id})" if coding_id is not None else ""
+    return ConflictError(
+        f"interview {interview_id}: {coder} already coded {start}-{end} with "
+        f"{codebook.path_of(code_id)}{stored}"
+    )
+
+
+def _applicable(codebook: Codebook, reference: str) -> Code:
+    code = codebook.resolve(reference)
+    path = codebook.path_of(code.code_id)
+    if code.group_only:
+        raise ResearchError(f"code {path} groups other codes and cannot be applied; pick one below it")
+    if code.retired:
+        raise ResearchError(f"code {path} is retired and no longer offered for coding")
+    return code
+
+
+def _check_coder(coder: str) -> str:
+    name = coder.strip()
+    if not name:
+        raise ResearchError("a coding needs a coder's name")
+    if len(name) > MAX_CODER_LENGTH or any(not ch.isprintable() for ch in name):
+        raise ResearchError(f"coder name {coder!r} must be printable and at most {MAX_CODER_LENGTH} characters")
+    return name
+
+
+def _transcript(session: Session, interview_id: str) -> str:
+    return _transcripts(session, {interview_id})[interview_id]
+
+
+def _transcripts(session: Session, interview_ids: set[str]) -> dict[str, str]:
+    found = dict(
+        session.execute(
+            select(InterviewRow.interview_id, InterviewRow.transcript).where(
+                InterviewRow.interview_id.in_(sorted(interview_ids))
+            )
+        ).all()
+    )
+    for interview_id in sorted(interview_ids):
+        if interview_id not in found:
+            raise NotFoundError(f"no interview {interview_id!r}")
+        if found[interview_id] is None:
+            raise ResearchError(f"interview {interview_id!r} has no transcript to code yet")
+    return found
+
+
+def get_coding(session: Session, coding_id: int) -> CodingRecord:
+    """One coding by its id."""
+    row = session.get(CodingRow, coding_id)
+    if row is None:
+        raise NotFoundError(f"no coding {coding_id}")
+    codebook = load_codebook(session)
+    respondent_id = session.scalar(
+        select(InterviewRow.respondent_id).where(InterviewRow.interview_id == row.interview_id)
+    )
+    return _record(row, codebook, str(respondent_id))
+
+
+def remove_coding(session: Session, coding_id: int) -> None:
+    """Delete one coding."""
+    row = session.get(CodingRow, coding_id)
+    if row is None:
+        raise NotFoundError(f"no coding {coding_id}")
+    session.delete(row)
+    session.flush()
+
+
+def list_codings(
+    session: Session,
+    *,
+    code: str | None = None,
+    coder: str | None = None,
+    interview_id: str | None = None,
+    where: Sequence[str] = (),
+    include_children: bool = True,
+) -> list[CodingRecord]:
+    """Codings in transcript order, filtered by code (and its children), coder, interview, attributes."""
+    codebook = load_codebook(session)
+    query = select(CodingRow).order_by(
+        CodingRow.interview_id, CodingRow.start_offset, CodingRow.end_offset, CodingRow.coding_id
+    )
+    if code is not None:
+        chosen = codebook.resolve(code)
+        ids = [chosen.code_id]
+        if include_children:
+            ids += [child.code_id for child in codebook.descendants(chosen.code_id)]
+        query = query.where(CodingRow.code_id.in_(ids))
+    if coder is not None:
+        query = query.where(CodingRow.coder == coder)
+    if interview_id is not None:
+        if session.get(InterviewRow, interview_id) is None:
+            raise NotFoundError(f"no interview {interview_id!r}")
+        query = query.where(CodingRow.interview_id == interview_id)
+    respondents = dict(session.execute(select(InterviewRow.interview_id, InterviewRow.respondent_id)).all())
+    allowed: set[str] | None = None
+    if where:
+        conditions = parse_conditions(study_info.load_dictionary(session), where)
+        allowed = {
+            record.interview_id
+            for record in list_interviews(session)
+            if matches_all(conditions, record_attributes(record))
+        }
+    return [
+        _record(row, codebook, respondents[row.interview_id])
+        for row in session.scalars(query)
+        if allowed is None or row.interview_id in allowed
+    ]
+
+
+def _record(row: CodingRow, codebook: Codebook, respondent_id: str) -> CodingRecord:
+    return CodingRecord(
+        coding_id=row.coding_id,
+        interview_id=row.interview_id,
+        respondent_id=respondent_id,
+        code_id=row.code_id,
+        code_path=codebook.path_of(row.code_id),
+        start_offset=row.start_offset,
+        end_offset=row.end_offset,
+        quote=row.quote,
+        coder=row.coder,
+        memo=row.memo,
+        created_at=row.created_at,
+    )

@@ -1,0 +1,76 @@
+"""Study-wide facts: name, the fictional flag and the data dictionary, kept in the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from interviews.dictionary import DataDictionary, dumps_dictionary, loads_dictionary
+from research.errors import ResearchError
+from research.services.records import StudySummary
+from research.storage.tables import CodeRow, CodingRow, InterviewRow, RespondentRow, StudyInfo
+
+NAME = "name"
+FICTIONAL = "fictional"
+DICTIONARY = "data_dictionary"
+CODEBOOK_NAME = "codebook_name"
+CODEBOOK_VERSION = "codebook_version"
+
+
+def get_fact(session: Session, key: str) -> str | None:
+    """One stored fact, or None."""
+    row = session.get(StudyInfo, key)
+    return None if row is None else row.value
+
+
+def set_fact(session: Session, key: str, value: str) -> None:
+    """Store one fact, replacing an older value."""
+    row = session.get(StudyInfo, key)
+    if row is None:
+        session.add(StudyInfo(key=key, value=value))
+    else:
+        row.value = value
+    session.flush()
+
+
+def require_fact(session: Session, key: str) -> str:
+    """A fact every initialised study has; a clear error if the study was never initialised."""
+    value = get_fact(session, key)
+    if value is None:
+        raise ResearchError(f"this study is not initialised (no {key}); run `research init`")
+    return value
+
+
+def load_dictionary(session: Session) -> DataDictionary:
+    """The study's data dictionary."""
+    return loads_dictionary(require_fact(session, DICTIONARY), source="study data dictionary")
+
+
+def store_dictionary(session: Session, dictionary: DataDictionary) -> None:
+    """Replace the study's data dictionary."""
+    set_fact(session, DICTIONARY, dumps_dictionary(dictionary))
+
+
+def summarise(session: Session, *, database: str) -> StudySummary:
+    """Counts and facts describing the study."""
+    per_coder = dict(
+        session.execute(
+            select(CodingRow.coder, func.count()).group_by(CodingRow.coder).order_by(CodingRow.coder)
+        ).all()
+    )
+    return StudySummary(
+        name=require_fact(session, NAME),
+        fictional=get_fact(session, FICTIONAL) == "true",
+        database=database,
+        respondents=session.scalar(select(func.count()).select_from(RespondentRow)) or 0,
+        interviews=session.scalar(select(func.count()).select_from(InterviewRow)) or 0,
+        transcripts=session.scalar(
+            select(func.count()).select_from(InterviewRow).where(InterviewRow.transcript.is_not(None))
+        )
+        or 0,
+        codings=sum(per_coder.values()),
+        codings_per_coder=per_coder,
+        codebook_name=require_fact(session, CODEBOOK_NAME),
+        codebook_version=int(require_fact(session, CODEBOOK_VERSION)),
+        codes=session.scalar(select(func.count()).select_from(CodeRow)) or 0,
+    )

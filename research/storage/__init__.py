@@ -1,0 +1,1 @@
+"""Storage: typed tables, engines and migrations for a study's database."""

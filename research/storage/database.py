@@ -1,0 +1,99 @@
+"""Engines and migrations: every database is created and upgraded by Alembic, never by create_all."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a study database; SQLite gets foreign keys on and write-ahead logging."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url)
+        event.listen(engine, "connect", _configure_sqlite)
+        # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN.
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def alembic_config() -> Config:
+    """An Alembic configuration pointing at the shipped migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration revision shipped with this version of the toolkit."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations folder has no revisions"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision a database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, *, revision: str = "head") -> Path | None:
+    """Bring a database to `revision`; an existing SQLite file is first copied aside.
+
+    Returns the path of the backup made, if any.
+    """
+    backup = None
+    current = current_revision(engine)
+    if current is not None and current != head_revision():
+        backup = _backup_sqlite(engine, current)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return backup
+
+
+def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    source = Path(database)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = source.with_name(f"{source.name}.{revision}.{stamp}.bak")
+    with engine.connect() as connection:
+        # The backup API copies a consistent snapshot even with a write-ahead log.
+        raw = connection.connection.dbapi_connection
+        with sqlite3.connect(target) as destination:
+            raw.backup(destination)  # type: ignore[union-attr]
+    return target
+
+
+def has_tables(engine: Engine) -> bool:
+    """Whether the database holds any table at all."""
+    return bool(inspect(engine).get_table_names())
+
+
+def masked_url(url: str) -> str:
+    """A database URL safe to print: any password is hidden."""
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,195 @@
+"""SQLAlchemy 2 typed tables of a study, with the rules enforced by the database too."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID_LENGTH = 64
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite forgets zones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, the only clock the storage layer uses."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base whose constraint names are stable across backends and migrations."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class StudyInfo(Base):
+    """Key-value facts about the study: name, fictional flag, data dictionary, codebook header."""
+
+    __tablename__ = "study_info"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class CodeRow(Base):
+    """One code of the study's codebook, in tree order; retired codes stay for history."""
+
+    __tablename__ = "codes"
+    __table_args__ = (
+        CheckConstraint("length(code_id) > 0", name="code_id_not_empty"),
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+        CheckConstraint("colour IS NULL OR length(colour) = 7", name="colour_is_hex"),
+    )
+
+    code_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    parent_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("codes.code_id", ondelete="RESTRICT"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(String(1000), unique=True)
+    title: Mapped[str | None] = mapped_column(String(300))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    inclusion: Mapped[str] = mapped_column(Text, default="")
+    exclusion: Mapped[str] = mapped_column(Text, default="")
+    examples: Mapped[list[Any]] = mapped_column(default=list)
+    colour: Mapped[str | None] = mapped_column(String(7))
+    memo: Mapped[str] = mapped_column(Text, default="")
+    group_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CodebookChangeRow(Base):
+    """The history of codebook operations, one row per change record, in order."""
+
+    __tablename__ = "codebook_changes"
+
+    change_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    code_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    description: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    code_id_map: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    codings_moved: Mapped[int] = mapped_column(Integer, default=0)
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class RespondentRow(Base):
+    """A pseudonymous respondent and their typed attributes (validated by the data dictionary)."""
+
+    __tablename__ = "respondents"
+    __table_args__ = (CheckConstraint("length(respondent_id) > 0", name="id_not_empty"),)
+
+    respondent_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class InterviewRow(Base):
+    """An interview with a respondent; its transcript is canonical text (UTF-8, LF, NFC)."""
+
+    __tablename__ = "interviews"
+    __table_args__ = (
+        CheckConstraint("length(interview_id) > 0", name="id_not_empty"),
+        CheckConstraint("consent", name="consent_given"),
+        CheckConstraint(
+            "transcript IS NULL OR length(transcript) > 0", name="transcript_not_empty"
+        ),
+    )
+
+    interview_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    respondent_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("respondents.respondent_id", ondelete="RESTRICT"), index=True
+    )
+    interview_date: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(100))
+    interviewer: Mapped[str] = mapped_column(String(200))
+    language: Mapped[list[Any]] = mapped_column(default=list)
+    consent: Mapped[bool] = mapped_column(Boolean)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    transcript: Mapped[str | None] = mapped_column(Text)
+    transcript_sha256: Mapped[str | None] = mapped_column(String(64))
+    source_name: Mapped[str | None] = mapped_column(String(500))
+    source_encoding: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class CodingRow(Base):
+    """A code applied by one coder to a span [start_offset, end_offset) of a transcript."""
+
+    __tablename__ = "codings"
+    __table_args__ = (
+        CheckConstraint("start_offset >= 0", name="start_not_negative"),
+        CheckConstraint("end_offset > start_offset", name="span_not_empty"),
+        # length() counts characters (code points) on both SQLite and PostgreSQL.
+        CheckConstraint("length(quote) = end_offset - start_offset", name="quote_matches_span"),
+        CheckConstraint("length(coder) > 0", name="coder_not_empty"),
+        UniqueConstraint(
+            "interview_id", "code_id", "start_offset", "end_offset", "coder", name="uq_codings_no_duplicate"
+        ),
+        Index("ix_codings_code_id", "code_id"),
+        Index("ix_codings_coder", "coder"),
+    )
+
+    coding_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    interview_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("interviews.interview_id", ondelete="CASCADE")
+    )
+    code_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("codes.code_id", ondelete="RESTRICT")
+    )
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    coder: Mapped[str] = mapped_column(String(100))
+    memo: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -1,0 +1,158 @@
+"""Opening and creating studies: the entry point for the CLI, the web app and notebooks.
+
+    >>> import research
+    >>> study = research.open_study("demo-study")
+    >>> study.codings.list_codings(code="motives/economy/unemployment")[:1]
+
+Each service module is reachable as an attribute (`study.respondents`, `study.interviews`,
+`study.codings`, `study.codebooks`, `study.study_info`); calling one of its functions runs it
+in its own transaction, committed on success and rolled back on any error. For several
+steps in one transaction, use `with study.transaction() as session:` and call the service
+functions with that session.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from codebook import Codebook, default_codebook
+from interviews.defaults import default_dictionary
+from interviews.dictionary import DataDictionary
+from research.errors import StudyExistsError
+from research.services import codebooks, codings, interviews, respondents, study_info
+from research.services.records import StudySummary
+from research.settings import (
+    DATABASE_FILE,
+    SETTINGS_FILE,
+    StudyLocation,
+    locate_study,
+    sqlite_url,
+    write_settings,
+)
+from research.storage import database
+
+
+class BoundServices:
+    """A service module whose functions each run in a fresh transaction of one study."""
+
+    def __init__(self, study: Study, module: ModuleType) -> None:
+        self._study = study
+        self._module = module
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        function = getattr(self._module, name)
+        if not callable(function) or name.startswith("_"):
+            raise AttributeError(name)
+
+        @functools.wraps(function)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._study.transaction() as session:
+                return function(session, *args, **kwargs)
+
+        return call
+
+    def __dir__(self) -> list[str]:
+        return [name for name in dir(self._module) if not name.startswith("_")]
+
+
+class Study:
+    """An open study: its location, its engine and its services."""
+
+    def __init__(self, location: StudyLocation, engine: Engine) -> None:
+        self.location = location
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.study_info = BoundServices(self, study_info)
+        self.codebooks = BoundServices(self, codebooks)
+        self.respondents = BoundServices(self, respondents)
+        self.interviews = BoundServices(self, interviews)
+        self.codings = BoundServices(self, codings)
+
+    @property
+    def folder(self) -> Path:
+        """The study's folder."""
+        return self.location.folder
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed at the end, or rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def summary(self) -> StudySummary:
+        """Counts and facts describing the study."""
+        with self.transaction() as session:
+            return study_info.summarise(session, database=_describe(self.location))
+
+    def codebook(self) -> Codebook:
+        """The study's current codebook."""
+        with self.transaction() as session:
+            return codebooks.load_codebook(session)
+
+    def dictionary(self) -> DataDictionary:
+        """The study's data dictionary."""
+        with self.transaction() as session:
+            return study_info.load_dictionary(session)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Study:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _describe(location: StudyLocation) -> str:
+    if location.is_sqlite:
+        return str(location.folder / DATABASE_FILE)
+    return database.masked_url(location.database_url)
+
+
+def open_study(path: str | Path = ".") -> Study:
+    """Open the study in `path`, upgrading its database (after a backup) if it is older."""
+    location = locate_study(Path(path))
+    engine = database.make_engine(location.database_url)
+    database.upgrade(engine)
+    return Study(location, engine)
+
+
+def create_study(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    codebook: Codebook | None = None,
+    dictionary: DataDictionary | None = None,
+    database_url: str | None = None,
+    fictional: bool = False,
+) -> Study:
+    """Create a study folder with a database at the newest schema, a codebook and a dictionary."""
+    folder = Path(path)
+    if (folder / DATABASE_FILE).exists() or (folder / SETTINGS_FILE).exists():
+        raise StudyExistsError(f"{folder} already holds a study")
+    folder.mkdir(parents=True, exist_ok=True)
+    if database_url is not None:
+        write_settings(folder, database_url)
+    url = database_url or sqlite_url(folder)
+    engine = database.make_engine(url)
+    if database.has_tables(engine):
+        engine.dispose()
+        raise StudyExistsError(f"the database for {folder} is not empty; use an empty database")
+    database.upgrade(engine)
+    study = Study(StudyLocation(folder, url), engine)
+    with study.transaction() as session:
+        study_info.set_fact(session, study_info.NAME, name or folder.resolve().name)
+        study_info.set_fact(session, study_info.FICTIONAL, "true" if fictional else "false")
+        study_info.store_dictionary(session, dictionary or default_dictionary())
+        codebooks.store_codebook(session, codebook or default_codebook())
+    return study

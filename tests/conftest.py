@@ -1,0 +1,67 @@
+"""Fixtures shared by every test package: study databases on SQLite or, when asked, PostgreSQL.
+
+Set RESEARCH_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to
+run every study-backed test on that database; its public schema is emptied before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from research.demo import build_demo
+from research.study import Study, create_study, open_study
+
+TEST_DATABASE_URL = os.environ.get("RESEARCH_TEST_DATABASE_URL")
+
+
+def reset_database(url: str) -> None:
+    """Empty a PostgreSQL test database so a study can be created in it."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url() -> str | None:
+    """None for the embedded SQLite default, else an emptied PostgreSQL database."""
+    if TEST_DATABASE_URL:
+        reset_database(TEST_DATABASE_URL)
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture
+def study(tmp_path: Path, database_url: str | None) -> Iterator[Study]:
+    """A new, empty study with the default codebook and data dictionary."""
+    with create_study(tmp_path / "study", database_url=database_url) as created:
+        yield created
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo study built once on SQLite, copied by tests that use it."""
+    folder = tmp_path_factory.mktemp("demo") / "demo-study"
+    build_demo(folder).close()
+    return folder
+
+
+@pytest.fixture
+def demo_study(
+    tmp_path: Path, database_url: str | None, demo_template: Path
+) -> Iterator[Study]:
+    """A private copy of the demo study, on the backend under test."""
+    folder = tmp_path / "demo-study"
+    if database_url:
+        with build_demo(folder, database_url=database_url) as built:
+            yield built
+        return
+    shutil.copytree(demo_template, folder)
+    with open_study(folder) as opened:
+        yield opened

@@ -1,0 +1,191 @@
+"""Codings: exact spans in mixed-script text, the stored quote, and every refusal."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from interviews.errors import SegmentError
+from interviews.text import canonicalise
+from research.errors import ConflictError, NotFoundError, ResearchError
+from research.services.codings import NewCoding
+from research.study import Study
+from tests.research.helpers import MIXED_TEXT, add_interview_with_text, counts
+
+
+def test_apply_code_by_offsets_stores_the_quote(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    start = MIXED_TEXT.index("Работы нет")
+    record = study.codings.add_coding(
+        interview_id=interview_id, code="motives/economy/unemployment",
+        start_offset=start, end_offset=start + len("Работы нет"), coder="lusine")
+    assert record.quote == "Работы нет"
+    assert record.code_id == "unemployment"
+    assert record.coder == "lusine"
+
+
+def test_offsets_count_code_points_past_armenian_and_emoji(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    record = study.codings.code_quote(
+        interview_id=interview_id, code="unemployment", quote="Работы нет", coder="pavel")
+    # The emoji before the quote is one code point (two UTF-16 units).
+    assert record.start_offset == MIXED_TEXT.index("Работы нет")
+    assert MIXED_TEXT[record.start_offset:record.end_offset] == "Работы нет"
+
+
+def test_code_quote_picks_the_requested_occurrence(study: Study) -> None:
+    text = "no work here. no work there.\n"
+    interview_id = add_interview_with_text(study, text)
+    record = study.codings.code_quote(
+        interview_id=interview_id, code="unemployment", quote="no work", occurrence=2, coder="a")
+    assert record.start_offset == text.rindex("no work")
+
+
+def test_every_coding_records_coder_and_time(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    record = study.codings.code_quote(interview_id=interview_id, code="unemployment",
+                                      quote="no work", coder="lusine")
+    assert record.created_at.tzinfo is not None
+    [listed] = study.codings.list_codings(coder="lusine")
+    assert listed.coding_id == record.coding_id
+
+
+def test_overlapping_and_nested_segments_are_allowed(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    outer = MIXED_TEXT.index("There was")
+    study.codings.add_coding(interview_id=interview_id, code="unemployment",
+                             start_offset=outer, end_offset=outer + 30, coder="a")
+    study.codings.add_coding(interview_id=interview_id, code="destination",
+                             start_offset=outer + 10, end_offset=outer + 50, coder="a")
+    study.codings.add_coding(interview_id=interview_id, code="poverty_ruin",
+                             start_offset=outer + 12, end_offset=outer + 20, coder="a")
+    assert counts(study)[2] == 3
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "quote", "message"),
+    [
+        (5, 5, None, "empty"),
+        (9, 4, None, "reversed"),
+        (-1, 4, None, "negative"),
+        (0, 10_000, None, "out of range"),
+        (0, 4, "nope", "does not match"),
+    ],
+)
+def test_bad_spans_are_refused_and_store_nothing(
+    study: Study, start: int, end: int, quote: str | None, message: str
+) -> None:
+    interview_id = add_interview_with_text(study)
+    with pytest.raises(SegmentError) as raised:
+        study.codings.add_coding(interview_id=interview_id, code="unemployment",
+                                 start_offset=start, end_offset=end, coder="a", quote=quote)
+    assert interview_id in str(raised.value)
+    assert counts(study)[2] == 0
+
+
+def test_whitespace_only_segment_is_refused(study: Study) -> None:
+    text = "one    two\n"
+    interview_id = add_interview_with_text(study, text)
+    with pytest.raises(SegmentError, match="whitespace"):
+        study.codings.add_coding(interview_id=interview_id, code="unemployment",
+                                 start_offset=4, end_offset=6, coder="a")
+    assert counts(study)[2] == 0
+
+
+def test_exact_duplicate_is_refused(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    study.codings.add_coding(interview_id=interview_id, code="unemployment",
+                             start_offset=0, end_offset=5, coder="a")
+    with pytest.raises(ConflictError, match="already coded"):
+        study.codings.add_coding(interview_id=interview_id, code="unemployment",
+                                 start_offset=0, end_offset=5, coder="a")
+    # Another coder, or another code, on the same span is a different coding.
+    study.codings.add_coding(interview_id=interview_id, code="unemployment",
+                             start_offset=0, end_offset=5, coder="b")
+    study.codings.add_coding(interview_id=interview_id, code="destination",
+                             start_offset=0, end_offset=5, coder="a")
+    assert counts(study)[2] == 3
+
+
+def test_duplicate_inside_a_bulk_batch_stores_none_of_it(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    batch = [NewCoding(interview_id, "unemployment", 0, 5, "a"),
+             NewCoding(interview_id, "destination", 0, 5, "a"),
+             NewCoding(interview_id, "unemployment", 0, 5, "a")]
+    with pytest.raises(ConflictError):
+        study.codings.add_codings(batch)
+    assert counts(study)[2] == 0
+
+
+@pytest.mark.parametrize(
+    ("code", "error", "message"),
+    [
+        ("motives/economy", ResearchError, "groups other codes"),
+        ("motives/economy/no_such_code", Exception, "no_such_code"),
+    ],
+)
+def test_unknown_and_grouping_codes_are_refused(
+    study: Study, code: str, error: type[Exception], message: str
+) -> None:
+    interview_id = add_interview_with_text(study)
+    with pytest.raises(error, match=message):
+        study.codings.add_coding(interview_id=interview_id, code=code,
+                                 start_offset=0, end_offset=5, coder="a")
+    assert counts(study)[2] == 0
+
+
+def test_unknown_interview_is_refused(study: Study) -> None:
+    with pytest.raises(NotFoundError, match="no interview 'X9'"):
+        study.codings.add_coding(interview_id="X9", code="unemployment",
+                                 start_offset=0, end_offset=5, coder="a")
+
+
+def test_quote_not_in_transcript_is_refused(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    with pytest.raises(SegmentError, match="not found"):
+        study.codings.code_quote(interview_id=interview_id, code="unemployment",
+                                 quote="never said", coder="a")
+    assert counts(study)[2] == 0
+
+
+def test_list_filters_by_code_with_children_coder_and_attribute(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    study.codings.add_coding(interview_id=interview_id, code="unemployment",
+                             start_offset=0, end_offset=5, coder="a")
+    study.codings.add_coding(interview_id=interview_id, code="virtual_widowhood",
+                             start_offset=0, end_offset=5, coder="b")
+    assert len(study.codings.list_codings(code="motives")) == 1
+    assert len(study.codings.list_codings(code="gender")) == 1
+    assert len(study.codings.list_codings(coder="b")) == 1
+    assert len(study.codings.list_codings(where=["gender=female"])) == 2
+    assert study.codings.list_codings(where=["gender=male"]) == []
+    assert len(study.codings.list_codings(where=["language=hy"])) == 2
+
+
+INTERVIEW_NUMBERS = itertools.count(1)
+TEXTS = st.text(st.characters(categories=["Lu", "Ll", "Nd", "Zs", "Po", "So", "Lo"]),
+                min_size=1, max_size=200)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_stored_quote_equals_the_slice_after_a_database_round_trip(
+    study: Study, data: st.DataObject
+) -> None:
+    raw = data.draw(TEXTS.filter(lambda t: t.strip() != ""))
+    text = canonicalise(raw + "\n")
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    if not text[start:end].strip():
+        return
+    interview_id = f"H{next(INTERVIEW_NUMBERS)}"
+    add_interview_with_text(study, text, interview_id=interview_id)
+    study.codings.add_coding(interview_id=interview_id, code="unemployment",
+                             start_offset=start, end_offset=end, coder="h")
+    [stored] = study.codings.list_codings(interview_id=interview_id)
+    transcript = study.interviews.get_interview(interview_id).transcript
+    assert stored.quote == text[start:end] == transcript[start:end]
