@@ -8,8 +8,15 @@ from typing import Any
 import pandas as pd
 
 CODING_COLUMNS = (
-    "interview_id", "respondent_id", "code_id", "code_path", "group", "coder",
-    "start_offset", "end_offset", "quote",
+    "interview_id",
+    "respondent_id",
+    "code_id",
+    "code_path",
+    "group",
+    "coder",
+    "start_offset",
+    "end_offset",
+    "quote",
 )
 
 

@@ -13,12 +13,45 @@ import csv
 import random
 from pathlib import Path
 
-WORDS = (
-    "work money home Moscow Krasnodar Martuni brother mother winter ticket border factory "
-    "village market family husband children wedding debt construction brigade season "
-    "Աշխատանք տուն մայր երեխաներ գյուղ ձմեռ փող "
-    "работа деньги дом рынок стройка билет граница семья"
-).split()
+WORDS = [
+    "work",
+    "money",
+    "home",
+    "Moscow",
+    "Krasnodar",
+    "Martuni",
+    "brother",
+    "mother",
+    "winter",
+    "ticket",
+    "border",
+    "factory",
+    "village",
+    "market",
+    "family",
+    "husband",
+    "children",
+    "wedding",
+    "debt",
+    "construction",
+    "brigade",
+    "season",
+    "Աշխատանք",
+    "տուն",
+    "մայր",
+    "երեխաներ",
+    "գյուղ",
+    "ձմեռ",
+    "փող",
+    "работа",
+    "деньги",
+    "дом",
+    "рынок",
+    "стройка",
+    "билет",
+    "граница",
+    "семья",
+]
 EXTRAS = ["🙏", "📱", "—", "«", "»"]
 
 
@@ -46,19 +79,39 @@ def generate(out: Path, interviews: int, *, words: int = 5000, seed: int = 7) ->
     sheet = out / "sheet.csv"
     with sheet.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "respondent_id", "gender", "birth_year", "role",
-                         "interview_date", "place", "interviewer", "language", "consent",
-                         "consent_scope"])
+        writer.writerow(
+            [
+                "file",
+                "respondent_id",
+                "gender",
+                "birth_year",
+                "role",
+                "interview_date",
+                "place",
+                "interviewer",
+                "language",
+                "consent",
+                "consent_scope",
+            ]
+        )
         for number in range(1, interviews + 1):
             name = f"S{number:05d}.txt"
             (folder / name).write_text(transcript(rng, words), encoding="utf-8")
-            writer.writerow([
-                name, f"P{(number + 1) // 2:05d}", rng.choice(["female", "male"]),
-                rng.randint(1930, 1985), rng.choice(["migrant", "stayed", "returnee"]),
-                f"2004-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                rng.choice(["martuni", "moscow", "krasnodar"]), "Interviewer A", "hy;ru",
-                "yes", "interview",
-            ])
+            writer.writerow(
+                [
+                    name,
+                    f"P{(number + 1) // 2:05d}",
+                    rng.choice(["female", "male"]),
+                    rng.randint(1930, 1985),
+                    rng.choice(["migrant", "stayed", "returnee"]),
+                    f"2004-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    rng.choice(["martuni", "moscow", "krasnodar"]),
+                    "Interviewer A",
+                    "hy;ru",
+                    "yes",
+                    "interview",
+                ]
+            )
     return sheet
 
 

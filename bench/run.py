@@ -26,8 +26,18 @@ from research.storage.tables import InterviewRow  # noqa: E402
 from research.study import Study, create_study  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
-CODES = ["unemployment", "poverty_ruin", "renewed_war", "clans_nepotism", "frustration",
-         "protracted", "delayed_return", "virtual_widowhood", "weak_ties", "coping"]
+CODES = [
+    "unemployment",
+    "poverty_ruin",
+    "renewed_war",
+    "clans_nepotism",
+    "frustration",
+    "protracted",
+    "delayed_return",
+    "virtual_widowhood",
+    "weak_ties",
+    "coping",
+]
 CODERS = ["lusine", "pavel", "anna", "mher", "olga"]
 
 
@@ -50,8 +60,12 @@ def bench_import(size: int, words: int) -> Study:
     study = create_study(study_folder)
     files = sorted((folder / "transcripts").glob("*.txt"))
     megabytes = sum(f.stat().st_size for f in files) / 1e6
-    timed(f"import {size} transcripts ({megabytes:.0f} MB) with sheet",
-          study.interviews.import_transcripts, files, metadata=sheet)
+    timed(
+        f"import {size} transcripts ({megabytes:.0f} MB) with sheet",
+        study.interviews.import_transcripts,
+        files,
+        metadata=sheet,
+    )
     return study
 
 
@@ -93,13 +107,20 @@ def bench_codings(study: Study, total: int) -> None:
 
     timed(f"insert {total:,} codings (checked against transcripts)", insert_all)
     tracemalloc.start()
-    found = timed(f"list codings of one code ({total // len(CODES):,} expected)",
-                  study.codings.list_codings, code="unemployment")
+    found = timed(
+        f"list codings of one code ({total // len(CODES):,} expected)",
+        study.codings.list_codings,
+        code="unemployment",
+    )
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     print(f"{'  listed':<58} {len(found):8,d} rows, peak {peak / 2**20:.0f} MiB traced")
-    timed("list codings of one coder in one interview",
-          study.codings.list_codings, coder="lusine", interview_id=found[0].interview_id)
+    timed(
+        "list codings of one coder in one interview",
+        study.codings.list_codings,
+        coder="lusine",
+        interview_id=found[0].interview_id,
+    )
 
 
 def main() -> None:

@@ -24,19 +24,16 @@ CODE_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 COLOUR_PATTERN = re.compile(r"#[0-9A-Fa-f]{6}")
 
 # Characters YAML cannot carry as text, plus controls that have no place in a codebook.
-_NONCHARACTERS = frozenset("\ufffe\uffff")
+# Categories Cc (controls), Cs (surrogates), Zl and Zp, and the two noncharacters.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
 
 
 def _unprintable(text: str, *, allowed: str = "") -> str | None:
     """Return the first control, surrogate or noncharacter in text that is not allowed."""
-    for character in text:
-        if character in allowed:
-            continue
-        if unicodedata.category(character) in ("Cc", "Cs", "Zl", "Zp"):
-            return character
-        if character in _NONCHARACTERS:
-            return character
+    for match in _UNPRINTABLE.finditer(text):
+        if match.group() not in allowed:
+            return match.group()
     return None
 
 

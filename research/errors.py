@@ -43,7 +43,9 @@ class InvalidRecordError(ResearchError):
 def _describe(issues: Sequence[Issue]) -> str:
     """Issues joined; each message already names its field, unless it is a bare message."""
     return "; ".join(
-        issue.message if issue.message.startswith(issue.field) else f"{issue.field}: {issue.message}"
+        issue.message
+        if issue.message.startswith(issue.field)
+        else f"{issue.field}: {issue.message}"
         for issue in issues
     )
 
@@ -67,8 +69,9 @@ class MetadataSheetError(ResearchError):
         if len(lines) == 1:
             super().__init__(lines[0])
         else:
-            super().__init__(f"{len(lines)} problems in {sheet}; nothing was imported:\n  "
-                             + "\n  ".join(lines))
+            super().__init__(
+                f"{len(lines)} problems in {sheet}; nothing was imported:\n  " + "\n  ".join(lines)
+            )
 
 
 def _where(sheet: str, row: int | None, column: str | None) -> str:

@@ -1,4 +1,4 @@
-"""Where a study lives: a folder with study.db (SQLite, the default) or study.toml naming a database."""
+"""Where a study lives: a folder with study.db (SQLite, the default) or study.toml naming a URL."""
 
 from __future__ import annotations
 
@@ -77,8 +77,7 @@ def write_settings(folder: Path, database_url: str) -> Path:
     settings = folder / SETTINGS_FILE
     escaped = database_url.replace("\\", "\\\\").replace('"', '\\"')
     settings.write_text(
-        "# This study keeps its data in the database below.\n"
-        f'[database]\nurl = "{escaped}"\n',
+        f'# This study keeps its data in the database below.\n[database]\nurl = "{escaped}"\n',
         encoding="utf-8",
     )
     return settings

@@ -53,9 +53,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_study(
-    tmp_path: Path, database_url: str | None, demo_template: Path
-) -> Iterator[Study]:
+def demo_study(tmp_path: Path, database_url: str | None, demo_template: Path) -> Iterator[Study]:
     """A private copy of the demo study, on the backend under test."""
     folder = tmp_path / "demo-study"
     if database_url:

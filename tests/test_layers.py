@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def lint_imports() -> subprocess.CompletedProcess[str]:
     executable = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     assert executable is not None, "import-linter is a dev dependency"
-    return subprocess.run([executable, "--no-cache"], cwd=ROOT, capture_output=True, text=True,
-                          check=False)
+    return subprocess.run(
+        [executable, "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
 
 
 def test_the_layers_contract_is_kept() -> None:

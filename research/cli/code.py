@@ -25,7 +25,8 @@ def apply(
     interview_id: Annotated[str, typer.Argument(metavar="INTERVIEW", help="Interview id.")],
     code: Annotated[str, typer.Option("--code", "-c", help="Code path or id.")],
     quote: Annotated[
-        str | None, typer.Option("--quote", "-q", help="Exact text to code, found in the transcript.")
+        str | None,
+        typer.Option("--quote", "-q", help="Exact text to code, found in the transcript."),
     ] = None,
     occurrence: Annotated[
         int, typer.Option("--occurrence", "-n", min=1, help="Which occurrence of --quote.")
@@ -54,16 +55,28 @@ def apply(
     with load_study(study) as opened:
         if quote is not None:
             record = opened.codings.code_quote(
-                interview_id=interview_id, code=code, quote=quote, occurrence=occurrence,
-                coder=name, memo=memo)
+                interview_id=interview_id,
+                code=code,
+                quote=quote,
+                occurrence=occurrence,
+                coder=name,
+                memo=memo,
+            )
         else:
             assert start is not None and end is not None
             record = opened.codings.add_coding(
-                interview_id=interview_id, code=code, start_offset=start, end_offset=end,
-                coder=name, memo=memo)
-    typer.echo(f"Coding {record.coding_id}: {record.code_path} on {record.interview_id} "
-               f"[{record.start_offset}:{record.end_offset}] by {record.coder}: "
-               f"{_short(record.quote)}")
+                interview_id=interview_id,
+                code=code,
+                start_offset=start,
+                end_offset=end,
+                coder=name,
+                memo=memo,
+            )
+    typer.echo(
+        f"Coding {record.coding_id}: {record.code_path} on {record.interview_id} "
+        f"[{record.start_offset}:{record.end_offset}] by {record.coder}: "
+        f"{_short(record.quote)}"
+    )
 
 
 def _short(text: str, limit: int = 70) -> str:
@@ -77,7 +90,9 @@ def list_(
         str | None, typer.Option("--code", "-c", help="Code path or id (its children included).")
     ] = None,
     coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")] = None,
-    interview_id: Annotated[str | None, typer.Option("--interview", "-i", help="Only this interview.")] = None,
+    interview_id: Annotated[
+        str | None, typer.Option("--interview", "-i", help="Only this interview.")
+    ] = None,
     where: WhereOption = None,
     study: StudyOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
@@ -88,13 +103,32 @@ def list_(
     """
     with load_study(study) as opened:
         found = opened.codings.list_codings(
-            code=code, coder=coder, interview_id=interview_id, where=where or [])
+            code=code, coder=coder, interview_id=interview_id, where=where or []
+        )
     rows = [record.model_dump() for record in found]
-    columns = ["coding_id", "interview_id", "code_path", "start_offset", "end_offset", "coder",
-               "quote"]
+    columns = [
+        "coding_id",
+        "interview_id",
+        "code_path",
+        "start_offset",
+        "end_offset",
+        "coder",
+        "quote",
+    ]
     if fmt is not OutputFormat.TABLE:
-        columns = ["coding_id", "interview_id", "respondent_id", "code_id", "code_path",
-                   "start_offset", "end_offset", "coder", "quote", "memo", "created_at"]
+        columns = [
+            "coding_id",
+            "interview_id",
+            "respondent_id",
+            "code_id",
+            "code_path",
+            "start_offset",
+            "end_offset",
+            "coder",
+            "quote",
+            "memo",
+            "created_at",
+        ]
     else:
         for row in rows:
             row["quote"] = _short(row["quote"], 60)[1:-1]

@@ -21,7 +21,9 @@ from research.services import codebooks
 
 app = typer.Typer(help="The study's codebook: a tree of codes.", no_args_is_help=True)
 
-CodeArgument = Annotated[str, typer.Argument(help="Code path (motives/economy/unemployment) or id.")]
+CodeArgument = Annotated[
+    str, typer.Argument(help="Code path (motives/economy/unemployment) or id.")
+]
 
 
 @app.command("show")
@@ -39,11 +41,18 @@ def show(
         used = codebooks.codings_per_code(session)
     rows = [
         {
-            "path": codebook.path_of(code.code_id), "code_id": code.code_id,
-            "title": code.display_title, "applicable": code.applicable, "retired": code.retired,
-            "codings": used.get(code.code_id, 0), "colour": code.colour,
-            "definition": code.definition, "inclusion": code.inclusion,
-            "exclusion": code.exclusion, "examples": list(code.examples), "memo": code.memo,
+            "path": codebook.path_of(code.code_id),
+            "code_id": code.code_id,
+            "title": code.display_title,
+            "applicable": code.applicable,
+            "retired": code.retired,
+            "codings": used.get(code.code_id, 0),
+            "colour": code.colour,
+            "definition": code.definition,
+            "inclusion": code.inclusion,
+            "exclusion": code.exclusion,
+            "examples": list(code.examples),
+            "memo": code.memo,
         }
         for code in codebook.codes
         if retired or not code.retired
@@ -67,7 +76,9 @@ def validate(file: Annotated[Path, typer.Argument(help="Codebook YAML to check."
 
 @app.command("export")
 def export(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: print).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (default: print).")
+    ] = None,
     study: StudyOption = None,
 ) -> None:
     """Export the codebook as YAML, the human-edited format.
@@ -111,7 +122,9 @@ def add(
     parent: Annotated[str | None, typer.Option("--parent", help="Parent code path or id.")] = None,
     title: Annotated[str | None, typer.Option(help="Human title.")] = None,
     definition: Annotated[str, typer.Option(help="What the code means.")] = "",
-    group_only: Annotated[bool, typer.Option("--group-only", help="Grouping node, not applicable.")] = False,
+    group_only: Annotated[
+        bool, typer.Option("--group-only", help="Grouping node, not applicable.")
+    ] = False,
     coder: CoderOption = None,
     study: StudyOption = None,
 ) -> None:
@@ -121,48 +134,70 @@ def add(
     """
     with load_study(study) as opened:
         change, moved = opened.codebooks.run_operation(
-            operations.add_code, name=name, parent=parent, title=title, definition=definition,
-            group_only=group_only, changed_by=coder_name(coder))
+            operations.add_code,
+            name=name,
+            parent=parent,
+            title=title,
+            definition=definition,
+            group_only=group_only,
+            changed_by=coder_name(coder),
+        )
     _report(change, moved)
 
 
 @app.command("rename")
-def rename(code: CodeArgument, new_name: Annotated[str, typer.Argument(help="New name.")],
-           coder: CoderOption = None, study: StudyOption = None) -> None:
+def rename(
+    code: CodeArgument,
+    new_name: Annotated[str, typer.Argument(help="New name.")],
+    coder: CoderOption = None,
+    study: StudyOption = None,
+) -> None:
     """Rename a code; its id and codings stay, its path (and its children's) change.
 
     Example: research codebook rename motives/economy/poverty_ruin poverty
     """
     with load_study(study) as opened:
         change, moved = opened.codebooks.run_operation(
-            operations.rename_code, code, new_name, changed_by=coder_name(coder))
+            operations.rename_code, code, new_name, changed_by=coder_name(coder)
+        )
     _report(change, moved)
 
 
 @app.command("move")
-def move(code: CodeArgument,
-         new_parent: Annotated[str | None, typer.Argument(help="New parent (omit for top level).")] = None,
-         coder: CoderOption = None, study: StudyOption = None) -> None:
+def move(
+    code: CodeArgument,
+    new_parent: Annotated[
+        str | None, typer.Argument(help="New parent (omit for top level).")
+    ] = None,
+    coder: CoderOption = None,
+    study: StudyOption = None,
+) -> None:
     """Move a code under another parent.
 
     Example: research codebook move clan motives/politics
     """
     with load_study(study) as opened:
         change, moved = opened.codebooks.run_operation(
-            operations.move_code, code, new_parent, changed_by=coder_name(coder))
+            operations.move_code, code, new_parent, changed_by=coder_name(coder)
+        )
     _report(change, moved)
 
 
 @app.command("merge")
-def merge(source: CodeArgument, target: Annotated[str, typer.Argument(help="Code that absorbs it.")],
-          coder: CoderOption = None, study: StudyOption = None) -> None:
+def merge(
+    source: CodeArgument,
+    target: Annotated[str, typer.Argument(help="Code that absorbs it.")],
+    coder: CoderOption = None,
+    study: StudyOption = None,
+) -> None:
     """Merge SOURCE into TARGET: SOURCE's codings follow, SOURCE leaves the codebook.
 
     Example: research codebook merge motives/economy/war_destruction motives/economy/poverty_ruin
     """
     with load_study(study) as opened:
         change, moved = opened.codebooks.run_operation(
-            operations.merge_codes, source, target, changed_by=coder_name(coder))
+            operations.merge_codes, source, target, changed_by=coder_name(coder)
+        )
     _report(change, moved)
 
 
@@ -174,6 +209,6 @@ def retire(code: CodeArgument, coder: CoderOption = None, study: StudyOption = N
     """
     with load_study(study) as opened:
         change, moved = opened.codebooks.run_operation(
-            operations.retire_code, code, changed_by=coder_name(coder))
+            operations.retire_code, code, changed_by=coder_name(coder)
+        )
     _report(change, moved)
-

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -46,14 +47,18 @@ FormatOption = Annotated[
 ]
 WhereOption = Annotated[
     list[str] | None,
-    typer.Option("--where", "-w", help="Keep records whose ATTRIBUTE=VALUE (repeatable).",
-                 show_default=False),
+    typer.Option(
+        "--where", "-w", help="Keep records whose ATTRIBUTE=VALUE (repeatable).", show_default=False
+    ),
 ]
 CoderOption = Annotated[
     str | None,
-    typer.Option("--coder", envvar="RESEARCH_CODER",
-                 help="Coder's name (default: $RESEARCH_CODER, else your login name).",
-                 show_default=False),
+    typer.Option(
+        "--coder",
+        envvar="RESEARCH_CODER",
+        help="Coder's name (default: $RESEARCH_CODER, else your login name).",
+        show_default=False,
+    ),
 ]
 
 
@@ -95,8 +100,13 @@ def cell_text(value: Any) -> str:
     return str(plain(value))
 
 
-def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: OutputFormat,
-         *, title: str | None = None) -> None:
+def emit(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: OutputFormat,
+    *,
+    title: str | None = None,
+) -> None:
     """Print rows: a rich table, CSV with a header, or a JSON list of objects."""
     if fmt is OutputFormat.JSON:
         typer.echo(json.dumps([plain(dict(row)) for row in rows], ensure_ascii=False, indent=2))
@@ -109,7 +119,7 @@ def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: OutputF
             writer.writerow([cell_text(row.get(column)) for column in columns])
         typer.echo(buffer.getvalue(), nl=False)
         return
-    table = Table(title=title, show_lines=False)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:

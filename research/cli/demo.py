@@ -28,5 +28,7 @@ def demo(
     with build_demo(path, replace=force) as study:
         summary = study.summary()
     coders = ", ".join(f"{name} {count}" for name, count in summary.codings_per_coder.items())
-    typer.echo(f"Built the FICTIONAL demo study in {path}: {summary.respondents} respondents, "
-               f"{summary.interviews} interviews, {summary.codings} codings ({coders}).")
+    typer.echo(
+        f"Built the FICTIONAL demo study in {path}: {summary.respondents} respondents, "
+        f"{summary.interviews} interviews, {summary.codings} codings ({coders})."
+    )

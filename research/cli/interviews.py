@@ -28,8 +28,11 @@ app = typer.Typer(help="Interviews and their transcripts.", no_args_is_help=True
 
 EncodingOption = Annotated[
     str | None,
-    typer.Option("--encoding", help="Encoding of legacy text files, e.g. cp1251 (default: "
-                 "UTF-8, or UTF-16/UTF-8 when the file starts with a byte-order mark)."),
+    typer.Option(
+        "--encoding",
+        help="Encoding of legacy text files, e.g. cp1251 (default: "
+        "UTF-8, or UTF-16/UTF-8 when the file starts with a byte-order mark).",
+    ),
 ]
 
 
@@ -43,13 +46,17 @@ def add(
     ] = None,
     assignments: SetOption = None,
     transcript: Annotated[
-        Path | None, typer.Option("--transcript", "-t", help="Transcript file (.txt .md .docx .odt).")
+        Path | None,
+        typer.Option("--transcript", "-t", help="Transcript file (.txt .md .docx .odt)."),
     ] = None,
     encoding: EncodingOption = None,
     from_file: Annotated[
         Path | None,
-        typer.Option("--from", help="JSON or CSV of interviews with respondent_id, optional "
-                     "interview_id and transcript (a path relative to the file); all or none."),
+        typer.Option(
+            "--from",
+            help="JSON or CSV of interviews with respondent_id, optional "
+            "interview_id and transcript (a path relative to the file); all or none.",
+        ),
     ] = None,
     confirm_warnings: ConfirmOption = False,
     interactive: InteractiveOption = None,
@@ -64,8 +71,12 @@ def add(
     with load_study(study) as opened:
         if from_file is not None:
             with opened.transaction() as session:
-                count = add_each(from_file, lambda record: _add_from_record(
-                    session, record, from_file.parent, encoding, confirm_warnings))
+                count = add_each(
+                    from_file,
+                    lambda record: _add_from_record(
+                        session, record, from_file.parent, encoding, confirm_warnings
+                    ),
+                )
             typer.echo(f"Added {count} interviews from {from_file.name}.")
             return
         values: dict[str, Any] = dict(parse_assignments(assignments))
@@ -77,22 +88,34 @@ def add(
             raise typer.BadParameter("name the respondent", param_hint="--respondent")
         text = read_transcript(transcript, encoding=encoding) if transcript else None
         record = opened.interviews.add_interview(
-            respondent_id=respondent_id, values=values, interview_id=interview_id,
-            transcript=text, confirm_warnings=confirm_warnings,
+            respondent_id=respondent_id,
+            values=values,
+            interview_id=interview_id,
+            transcript=text,
+            confirm_warnings=confirm_warnings,
         )
-    typer.echo(f"Added interview {record.interview_id} for respondent {record.respondent_id}"
-               + (f" with a transcript of {record.characters} characters." if text else "."))
+    typer.echo(
+        f"Added interview {record.interview_id} for respondent {record.respondent_id}"
+        + (f" with a transcript of {record.characters} characters." if text else ".")
+    )
 
 
-def _add_from_record(session: Any, record: dict[str, Any], folder: Path,
-                     encoding: str | None, confirm_warnings: bool) -> None:
+def _add_from_record(
+    session: Any, record: dict[str, Any], folder: Path, encoding: str | None, confirm_warnings: bool
+) -> None:
     transcript_path = record.pop("transcript", None)
-    text = read_transcript(folder / str(transcript_path), encoding=encoding) if transcript_path else None
+    text = (
+        read_transcript(folder / str(transcript_path), encoding=encoding)
+        if transcript_path
+        else None
+    )
     interviews.add_interview(
         session,
         respondent_id=str(record.pop("respondent_id", "")),
         interview_id=record.pop("interview_id", None) or None,
-        values=record, transcript=text, confirm_warnings=confirm_warnings,
+        values=record,
+        transcript=text,
+        confirm_warnings=confirm_warnings,
     )
 
 
@@ -102,8 +125,12 @@ def import_(
     encoding: EncodingOption = None,
     metadata: Annotated[
         Path | None,
-        typer.Option("--metadata", "-m", help="CSV or XLSX sheet: a row per file with columns "
-                     "file, respondent_id, optional interview_id, and attributes."),
+        typer.Option(
+            "--metadata",
+            "-m",
+            help="CSV or XLSX sheet: a row per file with columns "
+            "file, respondent_id, optional interview_id, and attributes.",
+        ),
     ] = None,
     confirm_warnings: ConfirmOption = False,
     study: StudyOption = None,
@@ -118,8 +145,10 @@ def import_(
         )
     created = len(report.interviews_created)
     attached = len(report.transcripts_attached)
-    typer.echo(f"Imported {attached} transcripts ({created} new interviews, "
-               f"{len(report.respondents_created)} new respondents).")
+    typer.echo(
+        f"Imported {attached} transcripts ({created} new interviews, "
+        f"{len(report.respondents_created)} new respondents)."
+    )
 
 
 @app.command("list")
@@ -135,13 +164,33 @@ def list_(
     with load_study(study) as opened:
         found = opened.interviews.list_interviews(where=where or [])
     rows = [
-        {"interview_id": r.interview_id, "respondent_id": r.respondent_id,
-         "date": r.interview_date, "place": r.place, "interviewer": r.interviewer,
-         "language": r.language, "characters": r.characters, "codings": r.codings}
+        {
+            "interview_id": r.interview_id,
+            "respondent_id": r.respondent_id,
+            "date": r.interview_date,
+            "place": r.place,
+            "interviewer": r.interviewer,
+            "language": r.language,
+            "characters": r.characters,
+            "codings": r.codings,
+        }
         for r in found
     ]
-    emit(rows, ["interview_id", "respondent_id", "date", "place", "interviewer", "language",
-                "characters", "codings"], fmt, title=f"{len(rows)} interviews")
+    emit(
+        rows,
+        [
+            "interview_id",
+            "respondent_id",
+            "date",
+            "place",
+            "interviewer",
+            "language",
+            "characters",
+            "codings",
+        ],
+        fmt,
+        title=f"{len(rows)} interviews",
+    )
 
 
 @app.command("show")
@@ -160,12 +209,18 @@ def show(
     with load_study(study) as opened:
         record = opened.interviews.get_interview(interview_id, with_transcript=transcript)
     fields: dict[str, Any] = {
-        "interview_id": record.interview_id, "respondent_id": record.respondent_id,
-        "interview_date": record.interview_date, "place": record.place,
-        "interviewer": record.interviewer, "language": record.language,
-        "consent": record.consent, **record.attributes,
+        "interview_id": record.interview_id,
+        "respondent_id": record.respondent_id,
+        "interview_date": record.interview_date,
+        "place": record.place,
+        "interviewer": record.interviewer,
+        "language": record.language,
+        "consent": record.consent,
+        **record.attributes,
         "respondent": record.respondent_attributes,
-        "source": record.source_name, "characters": record.characters, "codings": record.codings,
+        "source": record.source_name,
+        "characters": record.characters,
+        "codings": record.codings,
     }
     if transcript:
         fields["transcript"] = record.transcript

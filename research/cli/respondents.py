@@ -22,7 +22,9 @@ from research.cli.forms import ask_record
 from research.cli.records_file import add_each
 from research.services import filters, respondents, study_info
 
-app = typer.Typer(help="Respondents: pseudonymous people and their attributes.", no_args_is_help=True)
+app = typer.Typer(
+    help="Respondents: pseudonymous people and their attributes.", no_args_is_help=True
+)
 
 SetOption = Annotated[
     list[str] | None,
@@ -33,9 +35,12 @@ ConfirmOption = Annotated[
 ]
 InteractiveOption = Annotated[
     bool | None,
-    typer.Option("--interactive/--no-interactive",
-                 help="Ask for each attribute (default: when no --set or --from is given "
-                 "and input is a terminal).", show_default=False),
+    typer.Option(
+        "--interactive/--no-interactive",
+        help="Ask for each attribute (default: when no --set or --from is given "
+        "and input is a terminal).",
+        show_default=False,
+    ),
 ]
 
 
@@ -45,8 +50,11 @@ def add(
     assignments: SetOption = None,
     from_file: Annotated[
         Path | None,
-        typer.Option("--from", help="JSON (object or list) or CSV of respondents, with a "
-                     "respondent_id field; all are added or none."),
+        typer.Option(
+            "--from",
+            help="JSON (object or list) or CSV of respondents, with a "
+            "respondent_id field; all are added or none.",
+        ),
     ] = None,
     confirm_warnings: ConfirmOption = False,
     interactive: InteractiveOption = None,
@@ -54,14 +62,20 @@ def add(
 ) -> None:
     """Add a respondent, from flags, a JSON or CSV file, or an interactive form.
 
-    Example: research respondents add R07 --set gender=female --set birth_year=1961 --set role=stayed
+    Example: research respondents add R07 --set gender=female --set birth_year=1961
     """
     with load_study(study) as opened:
         if from_file is not None:
             with opened.transaction() as session:
-                count = add_each(from_file, lambda record: respondents.add_respondent(
-                    session, str(record.pop("respondent_id", "")), record,
-                    confirm_warnings=confirm_warnings))
+                count = add_each(
+                    from_file,
+                    lambda record: respondents.add_respondent(
+                        session,
+                        str(record.pop("respondent_id", "")),
+                        record,
+                        confirm_warnings=confirm_warnings,
+                    ),
+                )
             typer.echo(f"Added {count} respondents from {from_file.name}.")
             return
         values: dict[str, Any] = dict(parse_assignments(assignments))
@@ -71,8 +85,9 @@ def add(
             confirm_warnings = True  # each warning was confirmed in the form
         if not respondent_id:
             raise typer.BadParameter("give a respondent id", param_hint="RESPONDENT_ID")
-        record = opened.respondents.add_respondent(respondent_id, values,
-                                                   confirm_warnings=confirm_warnings)
+        record = opened.respondents.add_respondent(
+            respondent_id, values, confirm_warnings=confirm_warnings
+        )
     typer.echo(f"Added respondent {record.respondent_id}.")
 
 
@@ -88,11 +103,16 @@ def list_(
     """
     with load_study(study) as opened, opened.transaction() as session:
         conditions = filters.parse_conditions(study_info.load_dictionary(session), where or [])
-        found = [r for r in respondents.list_respondents(session)
-                 if filters.matches_all(conditions, r.attributes)]
+        found = [
+            r
+            for r in respondents.list_respondents(session)
+            if filters.matches_all(conditions, r.attributes)
+        ]
         names = [a.name for a in study_info.load_dictionary(session).for_scope("respondent")]
-    rows = [{"respondent_id": r.respondent_id, **r.attributes,
-             "interviews": r.interview_ids} for r in found]
+    rows = [
+        {"respondent_id": r.respondent_id, **r.attributes, "interviews": r.interview_ids}
+        for r in found
+    ]
     emit(rows, ["respondent_id", *names, "interviews"], fmt, title=f"{len(rows)} respondents")
 
 
@@ -108,5 +128,11 @@ def show(
     """
     with load_study(study) as opened:
         record = opened.respondents.get_respondent(respondent_id)
-    emit_record({"respondent_id": record.respondent_id, **record.attributes,
-                 "interviews": record.interview_ids}, fmt)
+    emit_record(
+        {
+            "respondent_id": record.respondent_id,
+            **record.attributes,
+            "interviews": record.interview_ids,
+        },
+        fmt,
+    )

@@ -31,8 +31,11 @@ def init(
     name: Annotated[str | None, typer.Option(help="Study name (default: the folder name).")] = None,
     database_url: Annotated[
         str | None,
-        typer.Option("--database-url", help="Keep the data in this database (e.g. PostgreSQL) "
-                     "instead of study.db; written to study.toml."),
+        typer.Option(
+            "--database-url",
+            help="Keep the data in this database (e.g. PostgreSQL) "
+            "instead of study.db; written to study.toml.",
+        ),
     ] = None,
 ) -> None:
     """Create a study: a folder with its database, codebook and data dictionary.
@@ -41,11 +44,14 @@ def init(
     """
     codebook = load_codebook(codebook_file) if codebook_file else None
     dictionary = load_dictionary(dictionary_file) if dictionary_file else None
-    with create_study(path, name=name, codebook=codebook, dictionary=dictionary,
-                      database_url=database_url) as created:
+    with create_study(
+        path, name=name, codebook=codebook, dictionary=dictionary, database_url=database_url
+    ) as created:
         summary = created.summary()
-    typer.echo(f"Created study {summary.name!r} in {path} ({summary.database}), "
-               f"codebook {summary.codebook_name!r} with {summary.codes} codes.")
+    typer.echo(
+        f"Created study {summary.name!r} in {path} ({summary.database}), "
+        f"codebook {summary.codebook_name!r} with {summary.codes} codes."
+    )
     typer.echo(f"Next: cd {path} && research respondents add")
 
 

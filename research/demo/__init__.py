@@ -1,4 +1,4 @@
-"""The fictional demo study: invented transcripts with two coders' codings, built deterministically."""
+"""The fictional demo study: invented transcripts and two coders' codings, built reproducibly."""
 
 from research.demo.builder import DEMO_CODERS, build_demo, load_demo_interviews
 

@@ -62,7 +62,9 @@ def load_demo_interviews() -> list[DemoInterview]:
     """Every demo transcript, parsed, in file order."""
     folder = resources.files("research.demo").joinpath("transcripts")
     names = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".txt"))
-    return [parse_demo_file(name, folder.joinpath(name).read_text(encoding="utf-8")) for name in names]
+    return [
+        parse_demo_file(name, folder.joinpath(name).read_text(encoding="utf-8")) for name in names
+    ]
 
 
 def parse_demo_file(name: str, content: str) -> DemoInterview:

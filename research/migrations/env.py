@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection the toolkit hands over, or on a URL for developers."""
+"""Alembic environment: runs on the connection the toolkit hands over, or on a developer's URL."""
 
 from __future__ import annotations
 

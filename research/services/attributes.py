@@ -28,9 +28,7 @@ def _to_json(value: Any) -> Any:
     return value
 
 
-def from_storage(
-    dictionary: DataDictionary, stored: Mapping[str, Any]
-) -> dict[str, Any]:
+def from_storage(dictionary: DataDictionary, stored: Mapping[str, Any]) -> dict[str, Any]:
     """Typed values again; attributes the dictionary no longer knows are kept as stored."""
     known = {attribute.name for attribute in dictionary.attributes}
     return {

@@ -66,18 +66,18 @@ def store_codebook(session: Session, codebook: Codebook) -> None:
         row.path = f"~moving~/{row.code_id}"
     session.flush()
     for position, code in enumerate(codebook.codes):
-        row = existing.get(code.code_id)
-        if row is None:
-            row = CodeRow(code_id=code.code_id)
-            session.add(row)
-        _fill_row(row, code, position=position, path=f"~moving~/{code.code_id}")
+        stored = existing.get(code.code_id)
+        if stored is None:
+            stored = CodeRow(code_id=code.code_id)
+            session.add(stored)
+        _fill_row(stored, code, position=position, path=f"~moving~/{code.code_id}")
     session.flush()
     _delete_codes(session, (existing[code_id] for code_id in removed))
     for code in codebook.codes:
         session.execute(
-            update(CodeRow).where(CodeRow.code_id == code.code_id).values(
-                path=codebook.path_of(code.code_id)
-            )
+            update(CodeRow)
+            .where(CodeRow.code_id == code.code_id)
+            .values(path=codebook.path_of(code.code_id))
         )
     study_info.set_fact(session, study_info.CODEBOOK_NAME, codebook.name)
     study_info.set_fact(session, study_info.CODEBOOK_VERSION, str(codebook.version))
@@ -107,9 +107,7 @@ def _delete_codes(session: Session, rows: Iterable[CodeRow]) -> None:
         session.flush()
 
 
-def apply_change(
-    session: Session, codebook: Codebook, change: Change, *, changed_by: str
-) -> int:
+def apply_change(session: Session, codebook: Codebook, change: Change, *, changed_by: str) -> int:
     """Store the codebook an operation produced, move codings its change record maps.
 
     Returns how many codings moved to another code.
@@ -168,7 +166,7 @@ def run_operation(
     changed_by: str,
     **kwargs: Any,
 ) -> tuple[Change, int]:
-    """Apply a pure codebook operation to the stored codebook; returns its change and codings moved."""
+    """Apply a pure codebook operation to the stored codebook; return the change, codings moved."""
     new_codebook, change = operation(load_codebook(session), *args, **kwargs)
     return change, apply_change(session, new_codebook, change, changed_by=changed_by)
 
@@ -178,8 +176,14 @@ def import_codebook(session: Session, codebook: Codebook, *, changed_by: str) ->
     store_codebook(session, codebook)
     session.add(
         CodebookChangeRow(
-            version=codebook.version, kind="import", code_id="", description="imported codebook",
-            details={}, code_id_map={}, codings_moved=0, changed_by=changed_by,
+            version=codebook.version,
+            kind="import",
+            code_id="",
+            description="imported codebook",
+            details={},
+            code_id_map={},
+            codings_moved=0,
+            changed_by=changed_by,
             changed_at=utc_now(),
         )
     )

@@ -1,4 +1,4 @@
-"""Codings: a code applied by a coder to an exact span of a transcript, checked against its quote."""
+"""Codings: a code applied by a coder to an exact span of a transcript, checked by its quote."""
 
 from __future__ import annotations
 
@@ -73,8 +73,14 @@ def code_quote(
     except SegmentError as error:
         raise SegmentError(f"interview {interview_id}: {error}") from error
     return add_coding(
-        session, interview_id=interview_id, code=code, start_offset=span.start,
-        end_offset=span.end, coder=coder, memo=memo, coded_at=coded_at,
+        session,
+        interview_id=interview_id,
+        code=code,
+        start_offset=span.start,
+        end_offset=span.end,
+        coder=coder,
+        memo=memo,
+        coded_at=coded_at,
     )
 
 
@@ -109,7 +115,8 @@ def _store(
         except SegmentError as error:
             raise SegmentError(
                 f"interview {coding.interview_id}: {error}",
-                start=coding.start_offset, end=coding.end_offset,
+                start=coding.start_offset,
+                end=coding.end_offset,
             ) from error
         key = (coding.interview_id, code.code_id, coding.start_offset, coding.end_offset, coder)
         if key in seen:
@@ -156,8 +163,11 @@ def _refuse_stored_duplicate(session: Session, codebook: Codebook, row: dict[str
         raise _duplicate(
             codebook,
             (
-                str(row["interview_id"]), str(row["code_id"]), int(str(row["start_offset"])),
-                int(str(row["end_offset"])), str(row["coder"]),
+                str(row["interview_id"]),
+                str(row["code_id"]),
+                int(str(row["start_offset"])),
+                int(str(row["end_offset"])),
+                str(row["coder"]),
             ),
             coding_id=existing,
         )
@@ -178,7 +188,9 @@ def _applicable(codebook: Codebook, reference: str) -> Code:
     code = codebook.resolve(reference)
     path = codebook.path_of(code.code_id)
     if code.group_only:
-        raise ResearchError(f"code {path} groups other codes and cannot be applied; pick one below it")
+        raise ResearchError(
+            f"code {path} groups other codes and cannot be applied; pick one below it"
+        )
     if code.retired:
         raise ResearchError(f"code {path} is retired and no longer offered for coding")
     return code
@@ -189,7 +201,9 @@ def _check_coder(coder: str) -> str:
     if not name:
         raise ResearchError("a coding needs a coder's name")
     if len(name) > MAX_CODER_LENGTH or any(not ch.isprintable() for ch in name):
-        raise ResearchError(f"coder name {coder!r} must be printable and at most {MAX_CODER_LENGTH} characters")
+        raise ResearchError(
+            f"coder name {coder!r} must be printable and at most {MAX_CODER_LENGTH} characters"
+        )
     return name
 
 
@@ -210,7 +224,7 @@ def _transcripts(session: Session, interview_ids: set[str]) -> dict[str, str]:
             raise NotFoundError(f"no interview {interview_id!r}")
         if found[interview_id] is None:
             raise ResearchError(f"interview {interview_id!r} has no transcript to code yet")
-    return found
+    return {interview_id: str(text) for interview_id, text in found.items()}
 
 
 def get_coding(session: Session, coding_id: int) -> CodingRecord:
@@ -243,7 +257,7 @@ def list_codings(
     where: Sequence[str] = (),
     include_children: bool = True,
 ) -> list[CodingRecord]:
-    """Codings in transcript order, filtered by code (and its children), coder, interview, attributes."""
+    """Codings in text order, filtered by code (with children), coder, interview, attributes."""
     codebook = load_codebook(session)
     query = select(CodingRow).order_by(
         CodingRow.interview_id, CodingRow.start_offset, CodingRow.end_offset, CodingRow.coding_id
@@ -260,7 +274,9 @@ def list_codings(
         if session.get(InterviewRow, interview_id) is None:
             raise NotFoundError(f"no interview {interview_id!r}")
         query = query.where(CodingRow.interview_id == interview_id)
-    respondents = dict(session.execute(select(InterviewRow.interview_id, InterviewRow.respondent_id)).all())
+    respondents = dict(
+        session.execute(select(InterviewRow.interview_id, InterviewRow.respondent_id)).all()
+    )
     allowed: set[str] | None = None
     if where:
         conditions = parse_conditions(study_info.load_dictionary(session), where)

@@ -39,9 +39,7 @@ def parse_conditions(dictionary: DataDictionary, expressions: Iterable[str]) -> 
             raise ResearchError(f"filter {expression!r} is not of the form ATTRIBUTE=VALUE")
         attribute = dictionary.attribute(name)
         value = dictionary.parse_value(name, raw.strip())
-        conditions.append(
-            Condition(name, value, attribute.type == AttributeType.MULTIPLE_CHOICE)
-        )
+        conditions.append(Condition(name, value, attribute.type == AttributeType.MULTIPLE_CHOICE))
     return conditions
 
 

@@ -53,8 +53,12 @@ def add_interview(
         raise ConflictError(f"interview {interview_id!r} already exists")
     dictionary = study_info.load_dictionary(session)
     cleaned = check_record(
-        dictionary, "interview", values, what=f"interview {interview_id}",
-        confirm_warnings=confirm_warnings, today=today,
+        dictionary,
+        "interview",
+        values,
+        what=f"interview {interview_id}",
+        confirm_warnings=confirm_warnings,
+        today=today,
     )
     row = _new_row(interview_id, respondent_id, cleaned)
     session.add(row)
@@ -90,11 +94,14 @@ def _new_row(interview_id: str, respondent_id: str, cleaned: Mapping[str, Any]) 
 
 
 def _next_interview_id(session: Session, respondent_id: str) -> str:
-    count = session.scalar(
-        select(func.count()).select_from(InterviewRow).where(
-            InterviewRow.respondent_id == respondent_id
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(InterviewRow)
+            .where(InterviewRow.respondent_id == respondent_id)
         )
-    ) or 0
+        or 0
+    )
     number = count + 1
     while session.get(InterviewRow, f"{respondent_id}-{number}") is not None:
         number += 1
@@ -107,7 +114,9 @@ def set_transcript(session: Session, interview_id: str, transcript: Transcript) 
     text = _canonical(transcript)
     if row.transcript is not None and row.transcript != text:
         coded = session.scalar(
-            select(func.count()).select_from(CodingRow).where(CodingRow.interview_id == interview_id)
+            select(func.count())
+            .select_from(CodingRow)
+            .where(CodingRow.interview_id == interview_id)
         )
         if coded:
             raise ConflictError(
@@ -140,28 +149,40 @@ def get_interview(
     dictionary = study_info.load_dictionary(session)
     respondent = session.get(RespondentRow, row.respondent_id)
     assert respondent is not None  # the foreign key guarantees it
-    codings = session.scalar(
-        select(func.count()).select_from(CodingRow).where(CodingRow.interview_id == interview_id)
-    ) or 0
+    codings = (
+        session.scalar(
+            select(func.count())
+            .select_from(CodingRow)
+            .where(CodingRow.interview_id == interview_id)
+        )
+        or 0
+    )
     return _record(
-        row, dictionary, respondent.attributes, codings=codings,
+        row,
+        dictionary,
+        respondent.attributes,
+        codings=codings,
         characters=len(row.transcript or ""),
         transcript=row.transcript if with_transcript else None,
     )
 
 
-def list_interviews(
-    session: Session, *, where: Sequence[str] = ()
-) -> list[InterviewRecord]:
+def list_interviews(session: Session, *, where: Sequence[str] = ()) -> list[InterviewRecord]:
     """Interviews by date, filtered by `attribute=value` conditions on either scope."""
     dictionary = study_info.load_dictionary(session)
     conditions = parse_conditions(dictionary, where)
-    respondents = dict(session.execute(select(RespondentRow.respondent_id, RespondentRow.attributes)).all())
-    coded = dict(
-        session.execute(select(CodingRow.interview_id, func.count()).group_by(CodingRow.interview_id)).all()
+    respondents: dict[str, dict[str, Any]] = dict(
+        session.execute(select(RespondentRow.respondent_id, RespondentRow.attributes)).all()
     )
-    lengths = dict(
-        session.execute(select(InterviewRow.interview_id, func.length(InterviewRow.transcript))).all()
+    coded = dict(
+        session.execute(
+            select(CodingRow.interview_id, func.count()).group_by(CodingRow.interview_id)
+        ).all()
+    )
+    lengths: dict[str, int | None] = dict(
+        session.execute(
+            select(InterviewRow.interview_id, func.length(InterviewRow.transcript))
+        ).all()
     )
     columns = [c for c in InterviewRow.__table__.columns if c.name != "transcript"]
     records = []
@@ -169,8 +190,11 @@ def list_interviews(
         select(*columns).order_by(InterviewRow.interview_date, InterviewRow.interview_id)
     ):
         record = _record(
-            row, dictionary, respondents[row.respondent_id],
-            codings=coded.get(row.interview_id, 0), characters=lengths[row.interview_id] or 0,
+            row,
+            dictionary,
+            respondents[row.respondent_id],
+            codings=coded.get(row.interview_id, 0),
+            characters=lengths[row.interview_id] or 0,
         )
         if matches_all(conditions, record_attributes(record)):
             records.append(record)
@@ -273,7 +297,9 @@ def _import_with_sheet(
 ) -> ImportReport:
     dictionary = study_info.load_dictionary(session)
     rows = read_sheet(sheet)
-    plan = _SheetPlan(session, dictionary, sheet.name, confirm_warnings=confirm_warnings, today=today)
+    plan = _SheetPlan(
+        session, dictionary, sheet.name, confirm_warnings=confirm_warnings, today=today
+    )
     for row in rows:
         plan.add_row(row, transcripts)
     missing = sorted(set(transcripts) - plan.files)
@@ -329,7 +355,9 @@ class _SheetPlan:
             return
         interview_id = cells.pop("interview_id", None) or Path(file_name).stem
         if interview_id in self.known_interviews:
-            self.problems.append((row.number, "interview_id", f"interview {interview_id!r} already exists"))
+            self.problems.append(
+                (row.number, "interview_id", f"interview {interview_id!r} already exists")
+            )
             return
         self.known_interviews.add(interview_id)
         unknown = [name for name in cells if name not in self.scopes]
@@ -340,7 +368,9 @@ class _SheetPlan:
         respondent_values = {k: v for k, v in cells.items() if self.scopes[k] == "respondent"}
         interview_values = {k: v for k, v in cells.items() if self.scopes[k] == "interview"}
         self._respondent(row.number, respondent_id, respondent_values)
-        checked = self._check(row.number, "interview", interview_values, f"interview {interview_id}")
+        checked = self._check(
+            row.number, "interview", interview_values, f"interview {interview_id}"
+        )
         if checked is not None:
             self.interviews.append((interview_id, respondent_id, checked, file_name))
 
@@ -353,7 +383,11 @@ class _SheetPlan:
             first_row, first_values = self.new_respondents[respondent_id]
             if values and values != first_values:
                 self.problems.append(
-                    (number, "respondent_id", f"respondent {respondent_id!r} has other attributes in row {first_row}")
+                    (
+                        number,
+                        "respondent_id",
+                        f"respondent {respondent_id!r} has other attributes in row {first_row}",
+                    )
                 )
             return
         self.new_respondents[respondent_id] = (number, values)
@@ -367,15 +401,25 @@ class _SheetPlan:
             value = self.dictionary.parse_value(name, raw)
             if stored.get(name) != value:
                 self.problems.append(
-                    (number, name, f"respondent {respondent_id!r} is stored with "
-                     f"{stored.get(name)!r}, the sheet says {value!r}")
+                    (
+                        number,
+                        name,
+                        f"respondent {respondent_id!r} is stored with "
+                        f"{stored.get(name)!r}, the sheet says {value!r}",
+                    )
                 )
 
-    def _check(self, number: int, scope: str, values: dict[str, Any], what: str) -> dict[str, Any] | None:
+    def _check(
+        self, number: int, scope: str, values: dict[str, Any], what: str
+    ) -> dict[str, Any] | None:
         try:
             return check_record(
-                self.dictionary, scope,  # type: ignore[arg-type]
-                values, what=what, confirm_warnings=self.confirm_warnings, today=self.today,
+                self.dictionary,
+                scope,  # type: ignore[arg-type]
+                values,
+                what=what,
+                confirm_warnings=self.confirm_warnings,
+                today=self.today,
             )
         except InvalidRecordError as error:
             self.problems.extend((number, issue.field, issue.message) for issue in error.issues)
@@ -402,4 +446,3 @@ class _SheetPlan:
             transcripts_attached=[interview_id for interview_id, *_ in self.interviews],
             respondents_created=list(self.new_respondents),
         )
-

@@ -32,8 +32,12 @@ def add_respondent(
         raise ConflictError(f"respondent {respondent_id!r} already exists")
     dictionary = study_info.load_dictionary(session)
     cleaned = check_record(
-        dictionary, "respondent", values, what=f"respondent {respondent_id}",
-        confirm_warnings=confirm_warnings, today=today,
+        dictionary,
+        "respondent",
+        values,
+        what=f"respondent {respondent_id}",
+        confirm_warnings=confirm_warnings,
+        today=today,
     )
     session.add(RespondentRow(respondent_id=respondent_id, attributes=to_storage(cleaned)))
     session.flush()
@@ -53,8 +57,12 @@ def update_respondent(
     dictionary = study_info.load_dictionary(session)
     merged = {**from_storage(dictionary, row.attributes), **values}
     cleaned = check_record(
-        dictionary, "respondent", merged, what=f"respondent {respondent_id}",
-        confirm_warnings=confirm_warnings, today=today,
+        dictionary,
+        "respondent",
+        merged,
+        what=f"respondent {respondent_id}",
+        confirm_warnings=confirm_warnings,
+        today=today,
     )
     row.attributes = to_storage(cleaned)
     row.updated_at = utc_now()
@@ -121,4 +129,3 @@ def _check_id(respondent_id: str) -> None:
                 )
             ],
         ) from error
-

@@ -26,7 +26,9 @@ def read_sheet(path: Path) -> list[SheetRow]:
     elif suffix in {".xlsx", ".xlsm"}:
         header, body = _read_xlsx(path)
     else:
-        raise MetadataSheetError(path.name, [(None, None, "a metadata sheet must be .csv or .xlsx")])
+        raise MetadataSheetError(
+            path.name, [(None, None, "a metadata sheet must be .csv or .xlsx")]
+        )
     names = [name.strip() for name in header]
     if not names or not any(names):
         raise MetadataSheetError(path.name, [(1, None, "the first row must name the columns")])
@@ -68,7 +70,10 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     except Exception as error:  # openpyxl raises many types for a damaged file
         raise MetadataSheetError(path.name, [(None, None, f"cannot read XLSX: {error}")]) from error
     try:
-        rows = [[_cell_text(value) for value in row] for row in workbook.active.iter_rows(values_only=True)]
+        rows = [
+            [_cell_text(value) for value in row]
+            for row in workbook.active.iter_rows(values_only=True)
+        ]
     finally:
         workbook.close()
     if not rows:
@@ -80,7 +85,9 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

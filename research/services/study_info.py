@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from interviews.dictionary import DataDictionary, dumps_dictionary, loads_dictionary
+from interviews.dictionary import DataDictionary
 from research.errors import ResearchError
 from research.services.records import StudySummary
 from research.storage.tables import CodeRow, CodingRow, InterviewRow, RespondentRow, StudyInfo
@@ -42,20 +42,22 @@ def require_fact(session: Session, key: str) -> str:
 
 
 def load_dictionary(session: Session) -> DataDictionary:
-    """The study's data dictionary."""
-    return loads_dictionary(require_fact(session, DICTIONARY), source="study data dictionary")
+    """The study's data dictionary (stored as JSON: read on every check, so it must be fast)."""
+    return DataDictionary.model_validate_json(require_fact(session, DICTIONARY))
 
 
 def store_dictionary(session: Session, dictionary: DataDictionary) -> None:
     """Replace the study's data dictionary."""
-    set_fact(session, DICTIONARY, dumps_dictionary(dictionary))
+    set_fact(session, DICTIONARY, dictionary.model_dump_json())
 
 
 def summarise(session: Session, *, database: str) -> StudySummary:
     """Counts and facts describing the study."""
     per_coder = dict(
         session.execute(
-            select(CodingRow.coder, func.count()).group_by(CodingRow.coder).order_by(CodingRow.coder)
+            select(CodingRow.coder, func.count())
+            .group_by(CodingRow.coder)
+            .order_by(CodingRow.coder)
         ).all()
     )
     return StudySummary(
@@ -65,7 +67,9 @@ def summarise(session: Session, *, database: str) -> StudySummary:
         respondents=session.scalar(select(func.count()).select_from(RespondentRow)) or 0,
         interviews=session.scalar(select(func.count()).select_from(InterviewRow)) or 0,
         transcripts=session.scalar(
-            select(func.count()).select_from(InterviewRow).where(InterviewRow.transcript.is_not(None))
+            select(func.count())
+            .select_from(InterviewRow)
+            .where(InterviewRow.transcript.is_not(None))
         )
         or 0,
         codings=sum(per_coder.values()),

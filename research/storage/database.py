@@ -1,4 +1,4 @@
-"""Engines and migrations: every database is created and upgraded by Alembic, never by create_all."""
+"""Engines and migrations: every database is created and upgraded by Alembic, not create_all."""
 
 from __future__ import annotations
 

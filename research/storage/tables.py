@@ -174,7 +174,12 @@ class CodingRow(Base):
         CheckConstraint("length(quote) = end_offset - start_offset", name="quote_matches_span"),
         CheckConstraint("length(coder) > 0", name="coder_not_empty"),
         UniqueConstraint(
-            "interview_id", "code_id", "start_offset", "end_offset", "coder", name="uq_codings_no_duplicate"
+            "interview_id",
+            "code_id",
+            "start_offset",
+            "end_offset",
+            "coder",
+            name="uq_codings_no_duplicate",
         ),
         Index("ix_codings_code_id", "code_id"),
         Index("ix_codings_coder", "coder"),

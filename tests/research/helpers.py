@@ -40,14 +40,17 @@ def transcript(text: str, name: str = "t.txt") -> Transcript:
     return Transcript(text=text, source_name=name, encoding="utf-8", format="txt")
 
 
-def add_interview_with_text(study: Study, text: str = MIXED_TEXT, *, respondent_id: str = "R01",
-                            interview_id: str = "I01") -> str:
+def add_interview_with_text(
+    study: Study, text: str = MIXED_TEXT, *, respondent_id: str = "R01", interview_id: str = "I01"
+) -> str:
     """Store a respondent (if new) and an interview with `text`; returns the interview id."""
     with study.transaction() as session:
         if session.get(RespondentRow, respondent_id) is None:
             add_respondent(session, respondent_id, RESPONDENT)
     study.interviews.add_interview(
-        respondent_id=respondent_id, interview_id=interview_id, values=INTERVIEW,
+        respondent_id=respondent_id,
+        interview_id=interview_id,
+        values=INTERVIEW,
         transcript=transcript(text),
     )
     return interview_id

@@ -10,8 +10,10 @@ from research.study import Study
 
 
 def coding_keys(study: Study) -> list[tuple[str, int, int, str]]:
-    return sorted((c.interview_id, c.start_offset, c.end_offset, c.coder)
-                  for c in study.codings.list_codings())
+    return sorted(
+        (c.interview_id, c.start_offset, c.end_offset, c.coder)
+        for c in study.codings.list_codings()
+    )
 
 
 def test_merge_moves_every_coding_to_the_target(demo_study: Study) -> None:
@@ -20,7 +22,8 @@ def test_merge_moves_every_coding_to_the_target(demo_study: Study) -> None:
     target = len(demo_study.codings.list_codings(code="poverty_ruin"))
     assert source > 0
     change, moved = demo_study.codebooks.run_operation(
-        operations.merge_codes, "war_destruction", "poverty_ruin", changed_by="lead")
+        operations.merge_codes, "war_destruction", "poverty_ruin", changed_by="lead"
+    )
     assert moved == source
     after = demo_study.codings.list_codings(code="poverty_ruin")
     # Identical spans by the same coder fold into one coding; every span survives.
@@ -32,13 +35,18 @@ def test_merge_moves_every_coding_to_the_target(demo_study: Study) -> None:
 
 
 def test_merge_counts_every_span_of_both_codes(demo_study: Study) -> None:
-    spans = {(c.interview_id, c.start_offset, c.end_offset, c.coder)
-             for code in ("war_destruction", "poverty_ruin")
-             for c in demo_study.codings.list_codings(code=code)}
+    spans = {
+        (c.interview_id, c.start_offset, c.end_offset, c.coder)
+        for code in ("war_destruction", "poverty_ruin")
+        for c in demo_study.codings.list_codings(code=code)
+    }
     demo_study.codebooks.run_operation(
-        operations.merge_codes, "war_destruction", "poverty_ruin", changed_by="lead")
-    merged = {(c.interview_id, c.start_offset, c.end_offset, c.coder)
-              for c in demo_study.codings.list_codings(code="poverty_ruin")}
+        operations.merge_codes, "war_destruction", "poverty_ruin", changed_by="lead"
+    )
+    merged = {
+        (c.interview_id, c.start_offset, c.end_offset, c.coder)
+        for c in demo_study.codings.list_codings(code="poverty_ruin")
+    }
     assert merged == spans
 
 
@@ -48,14 +56,16 @@ def test_retire_keeps_codings_and_refuses_new_ones(demo_study: Study) -> None:
     assert demo_study.codings.list_codings(code="clan") == before
     interview_id = before[0].interview_id
     with pytest.raises(ResearchError, match="retired"):
-        demo_study.codings.add_coding(interview_id=interview_id, code="clan",
-                                      start_offset=0, end_offset=5, coder="new")
+        demo_study.codings.add_coding(
+            interview_id=interview_id, code="clan", start_offset=0, end_offset=5, coder="new"
+        )
 
 
 def test_rename_changes_paths_of_children_and_keeps_codings(demo_study: Study) -> None:
     count = len(demo_study.codings.list_codings(code="motives/economy"))
-    demo_study.codebooks.run_operation(operations.rename_code, "economy", "economic",
-                                       changed_by="lead")
+    demo_study.codebooks.run_operation(
+        operations.rename_code, "economy", "economic", changed_by="lead"
+    )
     assert len(demo_study.codings.list_codings(code="motives/economic")) == count
     paths = {c.code_path for c in demo_study.codings.list_codings(code="motives/economic")}
     assert all(path.startswith("motives/economic/") for path in paths)
@@ -63,8 +73,9 @@ def test_rename_changes_paths_of_children_and_keeps_codings(demo_study: Study) -
 
 def test_move_keeps_codings(demo_study: Study) -> None:
     count = len(demo_study.codings.list_codings(code="clan"))
-    demo_study.codebooks.run_operation(operations.move_code, "clan", "motives/politics",
-                                       changed_by="lead")
+    demo_study.codebooks.run_operation(
+        operations.move_code, "clan", "motives/politics", changed_by="lead"
+    )
     assert len(demo_study.codings.list_codings(code="motives/politics/clan")) == count
 
 
@@ -80,7 +91,8 @@ def test_import_refuses_to_drop_a_code_that_holds_codings(demo_study: Study) -> 
     codebook = demo_study.codebook()
     text = dumps_codebook(codebook)
     smaller = codebook.model_copy(
-        update={"codes": [c for c in codebook.codes if c.code_id != "clan"]})
+        update={"codes": [c for c in codebook.codes if c.code_id != "clan"]}
+    )
     with pytest.raises(ConflictError, match="clan"):
         demo_study.codebooks.import_codebook(smaller, changed_by="lead")
     assert dumps_codebook(demo_study.codebook()) == text

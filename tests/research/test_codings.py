@@ -20,8 +20,12 @@ def test_apply_code_by_offsets_stores_the_quote(study: Study) -> None:
     interview_id = add_interview_with_text(study)
     start = MIXED_TEXT.index("Работы нет")
     record = study.codings.add_coding(
-        interview_id=interview_id, code="motives/economy/unemployment",
-        start_offset=start, end_offset=start + len("Работы нет"), coder="lusine")
+        interview_id=interview_id,
+        code="motives/economy/unemployment",
+        start_offset=start,
+        end_offset=start + len("Работы нет"),
+        coder="lusine",
+    )
     assert record.quote == "Работы нет"
     assert record.code_id == "unemployment"
     assert record.coder == "lusine"
@@ -30,24 +34,27 @@ def test_apply_code_by_offsets_stores_the_quote(study: Study) -> None:
 def test_offsets_count_code_points_past_armenian_and_emoji(study: Study) -> None:
     interview_id = add_interview_with_text(study)
     record = study.codings.code_quote(
-        interview_id=interview_id, code="unemployment", quote="Работы нет", coder="pavel")
+        interview_id=interview_id, code="unemployment", quote="Работы нет", coder="pavel"
+    )
     # The emoji before the quote is one code point (two UTF-16 units).
     assert record.start_offset == MIXED_TEXT.index("Работы нет")
-    assert MIXED_TEXT[record.start_offset:record.end_offset] == "Работы нет"
+    assert MIXED_TEXT[record.start_offset : record.end_offset] == "Работы нет"
 
 
 def test_code_quote_picks_the_requested_occurrence(study: Study) -> None:
     text = "no work here. no work there.\n"
     interview_id = add_interview_with_text(study, text)
     record = study.codings.code_quote(
-        interview_id=interview_id, code="unemployment", quote="no work", occurrence=2, coder="a")
+        interview_id=interview_id, code="unemployment", quote="no work", occurrence=2, coder="a"
+    )
     assert record.start_offset == text.rindex("no work")
 
 
 def test_every_coding_records_coder_and_time(study: Study) -> None:
     interview_id = add_interview_with_text(study)
-    record = study.codings.code_quote(interview_id=interview_id, code="unemployment",
-                                      quote="no work", coder="lusine")
+    record = study.codings.code_quote(
+        interview_id=interview_id, code="unemployment", quote="no work", coder="lusine"
+    )
     assert record.created_at.tzinfo is not None
     [listed] = study.codings.list_codings(coder="lusine")
     assert listed.coding_id == record.coding_id
@@ -56,12 +63,27 @@ def test_every_coding_records_coder_and_time(study: Study) -> None:
 def test_overlapping_and_nested_segments_are_allowed(study: Study) -> None:
     interview_id = add_interview_with_text(study)
     outer = MIXED_TEXT.index("There was")
-    study.codings.add_coding(interview_id=interview_id, code="unemployment",
-                             start_offset=outer, end_offset=outer + 30, coder="a")
-    study.codings.add_coding(interview_id=interview_id, code="destination",
-                             start_offset=outer + 10, end_offset=outer + 50, coder="a")
-    study.codings.add_coding(interview_id=interview_id, code="poverty_ruin",
-                             start_offset=outer + 12, end_offset=outer + 20, coder="a")
+    study.codings.add_coding(
+        interview_id=interview_id,
+        code="unemployment",
+        start_offset=outer,
+        end_offset=outer + 30,
+        coder="a",
+    )
+    study.codings.add_coding(
+        interview_id=interview_id,
+        code="destination",
+        start_offset=outer + 10,
+        end_offset=outer + 50,
+        coder="a",
+    )
+    study.codings.add_coding(
+        interview_id=interview_id,
+        code="poverty_ruin",
+        start_offset=outer + 12,
+        end_offset=outer + 20,
+        coder="a",
+    )
     assert counts(study)[2] == 3
 
 
@@ -80,8 +102,14 @@ def test_bad_spans_are_refused_and_store_nothing(
 ) -> None:
     interview_id = add_interview_with_text(study)
     with pytest.raises(SegmentError) as raised:
-        study.codings.add_coding(interview_id=interview_id, code="unemployment",
-                                 start_offset=start, end_offset=end, coder="a", quote=quote)
+        study.codings.add_coding(
+            interview_id=interview_id,
+            code="unemployment",
+            start_offset=start,
+            end_offset=end,
+            coder="a",
+            quote=quote,
+        )
     assert interview_id in str(raised.value)
     assert counts(study)[2] == 0
 
@@ -90,31 +118,38 @@ def test_whitespace_only_segment_is_refused(study: Study) -> None:
     text = "one    two\n"
     interview_id = add_interview_with_text(study, text)
     with pytest.raises(SegmentError, match="whitespace"):
-        study.codings.add_coding(interview_id=interview_id, code="unemployment",
-                                 start_offset=4, end_offset=6, coder="a")
+        study.codings.add_coding(
+            interview_id=interview_id, code="unemployment", start_offset=4, end_offset=6, coder="a"
+        )
     assert counts(study)[2] == 0
 
 
 def test_exact_duplicate_is_refused(study: Study) -> None:
     interview_id = add_interview_with_text(study)
-    study.codings.add_coding(interview_id=interview_id, code="unemployment",
-                             start_offset=0, end_offset=5, coder="a")
+    study.codings.add_coding(
+        interview_id=interview_id, code="unemployment", start_offset=0, end_offset=5, coder="a"
+    )
     with pytest.raises(ConflictError, match="already coded"):
-        study.codings.add_coding(interview_id=interview_id, code="unemployment",
-                                 start_offset=0, end_offset=5, coder="a")
+        study.codings.add_coding(
+            interview_id=interview_id, code="unemployment", start_offset=0, end_offset=5, coder="a"
+        )
     # Another coder, or another code, on the same span is a different coding.
-    study.codings.add_coding(interview_id=interview_id, code="unemployment",
-                             start_offset=0, end_offset=5, coder="b")
-    study.codings.add_coding(interview_id=interview_id, code="destination",
-                             start_offset=0, end_offset=5, coder="a")
+    study.codings.add_coding(
+        interview_id=interview_id, code="unemployment", start_offset=0, end_offset=5, coder="b"
+    )
+    study.codings.add_coding(
+        interview_id=interview_id, code="destination", start_offset=0, end_offset=5, coder="a"
+    )
     assert counts(study)[2] == 3
 
 
 def test_duplicate_inside_a_bulk_batch_stores_none_of_it(study: Study) -> None:
     interview_id = add_interview_with_text(study)
-    batch = [NewCoding(interview_id, "unemployment", 0, 5, "a"),
-             NewCoding(interview_id, "destination", 0, 5, "a"),
-             NewCoding(interview_id, "unemployment", 0, 5, "a")]
+    batch = [
+        NewCoding(interview_id, "unemployment", 0, 5, "a"),
+        NewCoding(interview_id, "destination", 0, 5, "a"),
+        NewCoding(interview_id, "unemployment", 0, 5, "a"),
+    ]
     with pytest.raises(ConflictError):
         study.codings.add_codings(batch)
     assert counts(study)[2] == 0
@@ -132,31 +167,36 @@ def test_unknown_and_grouping_codes_are_refused(
 ) -> None:
     interview_id = add_interview_with_text(study)
     with pytest.raises(error, match=message):
-        study.codings.add_coding(interview_id=interview_id, code=code,
-                                 start_offset=0, end_offset=5, coder="a")
+        study.codings.add_coding(
+            interview_id=interview_id, code=code, start_offset=0, end_offset=5, coder="a"
+        )
     assert counts(study)[2] == 0
 
 
 def test_unknown_interview_is_refused(study: Study) -> None:
     with pytest.raises(NotFoundError, match="no interview 'X9'"):
-        study.codings.add_coding(interview_id="X9", code="unemployment",
-                                 start_offset=0, end_offset=5, coder="a")
+        study.codings.add_coding(
+            interview_id="X9", code="unemployment", start_offset=0, end_offset=5, coder="a"
+        )
 
 
 def test_quote_not_in_transcript_is_refused(study: Study) -> None:
     interview_id = add_interview_with_text(study)
     with pytest.raises(SegmentError, match="not found"):
-        study.codings.code_quote(interview_id=interview_id, code="unemployment",
-                                 quote="never said", coder="a")
+        study.codings.code_quote(
+            interview_id=interview_id, code="unemployment", quote="never said", coder="a"
+        )
     assert counts(study)[2] == 0
 
 
 def test_list_filters_by_code_with_children_coder_and_attribute(study: Study) -> None:
     interview_id = add_interview_with_text(study)
-    study.codings.add_coding(interview_id=interview_id, code="unemployment",
-                             start_offset=0, end_offset=5, coder="a")
-    study.codings.add_coding(interview_id=interview_id, code="virtual_widowhood",
-                             start_offset=0, end_offset=5, coder="b")
+    study.codings.add_coding(
+        interview_id=interview_id, code="unemployment", start_offset=0, end_offset=5, coder="a"
+    )
+    study.codings.add_coding(
+        interview_id=interview_id, code="virtual_widowhood", start_offset=0, end_offset=5, coder="b"
+    )
     assert len(study.codings.list_codings(code="motives")) == 1
     assert len(study.codings.list_codings(code="gender")) == 1
     assert len(study.codings.list_codings(coder="b")) == 1
@@ -166,12 +206,14 @@ def test_list_filters_by_code_with_children_coder_and_attribute(study: Study) ->
 
 
 INTERVIEW_NUMBERS = itertools.count(1)
-TEXTS = st.text(st.characters(categories=["Lu", "Ll", "Nd", "Zs", "Po", "So", "Lo"]),
-                min_size=1, max_size=200)
+TEXTS = st.text(
+    st.characters(categories=["Lu", "Ll", "Nd", "Zs", "Po", "So", "Lo"]), min_size=1, max_size=200
+)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_stored_quote_equals_the_slice_after_a_database_round_trip(
     study: Study, data: st.DataObject
@@ -184,8 +226,13 @@ def test_stored_quote_equals_the_slice_after_a_database_round_trip(
         return
     interview_id = f"H{next(INTERVIEW_NUMBERS)}"
     add_interview_with_text(study, text, interview_id=interview_id)
-    study.codings.add_coding(interview_id=interview_id, code="unemployment",
-                             start_offset=start, end_offset=end, coder="h")
+    study.codings.add_coding(
+        interview_id=interview_id,
+        code="unemployment",
+        start_offset=start,
+        end_offset=end,
+        coder="h",
+    )
     [stored] = study.codings.list_codings(interview_id=interview_id)
     transcript = study.interviews.get_interview(interview_id).transcript
     assert stored.quote == text[start:end] == transcript[start:end]

@@ -29,8 +29,9 @@ def test_transcripts_mix_armenian_cyrillic_and_a_character_outside_the_bmp() -> 
     assert any("\u0531" <= ch <= "\u058f" for ch in text)  # Armenian block
     assert any("\u0400" <= ch <= "\u04ff" for ch in text)  # Cyrillic block
     assert any(ord(ch) > 0xFFFF for ch in text)
-    armenian = sum(1 for item in load_demo_interviews()
-                   if any("\u0531" <= ch <= "\u058f" for ch in item.text))
+    armenian = sum(
+        1 for item in load_demo_interviews() if any("\u0531" <= ch <= "\u058f" for ch in item.text)
+    )
     assert armenian >= 6
 
 
@@ -64,8 +65,12 @@ def test_every_applicable_code_is_used_by_both_coders(demo_study: Study) -> None
 
 def test_coders_disagree_realistically() -> None:
     first, second = (
-        {(c.interview_id, c.code, c.start_offset, c.end_offset)
-         for item in load_demo_interviews() for c in demo_codings(item) if c.coder == coder}
+        {
+            (c.interview_id, c.code, c.start_offset, c.end_offset)
+            for item in load_demo_interviews()
+            for c in demo_codings(item)
+            if c.coder == coder
+        }
         for coder in DEMO_CODERS
     )
     shared = len(first & second) / len(first | second)
@@ -83,8 +88,9 @@ def test_demo_build_is_deterministic(tmp_path: Path) -> None:
     dumps = []
     for name in ("a", "b"):
         with build_demo(tmp_path / name) as built:
-            dumps.append([c.model_dump(exclude={"coding_id"})
-                          for c in built.codings.list_codings()])
+            dumps.append(
+                [c.model_dump(exclude={"coding_id"}) for c in built.codings.list_codings()]
+            )
     assert dumps[0] == dumps[1]
     assert len(dumps[0]) > 24 * 10
 

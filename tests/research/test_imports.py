@@ -12,8 +12,10 @@ from research.errors import MetadataSheetError, NotFoundError
 from research.study import Study
 from tests.research.helpers import RESPONDENT, counts
 
-HEADER = ("file,respondent_id,interview_id,gender,birth_year,role,interview_date,place,"
-          "interviewer,language,consent,consent_scope\n")
+HEADER = (
+    "file,respondent_id,interview_id,gender,birth_year,role,interview_date,place,"
+    "interviewer,language,consent,consent_scope\n"
+)
 
 
 def write_sheet(folder: Path, rows: list[str]) -> Path:
@@ -23,9 +25,18 @@ def write_sheet(folder: Path, rows: list[str]) -> Path:
 
 
 def row(file: str, respondent: str, interview: str = "", **changes: str) -> str:
-    values = {"gender": "female", "birth_year": "1960", "role": "stayed",
-              "interview_date": "2004-05-01", "place": "martuni", "interviewer": "Interviewer B",
-              "language": "hy;ru", "consent": "yes", "consent_scope": "interview", **changes}
+    values = {
+        "gender": "female",
+        "birth_year": "1960",
+        "role": "stayed",
+        "interview_date": "2004-05-01",
+        "place": "martuni",
+        "interviewer": "Interviewer B",
+        "language": "hy;ru",
+        "consent": "yes",
+        "consent_scope": "interview",
+        **changes,
+    }
     return ",".join([file, respondent, interview, *values.values()])
 
 
@@ -34,7 +45,8 @@ def test_import_with_sheet_creates_respondents_and_interviews(study: Study, tmp_
     (tmp_path / "b.txt").write_bytes("Ի՞նչ անեինք։\r\n".encode("utf-16"))
     sheet = write_sheet(tmp_path, [row("a.txt", "R01", "A1"), row("b.txt", "R01", "")])
     report = study.interviews.import_transcripts(
-        [tmp_path / "a.txt", tmp_path / "b.txt"], metadata=sheet)
+        [tmp_path / "a.txt", tmp_path / "b.txt"], metadata=sheet
+    )
     assert report.interviews_created == ["A1", "b"]
     assert report.respondents_created == ["R01"]
     assert study.interviews.get_interview("b").transcript == "Ի՞նչ անեինք։\n"
@@ -61,11 +73,14 @@ def test_undecodable_file_is_refused_with_line_and_column(study: Study, tmp_path
 def test_row_errors_name_row_and_column_and_nothing_is_saved(study: Study, tmp_path: Path) -> None:
     for name in ("a.txt", "b.txt", "c.txt"):
         (tmp_path / name).write_text("Some text.\n", encoding="utf-8")
-    sheet = write_sheet(tmp_path, [
-        row("a.txt", "R01"),
-        row("b.txt", "R02", birth_year="1700"),
-        row("c.txt", "R03", interview_date="2023-02-30"),
-    ])
+    sheet = write_sheet(
+        tmp_path,
+        [
+            row("a.txt", "R01"),
+            row("b.txt", "R02", birth_year="1700"),
+            row("c.txt", "R03", interview_date="2023-02-30"),
+        ],
+    )
     files = [tmp_path / n for n in ("a.txt", "b.txt", "c.txt")]
     with pytest.raises(MetadataSheetError) as raised:
         study.interviews.import_transcripts(files, metadata=sheet)
@@ -88,7 +103,9 @@ def test_file_without_a_row_is_reported(study: Study, tmp_path: Path) -> None:
     (tmp_path / "z.txt").write_text("Other text.\n", encoding="utf-8")
     sheet = write_sheet(tmp_path, [row("a.txt", "R01")])
     with pytest.raises(MetadataSheetError, match="no row for file 'z.txt'"):
-        study.interviews.import_transcripts([tmp_path / "a.txt", tmp_path / "z.txt"], metadata=sheet)
+        study.interviews.import_transcripts(
+            [tmp_path / "a.txt", tmp_path / "z.txt"], metadata=sheet
+        )
     assert counts(study) == (0, 0, 0)
 
 
@@ -110,8 +127,22 @@ def test_xlsx_sheet_is_read_with_typed_cells(study: Study, tmp_path: Path) -> No
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER.strip().split(","))
-    sheet.append(["a.txt", "R01", "X1", "female", 1960, "stayed", datetime(2004, 5, 1),
-                  "martuni", "Interviewer B", "hy", "yes", "interview"])
+    sheet.append(
+        [
+            "a.txt",
+            "R01",
+            "X1",
+            "female",
+            1960,
+            "stayed",
+            datetime(2004, 5, 1),
+            "martuni",
+            "Interviewer B",
+            "hy",
+            "yes",
+            "interview",
+        ]
+    )
     workbook.save(tmp_path / "sheet.xlsx")
     study.interviews.import_transcripts([tmp_path / "a.txt"], metadata=tmp_path / "sheet.xlsx")
     record = study.interviews.get_interview("X1")
@@ -123,10 +154,18 @@ def test_import_without_sheet_attaches_to_the_interview_named_by_the_file(
     study: Study, tmp_path: Path
 ) -> None:
     study.respondents.add_respondent("R01", RESPONDENT)
-    study.interviews.add_interview(respondent_id="R01", interview_id="I7",
-                                   values={"interview_date": "2004-01-02", "place": "moscow",
-                                           "interviewer": "B", "language": "ru",
-                                           "consent": "yes", "consent_scope": "interview"})
+    study.interviews.add_interview(
+        respondent_id="R01",
+        interview_id="I7",
+        values={
+            "interview_date": "2004-01-02",
+            "place": "moscow",
+            "interviewer": "B",
+            "language": "ru",
+            "consent": "yes",
+            "consent_scope": "interview",
+        },
+    )
     (tmp_path / "I7.md").write_text("# Notes\r\nТекст.\r\n", encoding="utf-8-sig")
     study.interviews.import_transcripts([tmp_path / "I7.md"])
     assert study.interviews.get_interview("I7").transcript == "# Notes\nТекст.\n"

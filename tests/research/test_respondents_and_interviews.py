@@ -91,7 +91,8 @@ def test_impossible_date_is_refused(study: Study) -> None:
     study.respondents.add_respondent("R01", RESPONDENT)
     with pytest.raises(InvalidRecordError, match="interview_date"):
         study.interviews.add_interview(
-            respondent_id="R01", values={**INTERVIEW, "interview_date": "2023-02-30"})
+            respondent_id="R01", values={**INTERVIEW, "interview_date": "2023-02-30"}
+        )
     assert counts(study) == (1, 0, 0)
 
 
@@ -110,8 +111,9 @@ def test_interview_ids_are_generated_per_respondent(study: Study) -> None:
 
 def test_coded_transcript_cannot_be_replaced(study: Study) -> None:
     interview_id = add_interview_with_text(study)
-    study.codings.add_coding(interview_id=interview_id, code="unemployment",
-                             start_offset=0, end_offset=5, coder="a")
+    study.codings.add_coding(
+        interview_id=interview_id, code="unemployment", start_offset=0, end_offset=5, coder="a"
+    )
     with pytest.raises(ConflictError, match="cannot be replaced"):
         study.interviews.set_transcript(interview_id, transcript("Another text.\n"))
     assert study.interviews.get_interview(interview_id).transcript == MIXED_TEXT
@@ -126,12 +128,21 @@ def test_uncoded_transcript_can_be_replaced(study: Study) -> None:
 def test_list_interviews_filters_on_both_scopes(study: Study) -> None:
     add_interview_with_text(study, interview_id="I01")
     study.respondents.add_respondent("R02", {**RESPONDENT, "gender": "male"})
-    study.interviews.add_interview(respondent_id="R02", interview_id="I02",
-                                   values={**INTERVIEW, "place": "moscow", "language": "ru"})
+    study.interviews.add_interview(
+        respondent_id="R02",
+        interview_id="I02",
+        values={**INTERVIEW, "place": "moscow", "language": "ru"},
+    )
     assert [r.interview_id for r in study.interviews.list_interviews()] == ["I01", "I02"]
-    assert [r.interview_id for r in study.interviews.list_interviews(where=["gender=male"])] == ["I02"]
-    assert [r.interview_id for r in study.interviews.list_interviews(where=["place=martuni"])] == ["I01"]
-    assert [r.interview_id for r in study.interviews.list_interviews(where=["language=ru"])] == ["I02"]
+    assert [r.interview_id for r in study.interviews.list_interviews(where=["gender=male"])] == [
+        "I02"
+    ]
+    assert [r.interview_id for r in study.interviews.list_interviews(where=["place=martuni"])] == [
+        "I01"
+    ]
+    assert [r.interview_id for r in study.interviews.list_interviews(where=["language=ru"])] == [
+        "I02"
+    ]
 
 
 def test_unknown_filter_attribute_is_a_clear_error(study: Study) -> None:

@@ -1,4 +1,4 @@
-"""Storage: migrations and models agree, database constraints hold, old SQLite files are backed up."""
+"""Storage: migrations match models, database constraints hold, old SQLite files are backed up."""
 
 from __future__ import annotations
 
@@ -32,25 +32,49 @@ def test_new_study_is_at_the_head_revision(study: Study) -> None:
 def test_database_refuses_a_quote_that_does_not_match_its_span(study: Study) -> None:
     interview_id = add_interview_with_text(study)
     with pytest.raises(IntegrityError), study.transaction() as session:
-        session.execute(insert(CodingRow).values(
-            interview_id=interview_id, code_id="unemployment", start_offset=0, end_offset=4,
-            quote="abc", coder="a", memo=""))
+        session.execute(
+            insert(CodingRow).values(
+                interview_id=interview_id,
+                code_id="unemployment",
+                start_offset=0,
+                end_offset=4,
+                quote="abc",
+                coder="a",
+                memo="",
+            )
+        )
 
 
 def test_database_refuses_a_reversed_span(study: Study) -> None:
     interview_id = add_interview_with_text(study)
     with pytest.raises(IntegrityError), study.transaction() as session:
-        session.execute(insert(CodingRow).values(
-            interview_id=interview_id, code_id="unemployment", start_offset=4, end_offset=2,
-            quote="", coder="a", memo=""))
+        session.execute(
+            insert(CodingRow).values(
+                interview_id=interview_id,
+                code_id="unemployment",
+                start_offset=4,
+                end_offset=2,
+                quote="",
+                coder="a",
+                memo="",
+            )
+        )
 
 
 def test_database_refuses_a_coding_of_an_unknown_code(study: Study) -> None:
     interview_id = add_interview_with_text(study)
     with pytest.raises(IntegrityError), study.transaction() as session:
-        session.execute(insert(CodingRow).values(
-            interview_id=interview_id, code_id="nonexistent", start_offset=0, end_offset=3,
-            quote="Մեն", coder="a", memo=""))
+        session.execute(
+            insert(CodingRow).values(
+                interview_id=interview_id,
+                code_id="nonexistent",
+                start_offset=0,
+                end_offset=3,
+                quote="Մեն",
+                coder="a",
+                memo="",
+            )
+        )
 
 
 def test_opening_an_older_sqlite_file_backs_it_up_first(

@@ -15,9 +15,20 @@ from tests.research.cli.conftest import Run
 from tests.research.helpers import MIXED_TEXT, add_interview_with_text, counts
 
 RESPONDENT_FLAGS = ["--set", "gender=female", "--set", "birth_year=1961", "--set", "role=stayed"]
-INTERVIEW_FLAGS = ["--set", "interview_date=2004-06-12", "--set", "place=martuni",
-                   "--set", "interviewer=Interviewer A", "--set", "language=hy;en",
-                   "--set", "consent=yes", "--set", "consent_scope=interview;quotation"]
+INTERVIEW_FLAGS = [
+    "--set",
+    "interview_date=2004-06-12",
+    "--set",
+    "place=martuni",
+    "--set",
+    "interviewer=Interviewer A",
+    "--set",
+    "language=hy;en",
+    "--set",
+    "consent=yes",
+    "--set",
+    "consent_scope=interview;quotation",
+]
 
 
 def test_init_creates_a_study_with_the_default_codebook(run: Run, tmp_path: Path) -> None:
@@ -32,7 +43,8 @@ def test_init_creates_a_study_with_the_default_codebook(run: Run, tmp_path: Path
 def test_init_with_a_codebook_file(run: Run, tmp_path: Path) -> None:
     (tmp_path / "cb.yaml").write_text(
         "name: Tiny\ncodes:\n  - id: work\n    name: work\n    definition: Work.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     run("init", str(tmp_path / "s"), "--codebook", str(tmp_path / "cb.yaml"))
     shown = run("codebook", "show", "--study", str(tmp_path / "s"), "--format", "csv")
     assert list(csv.DictReader(io.StringIO(shown.stdout)))[0]["path"] == "work"
@@ -41,15 +53,27 @@ def test_init_with_a_codebook_file(run: Run, tmp_path: Path) -> None:
 def test_respondent_from_flags_then_listed_as_json(run: Run, study: Study) -> None:
     result = run("respondents", "add", "R07", *RESPONDENT_FLAGS, "--study", str(study.folder))
     assert result.exit_code == 0, result.output
-    listed = json.loads(run("respondents", "list", "--study", str(study.folder),
-                            "--format", "json").stdout)
+    listed = json.loads(
+        run("respondents", "list", "--study", str(study.folder), "--format", "json").stdout
+    )
     assert listed[0]["respondent_id"] == "R07"
     assert listed[0]["birth_year"] == 1961
 
 
 def test_hard_error_exits_one_with_one_clear_line(run: Run, study: Study) -> None:
-    result = run("respondents", "add", "R07", "--set", "birth_year=1804", "--set", "role=stayed",
-                 "--set", "gender=female", "--study", str(study.folder))
+    result = run(
+        "respondents",
+        "add",
+        "R07",
+        "--set",
+        "birth_year=1804",
+        "--set",
+        "role=stayed",
+        "--set",
+        "gender=female",
+        "--study",
+        str(study.folder),
+    )
     assert result.exit_code == 1
     assert "birth_year" in result.stderr
     assert "Traceback" not in result.output + result.stderr
@@ -58,15 +82,24 @@ def test_hard_error_exits_one_with_one_clear_line(run: Run, study: Study) -> Non
 
 def test_interactive_form_asks_again_after_a_hard_error(run: Run, study: Study) -> None:
     answers = {
-        "gender": "female", "role": "stayed", "birth_year": ["1850", "1958"],
+        "gender": "female",
+        "role": "stayed",
+        "birth_year": ["1850", "1958"],
     }
     dictionary = study.dictionary()
     lines = []
     for attribute in dictionary.for_scope("respondent"):
         answer = answers.get(attribute.name, "")
         lines.extend(answer if isinstance(answer, list) else [answer])
-    result = run("respondents", "add", "R08", "--interactive", "--study", str(study.folder),
-                 input="\n".join(lines) + "\n")
+    result = run(
+        "respondents",
+        "add",
+        "R08",
+        "--interactive",
+        "--study",
+        str(study.folder),
+        input="\n".join(lines) + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert result.output.count("Birth year") + result.output.count("birth year") >= 2
     assert study.respondents.get_respondent("R08").attributes["birth_year"] == 1958
@@ -78,33 +111,56 @@ def test_interactive_form_asks_to_confirm_a_soft_warning(run: Run, study: Study)
         if attribute.name == "household_size":
             lines += ["25", "y"]
         else:
-            lines.append({"gender": "male", "role": "migrant", "birth_year": "1970"}.get(
-                attribute.name, ""))
-    result = run("respondents", "add", "R09", "--interactive", "--study", str(study.folder),
-                 input="\n".join(lines) + "\n")
+            lines.append(
+                {"gender": "male", "role": "migrant", "birth_year": "1970"}.get(attribute.name, "")
+            )
+    result = run(
+        "respondents",
+        "add",
+        "R09",
+        "--interactive",
+        "--study",
+        str(study.folder),
+        input="\n".join(lines) + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Keep this answer?" in result.output
     assert study.respondents.get_respondent("R09").attributes["household_size"] == 25
 
 
 def test_respondents_from_json_and_csv_files(run: Run, study: Study, tmp_path: Path) -> None:
-    (tmp_path / "r.json").write_text(json.dumps(
-        [{"respondent_id": "R1", "gender": "male", "role": "migrant", "birth_year": 1970}]))
+    (tmp_path / "r.json").write_text(
+        json.dumps(
+            [{"respondent_id": "R1", "gender": "male", "role": "migrant", "birth_year": 1970}]
+        )
+    )
     (tmp_path / "r.csv").write_text("respondent_id,gender,role\nR2,female,returnee\n")
-    assert run("respondents", "add", "--from", str(tmp_path / "r.json"),
-               "--study", str(study.folder)).exit_code == 0
-    assert run("respondents", "add", "--from", str(tmp_path / "r.csv"),
-               "--study", str(study.folder)).exit_code == 0
+    assert (
+        run(
+            "respondents", "add", "--from", str(tmp_path / "r.json"), "--study", str(study.folder)
+        ).exit_code
+        == 0
+    )
+    assert (
+        run(
+            "respondents", "add", "--from", str(tmp_path / "r.csv"), "--study", str(study.folder)
+        ).exit_code
+        == 0
+    )
     assert counts(study)[0] == 2
 
 
 def test_bad_record_in_a_file_names_the_record_and_saves_none(
     run: Run, study: Study, tmp_path: Path
 ) -> None:
-    (tmp_path / "r.json").write_text(json.dumps(
-        [{"respondent_id": "R1", "gender": "male"}, {"respondent_id": "R2", "gender": "robot"}]))
-    result = run("respondents", "add", "--from", str(tmp_path / "r.json"),
-                 "--study", str(study.folder))
+    (tmp_path / "r.json").write_text(
+        json.dumps(
+            [{"respondent_id": "R1", "gender": "male"}, {"respondent_id": "R2", "gender": "robot"}]
+        )
+    )
+    result = run(
+        "respondents", "add", "--from", str(tmp_path / "r.json"), "--study", str(study.folder)
+    )
     assert result.exit_code == 1
     assert "r.json, record 2" in result.stderr
     assert counts(study)[0] == 0
@@ -113,11 +169,32 @@ def test_bad_record_in_a_file_names_the_record_and_saves_none(
 def test_interview_add_with_transcript_then_show(run: Run, study: Study, tmp_path: Path) -> None:
     run("respondents", "add", "R07", *RESPONDENT_FLAGS, "--study", str(study.folder))
     (tmp_path / "t.txt").write_text(MIXED_TEXT, encoding="utf-8")
-    result = run("interviews", "add", "-r", "R07", "--id", "I1", *INTERVIEW_FLAGS,
-                 "--transcript", str(tmp_path / "t.txt"), "--study", str(study.folder))
+    result = run(
+        "interviews",
+        "add",
+        "-r",
+        "R07",
+        "--id",
+        "I1",
+        *INTERVIEW_FLAGS,
+        "--transcript",
+        str(tmp_path / "t.txt"),
+        "--study",
+        str(study.folder),
+    )
     assert result.exit_code == 0, result.output
-    shown = json.loads(run("interviews", "show", "I1", "--transcript", "--format", "json",
-                           "--study", str(study.folder)).stdout)
+    shown = json.loads(
+        run(
+            "interviews",
+            "show",
+            "I1",
+            "--transcript",
+            "--format",
+            "json",
+            "--study",
+            str(study.folder),
+        ).stdout
+    )
     assert shown["transcript"] == MIXED_TEXT
     assert shown["language"] == ["hy", "en"]
 
@@ -128,16 +205,42 @@ def test_interviews_import_with_sheet_and_list_filtered(
     (tmp_path / "a.txt").write_bytes("Работы нет.\n".encode("cp1251"))
     (tmp_path / "sheet.csv").write_text(
         "file,respondent_id,gender,role,interview_date,place,interviewer,language,consent,"
-        "consent_scope\na.txt,R1,male,migrant,2004-03-01,moscow,B,ru,yes,interview\n")
-    result = run("interviews", "import", str(tmp_path / "a.txt"), "--encoding", "cp1251",
-                 "--metadata", str(tmp_path / "sheet.csv"), "--study", str(study.folder))
+        "consent_scope\na.txt,R1,male,migrant,2004-03-01,moscow,B,ru,yes,interview\n"
+    )
+    result = run(
+        "interviews",
+        "import",
+        str(tmp_path / "a.txt"),
+        "--encoding",
+        "cp1251",
+        "--metadata",
+        str(tmp_path / "sheet.csv"),
+        "--study",
+        str(study.folder),
+    )
     assert result.exit_code == 0, result.output
-    listed = run("interviews", "list", "--where", "place=moscow", "--format", "csv",
-                 "--study", str(study.folder))
+    listed = run(
+        "interviews",
+        "list",
+        "--where",
+        "place=moscow",
+        "--format",
+        "csv",
+        "--study",
+        str(study.folder),
+    )
     rows = list(csv.DictReader(io.StringIO(listed.stdout)))
     assert [r["interview_id"] for r in rows] == ["a"]
-    empty = run("interviews", "list", "--where", "place=martuni", "--format", "json",
-                "--study", str(study.folder))
+    empty = run(
+        "interviews",
+        "list",
+        "--where",
+        "place=martuni",
+        "--format",
+        "json",
+        "--study",
+        str(study.folder),
+    )
     assert json.loads(empty.stdout) == []
 
 
@@ -145,10 +248,16 @@ def test_import_row_error_is_reported_by_row_and_column(
     run: Run, study: Study, tmp_path: Path
 ) -> None:
     (tmp_path / "a.txt").write_text("Text.\n")
-    (tmp_path / "sheet.csv").write_text(
-        "file,respondent_id,place\na.txt,R1,paris\n")
-    result = run("interviews", "import", str(tmp_path / "a.txt"), "--metadata",
-                 str(tmp_path / "sheet.csv"), "--study", str(study.folder))
+    (tmp_path / "sheet.csv").write_text("file,respondent_id,place\na.txt,R1,paris\n")
+    result = run(
+        "interviews",
+        "import",
+        str(tmp_path / "a.txt"),
+        "--metadata",
+        str(tmp_path / "sheet.csv"),
+        "--study",
+        str(study.folder),
+    )
     assert result.exit_code == 1
     assert "row 2, column 'place'" in result.stderr
     assert counts(study) == (0, 0, 0)
@@ -156,26 +265,69 @@ def test_import_row_error_is_reported_by_row_and_column(
 
 def test_code_apply_by_quote_and_by_offsets_then_list(run: Run, study: Study) -> None:
     interview_id = add_interview_with_text(study)
-    by_quote = run("code", "apply", interview_id, "--code", "motives/economy/unemployment",
-                   "--quote", "Работы нет", "--coder", "lusine", "--study", str(study.folder))
+    by_quote = run(
+        "code",
+        "apply",
+        interview_id,
+        "--code",
+        "motives/economy/unemployment",
+        "--quote",
+        "Работы нет",
+        "--coder",
+        "lusine",
+        "--study",
+        str(study.folder),
+    )
     assert by_quote.exit_code == 0, by_quote.output
     start = MIXED_TEXT.index("went to Moscow")
-    by_span = run("code", "apply", interview_id, "--code", "destination", "--start", str(start),
-                  "--end", str(start + 14), "--coder", "pavel", "--study", str(study.folder))
+    by_span = run(
+        "code",
+        "apply",
+        interview_id,
+        "--code",
+        "destination",
+        "--start",
+        str(start),
+        "--end",
+        str(start + 14),
+        "--coder",
+        "pavel",
+        "--study",
+        str(study.folder),
+    )
     assert by_span.exit_code == 0, by_span.output
-    listed = json.loads(run("code", "list", "--format", "json", "--study",
-                            str(study.folder)).stdout)
+    listed = json.loads(
+        run("code", "list", "--format", "json", "--study", str(study.folder)).stdout
+    )
     assert [(c["quote"], c["coder"]) for c in listed] == [
-        ("Работы нет", "lusine"), ("went to Moscow", "pavel")]
-    only = json.loads(run("code", "list", "--code", "motives", "--format", "json",
-                          "--study", str(study.folder)).stdout)
+        ("Работы нет", "lusine"),
+        ("went to Moscow", "pavel"),
+    ]
+    only = json.loads(
+        run(
+            "code", "list", "--code", "motives", "--format", "json", "--study", str(study.folder)
+        ).stdout
+    )
     assert [c["code_path"] for c in only] == ["motives/economy/unemployment"]
 
 
 def test_code_apply_refusal_is_one_line_and_stores_nothing(run: Run, study: Study) -> None:
     interview_id = add_interview_with_text(study)
-    result = run("code", "apply", interview_id, "--code", "unemployment", "--start", "9",
-                 "--end", "3", "--coder", "a", "--study", str(study.folder))
+    result = run(
+        "code",
+        "apply",
+        interview_id,
+        "--code",
+        "unemployment",
+        "--start",
+        "9",
+        "--end",
+        "3",
+        "--coder",
+        "a",
+        "--study",
+        str(study.folder),
+    )
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert counts(study)[2] == 0
@@ -183,8 +335,21 @@ def test_code_apply_refusal_is_one_line_and_stores_nothing(run: Run, study: Stud
 
 def test_quote_and_offsets_together_are_a_usage_error(run: Run, study: Study) -> None:
     interview_id = add_interview_with_text(study)
-    result = run("code", "apply", interview_id, "--code", "unemployment", "--quote", "x",
-                 "--start", "1", "--end", "2", "--study", str(study.folder))
+    result = run(
+        "code",
+        "apply",
+        interview_id,
+        "--code",
+        "unemployment",
+        "--quote",
+        "x",
+        "--start",
+        "1",
+        "--end",
+        "2",
+        "--study",
+        str(study.folder),
+    )
     assert result.exit_code == 2
 
 
@@ -199,8 +364,9 @@ def test_codebook_export_validate_and_import(run: Run, study: Study, tmp_path: P
 
 def test_codebook_validate_names_file_line_and_code(run: Run, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: X\ncodes:\n  - id: a\n    name: a\n  - id: b\n    name: b\n"
-                   "    colour: red\n")
+    bad.write_text(
+        "name: X\ncodes:\n  - id: a\n    name: a\n  - id: b\n    name: b\n    colour: red\n"
+    )
     result = run("codebook", "validate", str(bad))
     assert result.exit_code == 1
     assert "bad.yaml" in result.stderr and "line" in result.stderr and "'b'" in result.stderr
@@ -208,8 +374,16 @@ def test_codebook_validate_names_file_line_and_code(run: Run, tmp_path: Path) ->
 
 def test_codebook_merge_reports_moved_codings(run: Run, demo_study: Study) -> None:
     before = len(demo_study.codings.list_codings(code="war_destruction"))
-    result = run("codebook", "merge", "war_destruction", "poverty_ruin", "--coder", "lead",
-                 "--study", str(demo_study.folder))
+    result = run(
+        "codebook",
+        "merge",
+        "war_destruction",
+        "poverty_ruin",
+        "--coder",
+        "lead",
+        "--study",
+        str(demo_study.folder),
+    )
     assert result.exit_code == 0, result.output
     assert f"{before} codings moved" in result.stdout
 

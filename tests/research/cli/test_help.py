@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Any
 
 import typer.main
@@ -35,8 +34,7 @@ def test_there_are_commands_to_check() -> None:
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    missing = [name for name, command in all_commands()
-               if "Example:" not in (command.help or "")]
+    missing = [name for name, command in all_commands() if "Example:" not in (command.help or "")]
     assert missing == []
 
 
@@ -47,7 +45,10 @@ def test_every_command_is_documented_in_the_readme() -> None:
 
 
 def test_every_list_and_show_command_takes_format() -> None:
-    lacking = [name for name, command in all_commands()
-               if name.split()[-1] in {"list", "show", "status"}
-               and "--format" not in {opt for p in command.params for opt in p.opts}]
+    lacking = [
+        name
+        for name, command in all_commands()
+        if name.split()[-1] in {"list", "show", "status"}
+        and "--format" not in {opt for p in command.params for opt in p.opts}
+    ]
     assert lacking == []
