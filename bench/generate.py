@@ -97,13 +97,16 @@ def generate(out: Path, interviews: int, *, words: int = 5000, seed: int = 7) ->
         for number in range(1, interviews + 1):
             name = f"S{number:05d}.txt"
             (folder / name).write_text(transcript(rng, words), encoding="utf-8")
+            # Two interviews per respondent, who keeps the same attributes in both rows.
+            respondent = (number + 1) // 2
+            person = random.Random(respondent)
             writer.writerow(
                 [
                     name,
-                    f"P{(number + 1) // 2:05d}",
-                    rng.choice(["female", "male"]),
-                    rng.randint(1930, 1985),
-                    rng.choice(["migrant", "stayed", "returnee"]),
+                    f"P{respondent:05d}",
+                    person.choice(["female", "male"]),
+                    person.randint(1930, 1985),
+                    person.choice(["migrant", "stayed", "returnee"]),
                     f"2004-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                     rng.choice(["martuni", "moscow", "krasnodar"]),
                     "Interviewer A",

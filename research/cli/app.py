@@ -26,6 +26,8 @@ class ResearchGroup(TyperGroup):
             fail(str(error))
         except OperationalError as error:
             fail(f"database error: {error.orig}")
+        except OSError as error:
+            fail(f"{error.filename or 'file'}: {error.strerror or error}")
 
 
 def fail(message: str) -> NoReturn:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from codebook import Change, Code, Codebook
 from research.errors import ConflictError
 from research.services import study_info
+from research.services.records import ChangeRecord
 from research.storage.tables import CodebookChangeRow, CodeRow, CodingRow, utc_now
 
 
@@ -154,9 +155,21 @@ def _move_codings(session: Session, source: str, target: str) -> int:
     return int(result.rowcount or 0) + len(duplicates)  # type: ignore[attr-defined]
 
 
-def history(session: Session) -> list[CodebookChangeRow]:
+def history(session: Session) -> list[ChangeRecord]:
     """Every change record, oldest first."""
-    return list(session.scalars(select(CodebookChangeRow).order_by(CodebookChangeRow.change_id)))
+    return [
+        ChangeRecord(
+            version=row.version,
+            kind=row.kind,
+            code_id=row.code_id,
+            description=row.description,
+            code_id_map=dict(row.code_id_map),
+            codings_moved=row.codings_moved,
+            changed_by=row.changed_by,
+            changed_at=row.changed_at,
+        )
+        for row in session.scalars(select(CodebookChangeRow).order_by(CodebookChangeRow.change_id))
+    ]
 
 
 def run_operation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -105,9 +106,17 @@ def _store(
     stamp = coded_at or utc_now()
     rows = []
     seen: set[tuple[str, str, int, int, str]] = set()
+    # Bulk loads repeat the same few codes and coders: check each once.
+    codes: dict[str, Code] = {}
+    coders: dict[str, str] = {}
     for coding in codings:
-        code = _applicable(codebook, coding.code)
-        coder = _check_coder(coding.coder)
+        code = codes.get(coding.code)
+        if code is None:
+            code = codes[coding.code] = _applicable(codebook, coding.code)
+        coder = coders.get(coding.coder)
+        if coder is None:
+            coder = coders[coding.coder] = _check_coder(coding.coder)
+        memo = _check_memo(coding.memo) if coding.memo else ""
         try:
             quote = check_segment(
                 texts[coding.interview_id], coding.start_offset, coding.end_offset, coding.quote
@@ -130,7 +139,7 @@ def _store(
                 "end_offset": coding.end_offset,
                 "quote": quote,
                 "coder": coder,
-                "memo": coding.memo,
+                "memo": memo,
                 "created_at": stamp,
             }
         )
@@ -138,10 +147,13 @@ def _store(
         _refuse_stored_duplicate(session, codebook, rows[0])
     try:
         with session.begin_nested():
+            # Core statements: the ORM's per-row bookkeeping costs more than SQLite's insert.
+            table = CodingRow.__table__
+            connection = session.connection()
             if return_ids:
-                result = session.execute(insert(CodingRow).returning(CodingRow.coding_id), rows)
+                result = connection.execute(insert(table).returning(table.c.coding_id), rows)
                 return list(result.scalars())
-            session.execute(insert(CodingRow), rows)
+            connection.execute(insert(table), rows)
             return [0] * len(rows)
     except IntegrityError as error:
         raise ConflictError(
@@ -207,6 +219,15 @@ def _check_coder(coder: str) -> str:
     return name
 
 
+def _check_memo(memo: str) -> str:
+    """A memo is free text, but no control characters (PostgreSQL refuses NUL outright)."""
+    text = unicodedata.normalize("NFC", memo.replace("\r\n", "\n"))
+    bad = next((ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t"), None)
+    if bad is not None:
+        raise ResearchError(f"memo contains the control character U+{ord(bad):04X}")
+    return text
+
+
 def _transcript(session: Session, interview_id: str) -> str:
     return _transcripts(session, {interview_id})[interview_id]
 
@@ -259,21 +280,22 @@ def list_codings(
 ) -> list[CodingRecord]:
     """Codings in text order, filtered by code (with children), coder, interview, attributes."""
     codebook = load_codebook(session)
-    query = select(CodingRow).order_by(
-        CodingRow.interview_id, CodingRow.start_offset, CodingRow.end_offset, CodingRow.coding_id
+    table = CodingRow.__table__.c
+    query = select(*CodingRow.__table__.c).order_by(
+        table.interview_id, table.start_offset, table.end_offset, table.coding_id
     )
     if code is not None:
         chosen = codebook.resolve(code)
         ids = [chosen.code_id]
         if include_children:
             ids += [child.code_id for child in codebook.descendants(chosen.code_id)]
-        query = query.where(CodingRow.code_id.in_(ids))
+        query = query.where(table.code_id.in_(ids))
     if coder is not None:
-        query = query.where(CodingRow.coder == coder)
+        query = query.where(table.coder == coder)
     if interview_id is not None:
         if session.get(InterviewRow, interview_id) is None:
             raise NotFoundError(f"no interview {interview_id!r}")
-        query = query.where(CodingRow.interview_id == interview_id)
+        query = query.where(table.interview_id == interview_id)
     respondents = dict(
         session.execute(select(InterviewRow.interview_id, InterviewRow.respondent_id)).all()
     )
@@ -285,10 +307,15 @@ def list_codings(
             for record in list_interviews(session)
             if matches_all(conditions, record_attributes(record))
         }
+    paths = {item.code_id: codebook.path_of(item.code_id) for item in codebook.codes}
+    # Rows come typed from the database; building records without re-validating them
+    # keeps listing a million codings affordable.
     return [
-        _record(row, codebook, respondents[row.interview_id])
-        for row in session.scalars(query)
-        if allowed is None or row.interview_id in allowed
+        CodingRecord.model_construct(
+            respondent_id=respondents[row.interview_id], code_path=paths[row.code_id], **row
+        )
+        for row in session.execute(query).mappings()
+        if allowed is None or row["interview_id"] in allowed
     ]
 
 

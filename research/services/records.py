@@ -79,3 +79,16 @@ class ImportReport(Record):
     interviews_created: list[str]
     transcripts_attached: list[str]
     respondents_created: list[str]
+
+
+class ChangeRecord(Record):
+    """One codebook operation as recorded in the study's history."""
+
+    version: int
+    kind: str
+    code_id: str
+    description: str
+    code_id_map: dict[str, str]
+    codings_moved: int
+    changed_by: str
+    changed_at: datetime

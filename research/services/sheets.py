@@ -20,6 +20,8 @@ class SheetRow:
 
 def read_sheet(path: Path) -> list[SheetRow]:
     """Rows of a CSV (UTF-8, BOM allowed) or XLSX sheet; empty cells are left out."""
+    if not path.is_file():
+        raise MetadataSheetError(path.name, [(None, None, f"no such file: {path}")])
     suffix = path.suffix.lower()
     if suffix == ".csv":
         header, body = _read_csv(path)

@@ -182,7 +182,8 @@ class CodingRow(Base):
             name="uq_codings_no_duplicate",
         ),
         Index("ix_codings_code_id", "code_id"),
-        Index("ix_codings_coder", "coder"),
+        # One interview's codings in text order: the coding view and per-interview listings.
+        Index("ix_codings_interview_span", "interview_id", "start_offset", "end_offset"),
     )
 
     coding_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

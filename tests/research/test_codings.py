@@ -236,3 +236,30 @@ def test_stored_quote_equals_the_slice_after_a_database_round_trip(
     [stored] = study.codings.list_codings(interview_id=interview_id)
     transcript = study.interviews.get_interview(interview_id).transcript
     assert stored.quote == text[start:end] == transcript[start:end]
+
+
+def test_memo_with_a_nul_is_refused_before_storage(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    with pytest.raises(ResearchError, match="U\\+0000"):
+        study.codings.add_coding(
+            interview_id=interview_id,
+            code="unemployment",
+            start_offset=0,
+            end_offset=5,
+            coder="a",
+            memo="bad\x00memo",
+        )
+    assert counts(study)[2] == 0
+
+
+def test_coder_name_with_control_characters_is_refused(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    with pytest.raises(ResearchError, match="coder name"):
+        study.codings.add_coding(
+            interview_id=interview_id,
+            code="unemployment",
+            start_offset=0,
+            end_offset=5,
+            coder="a\x00b",
+        )
+    assert counts(study)[2] == 0

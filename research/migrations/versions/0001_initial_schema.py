@@ -155,12 +155,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("codings", schema=None) as batch_op:
         batch_op.create_index("ix_codings_code_id", ["code_id"], unique=False)
-        batch_op.create_index("ix_codings_coder", ["coder"], unique=False)
+        batch_op.create_index(
+            "ix_codings_interview_span",
+            ["interview_id", "start_offset", "end_offset"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("codings", schema=None) as batch_op:
-        batch_op.drop_index("ix_codings_coder")
+        batch_op.drop_index("ix_codings_interview_span")
         batch_op.drop_index("ix_codings_code_id")
 
     op.drop_table("codings")

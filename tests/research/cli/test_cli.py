@@ -414,3 +414,36 @@ def test_demo_refuses_to_replace_a_real_study(run: Run, study: Study) -> None:
     result = run("demo", str(study.folder), "--force")
     assert result.exit_code == 1
     assert "real data" in result.stderr or "not a demo" in result.stderr
+
+
+def test_missing_metadata_sheet_is_a_clear_error(run: Run, study: Study, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Text.\n")
+    result = run(
+        "interviews",
+        "import",
+        str(tmp_path / "a.txt"),
+        "--metadata",
+        str(tmp_path / "nope.csv"),
+        "--study",
+        str(study.folder),
+    )
+    assert result.exit_code == 1
+    assert "no such file" in result.stderr
+
+
+def test_missing_transcript_file_is_a_clear_error(run: Run, study: Study, tmp_path: Path) -> None:
+    run("respondents", "add", "R07", *RESPONDENT_FLAGS, "--study", str(study.folder))
+    result = run(
+        "interviews",
+        "add",
+        "-r",
+        "R07",
+        *INTERVIEW_FLAGS,
+        "--transcript",
+        str(tmp_path / "missing.docx"),
+        "--study",
+        str(study.folder),
+    )
+    assert result.exit_code == 1
+    assert "missing.docx" in result.stderr
+    assert counts(study)[1] == 0
