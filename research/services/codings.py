@@ -6,8 +6,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from research.services.records import CodingRecord
 from research.storage.tables import CodingRow, InterviewRow, utc_now
 
 MAX_CODER_LENGTH = 100
+CODINGS = cast(Table, CodingRow.__table__)
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def _store(
     try:
         with session.begin_nested():
             # Core statements: the ORM's per-row bookkeeping costs more than SQLite's insert.
-            table = CodingRow.__table__
+            table = CODINGS
             connection = session.connection()
             if return_ids:
                 result = connection.execute(insert(table).returning(table.c.coding_id), rows)
@@ -280,8 +282,8 @@ def list_codings(
 ) -> list[CodingRecord]:
     """Codings in text order, filtered by code (with children), coder, interview, attributes."""
     codebook = load_codebook(session)
-    table = CodingRow.__table__.c
-    query = select(*CodingRow.__table__.c).order_by(
+    table = CODINGS.c
+    query = select(*CODINGS.c).order_by(
         table.interview_id, table.start_offset, table.end_offset, table.coding_id
     )
     if code is not None:
