@@ -1,29 +1,131 @@
-"""Tidy DataFrames with fixed column names, built from plain records the shell hands over."""
+"""Tidy DataFrames with fixed column names, built from plain records the shell hands over.
+
+The shell (research) reads a study and passes plain records; everything in `analysis`
+works on the frames built here:
+
+- codings frame: one row per coding, CODING_COLUMNS then one column per attribute;
+- interviews frame: one row per interview, INTERVIEW_COLUMNS then one column per attribute;
+- codes frame: one row per code of the codebook, CODE_COLUMNS, in tree order;
+- presence matrix: interviews × codes, True where the code (or a code below it) was applied.
+
+Multiple-choice attributes become one text cell, values joined by ";" in dictionary order,
+so that every attribute column holds hashable scalars a crosstab can group by.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from codebook import Codebook
+
 CODING_COLUMNS = (
-    "interview_id",
-    "respondent_id",
-    "code_id",
-    "code_path",
-    "group",
-    "coder",
-    "start_offset",
-    "end_offset",
-    "quote",
+    "coding_id", "interview_id", "respondent_id", "code_id", "code_path", "group", "coder",
+    "start_offset", "end_offset", "quote",
+)
+INTERVIEW_COLUMNS = (
+    "interview_id", "respondent_id", "interview_date", "characters",
+)
+CODE_COLUMNS = (
+    "code_id", "path", "name", "title", "parent_id", "group", "depth", "colour",
+    "applicable", "retired",
 )
 
 
-def codings_frame(codings: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """One row per coding, with its top-level code group taken from the code path."""
+def attribute_cell(value: Any) -> Any:
+    """An attribute value as one hashable cell: lists joined by ';', the rest unchanged."""
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(item) for item in value)
+    return value
+
+
+def codes_frame(codebook: Codebook) -> pd.DataFrame:
+    """One row per code in tree order, with its path, top-level group, depth and colour."""
+    rows = []
+    for code in codebook.codes:
+        path = codebook.path_of(code.code_id)
+        rows.append({
+            "code_id": code.code_id, "path": path, "name": code.name,
+            "title": code.display_title, "parent_id": code.parent_id,
+            "group": path.split("/")[0], "depth": path.count("/"),
+            "colour": codebook.colour_of(code.code_id), "applicable": code.applicable,
+            "retired": code.retired,
+        })
+    return pd.DataFrame(rows, columns=list(CODE_COLUMNS))
+
+
+def interviews_frame(interviews: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per interview: ids, date, transcript length, then every attribute.
+
+    Each record holds the INTERVIEW_COLUMNS keys and an `attributes` mapping (respondent and
+    interview attributes together, as the shell merges them).
+    """
+    rows = []
+    for record in interviews:
+        row = {column: record[column] for column in INTERVIEW_COLUMNS}
+        row.update({name: attribute_cell(value) for name, value in record["attributes"].items()})
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame(columns=list(INTERVIEW_COLUMNS))
+    frame["interview_date"] = pd.to_datetime(frame["interview_date"])
+    return frame.sort_values(["interview_date", "interview_id"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def codings_frame(
+    codings: Iterable[Mapping[str, Any]], interviews: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per coding, its top-level group from the path, then the interview's attributes."""
     frame = pd.DataFrame.from_records(
         list(codings), columns=[c for c in CODING_COLUMNS if c != "group"]
     )
-    frame.insert(4, "group", frame["code_path"].str.split("/").str[0])
-    return frame.astype({"start_offset": "int64", "end_offset": "int64"})
+    frame.insert(5, "group", frame["code_path"].str.split("/").str[0])
+    frame = frame.astype({"start_offset": "int64", "end_offset": "int64"})
+    if interviews is None or interviews.empty:
+        return frame
+    attributes = interviews.drop(columns=["respondent_id", "characters"], errors="ignore")
+    return frame.merge(attributes, on="interview_id", how="left", validate="many_to_one")
+
+
+def presence_matrix(
+    codings: pd.DataFrame,
+    interviews: pd.DataFrame,
+    codes: pd.DataFrame,
+    *,
+    roll_up: bool = True,
+) -> pd.DataFrame:
+    """Interviews × codes, True where the code was applied (by any coder in `codings`).
+
+    With `roll_up`, a parent code is present wherever one of its descendants is, so a
+    parent counts an interview once however many children mention it.
+    """
+    index = pd.Index(interviews["interview_id"], name="interview_id")
+    columns = pd.Index(codes["code_id"], name="code_id")
+    pairs = codings[["interview_id", "code_id"]].drop_duplicates()
+    if roll_up:
+        pairs = _with_ancestors(pairs, codes)
+    present = pd.crosstab(pairs["interview_id"], pairs["code_id"]).gt(0)
+    return present.reindex(index=index, columns=columns, fill_value=False).astype(bool)
+
+
+def _with_ancestors(pairs: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    """Each (interview, code) pair plus one pair per ancestor of the code."""
+    parent = dict(zip(codes["code_id"], codes["parent_id"], strict=True))
+    lineage: dict[str, list[str]] = {}
+    for code_id in codes["code_id"]:
+        chain, current = [], code_id
+        while current is not None and not pd.isna(current):
+            chain.append(current)
+            current = parent.get(current)
+        lineage[code_id] = chain
+    expanded = pairs.assign(code_id=pairs["code_id"].map(lineage)).explode("code_id")
+    return expanded.dropna(subset=["code_id"]).drop_duplicates()
+
+
+def coders(codings: pd.DataFrame) -> Sequence[str]:
+    """The coders present in a codings frame, sorted."""
+    return sorted(codings["coder"].unique())

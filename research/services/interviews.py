@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from interviews.dictionary import DataDictionary, Issue
 from interviews.importers import Transcript, read_transcript
 from interviews.models import CORE_INTERVIEW_FIELDS, Interview, split_interview_values
-from interviews.text import canonicalise, is_canonical
 from research.errors import (
     ConflictError,
     InvalidRecordError,
@@ -28,7 +27,7 @@ from research.services import study_info
 from research.services.attributes import check_record, from_storage, to_storage
 from research.services.filters import matches_all, parse_conditions
 from research.services.records import ImportReport, InterviewRecord
-from research.services.respondents import add_respondent
+from research.services.respondents import check_respondent_id
 from research.services.sheets import SheetRow, read_sheet
 from research.storage.tables import CodingRow, InterviewRow, RespondentRow, utc_now
 
@@ -111,7 +110,7 @@ def _next_interview_id(session: Session, respondent_id: str) -> str:
 def set_transcript(session: Session, interview_id: str, transcript: Transcript) -> InterviewRecord:
     """Attach a transcript; a coded transcript is never replaced by a different text."""
     row = _row(session, interview_id)
-    text = _canonical(transcript)
+    text = transcript.text  # a Transcript is canonical by construction
     if row.transcript is not None and row.transcript != text:
         coded = session.scalar(
             select(func.count())
@@ -128,12 +127,8 @@ def set_transcript(session: Session, interview_id: str, transcript: Transcript) 
     return get_interview(session, interview_id)
 
 
-def _canonical(transcript: Transcript) -> str:
-    return transcript.text if is_canonical(transcript.text) else canonicalise(transcript.text)
-
-
 def _attach(row: InterviewRow, transcript: Transcript) -> None:
-    text = _canonical(transcript)
+    text = transcript.text
     row.transcript = text
     row.transcript_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     row.source_name = transcript.source_name
@@ -329,8 +324,9 @@ class _SheetPlan:
         self.today = today
         self.problems: list[tuple[int | None, str | None, str]] = []
         self.files: set[str] = set()
-        self.interviews: list[tuple[str, str, dict[str, Any], str]] = []
+        self.interviews: list[tuple[InterviewRow, str]] = []
         self.new_respondents: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.checked_respondents: dict[str, dict[str, Any]] = {}
         self.known_respondents = set(session.scalars(select(RespondentRow.respondent_id)))
         self.known_interviews = set(session.scalars(select(InterviewRow.interview_id)))
         self.scopes = {attribute.name: attribute.scope for attribute in dictionary.attributes}
@@ -371,8 +367,14 @@ class _SheetPlan:
         checked = self._check(
             row.number, "interview", interview_values, f"interview {interview_id}"
         )
-        if checked is not None:
-            self.interviews.append((interview_id, respondent_id, checked, file_name))
+        if checked is None:
+            return
+        try:
+            planned = _new_row(interview_id, respondent_id, checked)
+        except InvalidRecordError as error:
+            self._collect(row.number, error)
+            return
+        self.interviews.append((planned, file_name))
 
     def _respondent(self, number: int, respondent_id: str, values: dict[str, Any]) -> None:
         if respondent_id in self.known_respondents:
@@ -391,7 +393,17 @@ class _SheetPlan:
                 )
             return
         self.new_respondents[respondent_id] = (number, values)
-        self._check(number, "respondent", values, f"respondent {respondent_id}")
+        try:
+            check_respondent_id(respondent_id)
+        except InvalidRecordError as error:
+            self._collect(number, error)
+            return
+        checked = self._check(number, "respondent", values, f"respondent {respondent_id}")
+        if checked is not None:
+            self.checked_respondents[respondent_id] = checked
+
+    def _collect(self, number: int, error: InvalidRecordError) -> None:
+        self.problems.extend((number, issue.field, issue.message) for issue in error.issues)
 
     def _compare_with_stored(self, number: int, respondent_id: str, values: dict[str, Any]) -> None:
         row = self.session.get(RespondentRow, respondent_id)
@@ -422,7 +434,7 @@ class _SheetPlan:
                 today=self.today,
             )
         except InvalidRecordError as error:
-            self.problems.extend((number, issue.field, issue.message) for issue in error.issues)
+            self._collect(number, error)
         except UnconfirmedWarningsError as error:
             self.problems.extend(
                 (number, issue.field, f"{issue.message} (confirm with --confirm-warnings)")
@@ -432,17 +444,18 @@ class _SheetPlan:
 
     def store(self, transcripts: Mapping[str, Transcript]) -> ImportReport:
         """Store every planned respondent and interview in the caller's transaction."""
-        for respondent_id, (_number, values) in self.new_respondents.items():
-            add_respondent(
-                self.session, respondent_id, values, confirm_warnings=True, today=self.today
+        for respondent_id, cleaned in self.checked_respondents.items():
+            self.session.add(
+                RespondentRow(respondent_id=respondent_id, attributes=to_storage(cleaned))
             )
-        for interview_id, respondent_id, cleaned, file_name in self.interviews:
-            row = _new_row(interview_id, respondent_id, cleaned)
+        # Respondents first: interviews refer to them.
+        self.session.flush()
+        for row, file_name in self.interviews:
             _attach(row, transcripts[file_name])
             self.session.add(row)
         self.session.flush()
         return ImportReport(
-            interviews_created=[interview_id for interview_id, *_ in self.interviews],
-            transcripts_attached=[interview_id for interview_id, *_ in self.interviews],
+            interviews_created=[row.interview_id for row, _ in self.interviews],
+            transcripts_attached=[row.interview_id for row, _ in self.interviews],
             respondents_created=list(self.new_respondents),
         )

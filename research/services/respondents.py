@@ -27,7 +27,7 @@ def add_respondent(
     today: date | None = None,
 ) -> RespondentRecord:
     """Validate and store a new respondent."""
-    _check_id(respondent_id)
+    check_respondent_id(respondent_id)
     if session.get(RespondentRow, respondent_id) is not None:
         raise ConflictError(f"respondent {respondent_id!r} already exists")
     dictionary = study_info.load_dictionary(session)
@@ -113,8 +113,8 @@ def _row(session: Session, respondent_id: str) -> RespondentRow:
     return row
 
 
-def _check_id(respondent_id: str) -> None:
-    """Pseudonymous ids follow the domain model's pattern; checked before anything is stored."""
+def check_respondent_id(respondent_id: str) -> None:
+    """Refuse a respondent id that does not follow the domain's pseudonymous-id pattern."""
     try:
         Respondent(respondent_id=respondent_id)
     except ValidationError as error:

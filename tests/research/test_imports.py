@@ -189,3 +189,17 @@ def test_empty_nul_and_binary_files_are_refused(
     with pytest.raises(TranscriptError, match=message):
         study.interviews.import_transcripts([tmp_path / "a.txt"], metadata=sheet)
     assert counts(study) == (0, 0, 0)
+
+
+def test_bad_ids_in_the_sheet_are_reported_by_row(study: Study, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Some text.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Other text.\n", encoding="utf-8")
+    sheet = write_sheet(tmp_path, [row("a.txt", "Anna Petrosyan"), row("b.txt", "R2", "bad id")])
+    with pytest.raises(MetadataSheetError) as raised:
+        study.interviews.import_transcripts(
+            [tmp_path / "a.txt", tmp_path / "b.txt"], metadata=sheet
+        )
+    message = str(raised.value)
+    assert "row 2, column 'respondent_id'" in message
+    assert "row 3, column 'interview_id'" in message
+    assert counts(study) == (0, 0, 0)
