@@ -5,10 +5,10 @@
     >>> study.codings.list_codings(code="motives/economy/unemployment")[:1]
 
 Each service module is reachable as an attribute (`study.respondents`, `study.interviews`,
-`study.codings`, `study.codebooks`, `study.study_info`); calling one of its functions runs it
-in its own transaction, committed on success and rolled back on any error. For several
-steps in one transaction, use `with study.transaction() as session:` and call the service
-functions with that session.
+`study.codings`, `study.codebooks`, `study.timeline`, `study.study_info`); calling one of
+its functions runs it in its own transaction, committed on success and rolled back on any
+error. For several steps in one transaction, use `with study.transaction() as session:`
+and call the service functions with that session.
 """
 
 from __future__ import annotations
@@ -27,7 +27,14 @@ from codebook import Codebook, default_codebook
 from interviews.defaults import default_dictionary
 from interviews.dictionary import DataDictionary
 from research.errors import StudyExistsError
-from research.services import codebooks, codings, interviews, respondents, study_info
+from research.services import (
+    codebooks,
+    codings,
+    interviews,
+    respondents,
+    study_info,
+    timeline,
+)
 from research.services.records import StudySummary
 from research.settings import (
     DATABASE_FILE,
@@ -75,6 +82,7 @@ class Study:
         self.respondents = BoundServices(self, respondents)
         self.interviews = BoundServices(self, interviews)
         self.codings = BoundServices(self, codings)
+        self.timeline = BoundServices(self, timeline)
 
     @property
     def folder(self) -> Path:
@@ -155,4 +163,5 @@ def create_study(
         study_info.set_fact(session, study_info.FICTIONAL, "true" if fictional else "false")
         study_info.store_dictionary(session, dictionary or default_dictionary())
         codebooks.store_codebook(session, codebook or default_codebook())
+        timeline.seed_default(session)
     return study

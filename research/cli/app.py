@@ -10,7 +10,7 @@ from typer.core import TyperGroup
 
 from codebook.errors import CodebookError
 from interviews.errors import InterviewsError
-from research.cli import code, codebook, demo, interviews, respondents, study
+from research.cli import code, codebook, demo, interviews, respondents, study, timeline
 from research.errors import ResearchError
 
 USER_ERRORS = (ResearchError, CodebookError, InterviewsError)
@@ -50,6 +50,7 @@ app.add_typer(respondents.app, name="respondents")
 app.add_typer(interviews.app, name="interviews")
 app.add_typer(codebook.app, name="codebook")
 app.add_typer(code.app, name="code")
+app.add_typer(timeline.app, name="timeline")
 
 
 def main() -> None:

@@ -199,3 +199,22 @@ class CodingRow(Base):
     coder: Mapped[str] = mapped_column(String(100))
     memo: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class TimelineEventRow(Base):
+    """A dated historical event for periodising migration, with its source and whether the
+    account is contested."""
+
+    __tablename__ = "timeline_events"
+    __table_args__ = (
+        CheckConstraint("length(event) > 0", name="event_not_empty"),
+        CheckConstraint("length(source) > 0", name="source_not_empty"),
+    )
+
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_date: Mapped[date] = mapped_column(Date, index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    event: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300))
+    contested: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")

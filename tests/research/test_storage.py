@@ -77,18 +77,17 @@ def test_database_refuses_a_coding_of_an_unknown_code(study: Study) -> None:
         )
 
 
-def test_opening_an_older_sqlite_file_backs_it_up_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_opening_an_older_sqlite_file_backs_it_up_then_upgrades(tmp_path: Path) -> None:
     folder = tmp_path / "old"
-    create_study(folder).close()
-    assert list(folder.glob("*.bak")) == []
-    # Pretend this toolkit ships a newer revision than the file is at.
-    monkeypatch.setattr(database, "head_revision", lambda: "9999")
-    open_study(folder).close()
-    [backup] = folder.glob("study.db.*.bak")
+    folder.mkdir()
+    engine = database.make_engine(f"sqlite:///{folder / 'study.db'}")
+    database.upgrade(engine, revision="0001")
+    engine.dispose()
+    with open_study(folder) as opened:
+        assert database.current_revision(opened.engine) == database.head_revision()
+    [backup] = folder.glob("study.db.0001.*.bak")
     with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT count(*) FROM codes").fetchone()[0] > 0
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
 
 
 def test_opening_a_current_study_makes_no_backup(tmp_path: Path) -> None:
