@@ -22,15 +22,34 @@ import pandas as pd
 from codebook import Codebook
 
 CODING_COLUMNS = (
-    "coding_id", "interview_id", "respondent_id", "code_id", "code_path", "group", "coder",
-    "start_offset", "end_offset", "quote",
+    "coding_id",
+    "interview_id",
+    "respondent_id",
+    "code_id",
+    "code_path",
+    "group",
+    "coder",
+    "start_offset",
+    "end_offset",
+    "quote",
 )
 INTERVIEW_COLUMNS = (
-    "interview_id", "respondent_id", "interview_date", "characters",
+    "interview_id",
+    "respondent_id",
+    "interview_date",
+    "characters",
 )
 CODE_COLUMNS = (
-    "code_id", "path", "name", "title", "parent_id", "group", "depth", "colour",
-    "applicable", "retired",
+    "code_id",
+    "path",
+    "name",
+    "title",
+    "parent_id",
+    "group",
+    "depth",
+    "colour",
+    "applicable",
+    "retired",
 )
 
 
@@ -46,13 +65,20 @@ def codes_frame(codebook: Codebook) -> pd.DataFrame:
     rows = []
     for code in codebook.codes:
         path = codebook.path_of(code.code_id)
-        rows.append({
-            "code_id": code.code_id, "path": path, "name": code.name,
-            "title": code.display_title, "parent_id": code.parent_id,
-            "group": path.split("/")[0], "depth": path.count("/"),
-            "colour": codebook.colour_of(code.code_id), "applicable": code.applicable,
-            "retired": code.retired,
-        })
+        rows.append(
+            {
+                "code_id": code.code_id,
+                "path": path,
+                "name": code.name,
+                "title": code.display_title,
+                "parent_id": code.parent_id,
+                "group": path.split("/")[0],
+                "depth": path.count("/"),
+                "colour": codebook.colour_of(code.code_id),
+                "applicable": code.applicable,
+                "retired": code.retired,
+            }
+        )
     return pd.DataFrame(rows, columns=list(CODE_COLUMNS))
 
 
@@ -77,12 +103,14 @@ def interviews_frame(interviews: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 
 
 def codings_frame(
-    codings: Iterable[Mapping[str, Any]], interviews: pd.DataFrame | None = None
+    codings: pd.DataFrame | Iterable[Mapping[str, Any]], interviews: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """One row per coding, its top-level group from the path, then the interview's attributes."""
-    frame = pd.DataFrame.from_records(
-        list(codings), columns=[c for c in CODING_COLUMNS if c != "group"]
-    )
+    columns = [c for c in CODING_COLUMNS if c != "group"]
+    if isinstance(codings, pd.DataFrame):
+        frame = codings[columns].copy()
+    else:
+        frame = pd.DataFrame.from_records(list(codings), columns=columns)
     frame.insert(5, "group", frame["code_path"].str.split("/").str[0])
     frame = frame.astype({"start_offset": "int64", "end_offset": "int64"})
     if interviews is None or interviews.empty:
