@@ -14,11 +14,14 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/research demo demo-study --force
+	$(BIN)/research report --study demo-study
 	@echo
-	@echo "Demo study (fictional data) built in demo-study/. Next, try:"
+	@echo "Demo study (fictional data) built in demo-study/, its report in demo-study/report/."
+	@echo "Open demo-study/report/report.html in a browser. Next, try:"
 	@echo "  . $(VENV)/bin/activate && cd demo-study"
 	@echo "  research interviews list"
 	@echo "  research code list --code motives/economy/unemployment"
+	@echo "  research agreement --unit segment"
 
 test: $(STAMP)
 	$(BIN)/ruff check research codebook interviews analysis tests bench
@@ -28,6 +31,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/analysis_bench.py
 
 clean:
 	rm -rf $(VENV) demo-study bench/out .pytest_cache .mypy_cache .ruff_cache

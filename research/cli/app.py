@@ -10,7 +10,16 @@ from typer.core import TyperGroup
 
 from codebook.errors import CodebookError
 from interviews.errors import InterviewsError
-from research.cli import code, codebook, demo, interviews, respondents, study, timeline
+from research.cli import (
+    code,
+    codebook,
+    demo,
+    interviews,
+    report,
+    respondents,
+    study,
+    timeline,
+)
 from research.errors import ResearchError
 
 USER_ERRORS = (ResearchError, CodebookError, InterviewsError)
@@ -46,6 +55,7 @@ app = typer.Typer(
 )
 study.register(app)
 demo.register(app)
+report.register(app)
 app.add_typer(respondents.app, name="respondents")
 app.add_typer(interviews.app, name="interviews")
 app.add_typer(codebook.app, name="codebook")

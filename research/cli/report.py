@@ -1,0 +1,137 @@
+"""`research report` and `research agreement`: the study's tables, figures and reliability."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from research.cli.common import (
+    FormatOption,
+    OutputFormat,
+    StudyOption,
+    WhereOption,
+    emit,
+    load_study,
+)
+from research.errors import ResearchError
+from research.services import filters, study_info
+from research.services.analysis_data import study_frames
+from research.study import Study
+
+
+def register(app: typer.Typer) -> None:
+    """Add the report commands to the main app."""
+    app.command("report")(report)
+    app.command("agreement")(agreement_command)
+
+
+def report(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder for the report (default: STUDY/report)."),
+    ] = None,
+    where: WhereOption = None,
+    coder: Annotated[
+        str | None, typer.Option("--coder", help="Only this coder's codings (default: all).")
+    ] = None,
+    formats: Annotated[
+        str, typer.Option("--format", help="Figure formats, comma-separated: png,svg,pdf.")
+    ] = "png,svg",
+    study: StudyOption = None,
+) -> None:
+    """Write the study's report: tables (CSV, Markdown, XLSX), figures and report.html.
+
+    Example: research report --where place=martuni --format png,svg,pdf
+    """
+    from research.report import ReportOptions, planned_steps, write_report
+
+    chosen = tuple(part.strip() for part in formats.split(",") if part.strip())
+    with load_study(study) as opened:
+        frames, conditions = _frames(opened, where or [])
+        target = out or opened.folder / "report"
+        options = ReportOptions(out=target, where=conditions, coder=coder, formats=chosen)
+        # No refresh thread: the report forks workers, and forking a threaded process is unsafe.
+        with Progress(
+            TextColumn("{task.description:<48}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            transient=True,
+            auto_refresh=False,
+        ) as bar:
+            task = bar.add_task("Computing the tables", total=planned_steps() + 1)
+            bar.refresh()
+
+            def advance(step: str) -> None:
+                bar.update(task, advance=1, description=step)
+                bar.refresh()
+
+            written = write_report(frames, options, progress=advance)
+    typer.echo(f"Wrote {written.title!r} to {written.html}")
+
+
+def _frames(opened: Study, where: list[str]) -> tuple[Any, dict[str, Any]]:
+    with opened.transaction() as session:
+        dictionary = study_info.load_dictionary(session)
+        conditions = {c.attribute: c.value for c in filters.parse_conditions(dictionary, where)}
+        frames = study_frames(session, database=str(opened.folder))
+    if frames.summary.codings == 0:
+        raise ResearchError("the study has no codings yet; code some interviews first")
+    return frames, conditions
+
+
+class Unit(StrEnum):
+    """Units of agreement."""
+
+    INTERVIEW = "interview"
+    SEGMENT = "segment"
+    CHARACTER = "character"
+
+
+def agreement_command(
+    unit: Annotated[
+        Unit, typer.Option("--unit", help="What a unit of agreement is.")
+    ] = Unit.INTERVIEW,
+    code: Annotated[str | None, typer.Option("--code", help="Only this code (path or id).")] = None,
+    overlap: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Segment unit: overlap needed to agree.")
+    ] = 0.5,
+    study: StudyOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Print intercoder agreement per code and pooled: percent, kappas, Krippendorff's alpha.
+
+    Example: research agreement --unit segment --code motives/economy/unemployment
+    """
+    from analysis.agreement import agreement
+
+    with load_study(study) as opened:
+        frames, _ = _frames(opened, [])
+    table = agreement(
+        frames.codings, frames.interviews, frames.codes, unit=unit.value, overlap=overlap
+    )
+    if code is not None:
+        code_id = frames.codebook.resolve(code).code_id
+        table = table[table["code_id"] == code_id]
+    rows = table.to_dict("records")
+    columns = [
+        "path",
+        "coders",
+        "units",
+        "percent_agreement",
+        "cohen_kappa",
+        "fleiss_kappa",
+        "krippendorff_alpha",
+    ]
+    if fmt is OutputFormat.TABLE:
+        for row in rows:
+            for name in columns[3:]:
+                row[name] = "" if row[name] != row[name] else f"{row[name]:.3f}"
+    else:
+        columns = list(table.columns)
+    emit(rows, columns, fmt, title=f"Agreement, unit: {unit.value}")
+    if fmt is OutputFormat.TABLE and rows:
+        typer.echo(str(table["method"].iloc[-1]))

@@ -1,0 +1,481 @@
+"""The study report: every table and figure written to one folder, and one self-contained HTML.
+
+This is the one module that writes report files. It reads the study into frames, calls the
+pure functions of `analysis` for tables and charts, and writes CSV, Markdown and XLSX tables,
+PNG and SVG (and PDF on request) figures and `report.html`. SVG and CSV files are
+byte-identical when the data are unchanged.
+"""
+
+from __future__ import annotations
+
+import base64
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from multiprocessing import get_context
+from multiprocessing.context import BaseContext
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, select_autoescape
+from matplotlib.axes import Axes
+
+from analysis import (
+    agreement,
+    charts,
+    cooccurrence,
+    coverage,
+    crosstabs,
+    filters,
+    findings,
+    frequencies,
+    regression,
+)
+from analysis.frames import presence_matrix
+from analysis.style import save_figure
+from research.errors import ResearchError
+from research.services.analysis_data import StudyFrames
+
+FIGURE_FORMATS = ("png", "svg", "pdf")
+FIGURE_WORKERS = 2
+CROSSTAB_ATTRIBUTES = ("gender", "place", "role", "migration_era")
+REGRESSION_PREDICTORS = ("gender", "role")
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to report on: filters on attributes and coder, figure formats, output folder."""
+
+    out: Path
+    where: Mapping[str, Any] = field(default_factory=dict)
+    coder: str | None = None
+    formats: Sequence[str] = ("png", "svg")
+
+
+@dataclass
+class Result:
+    """One result of the report: its tables, its figure and a short methods note."""
+
+    key: str
+    title: str
+    note: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    figure: Axes | None = None
+    files: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """The results and where they were written."""
+
+    title: str
+    provenance: dict[str, str]
+    results: list[Result]
+    folder: Path
+    html: Path | None = None
+
+
+def write_report(frames: StudyFrames, options: ReportOptions, *, progress: Progress) -> Report:
+    """Compute every result, write its files, then write report.html."""
+    unknown = [fmt for fmt in options.formats if fmt not in FIGURE_FORMATS]
+    if unknown:
+        raise ResearchError(
+            f"figure format {unknown[0]!r} is not one of {', '.join(FIGURE_FORMATS)}"
+        )
+    options.out.mkdir(parents=True, exist_ok=True)
+    report = Report(
+        title=_title(frames),
+        provenance=_provenance(frames, options),
+        results=[],
+        folder=options.out,
+    )
+    # Rendering figures at 300 dpi is most of the work: a second process renders half of them
+    # while this one computes and writes tables.
+    with ProcessPoolExecutor(max_workers=FIGURE_WORKERS, mp_context=_worker_context()) as pool:
+        pending = []
+        for step in _steps(frames, options):
+            result = step()
+            progress(result.title)
+            _write_tables(result, options)
+            if result.figure is not None:
+                target = options.out / "figures" / result.key
+                pending.append(
+                    (result, pool.submit(_render, result.figure, target, tuple(options.formats)))
+                )
+                result.figure = None
+            report.results.append(result)
+        for result, future in pending:
+            result.files += future.result()
+    _write_workbook(report)
+    report.html = _write_html(report)
+    progress("report.html")
+    return report
+
+
+def planned_steps() -> int:
+    """How many results a report has (for progress bars)."""
+    return len(_STEP_NAMES)
+
+
+_STEP_NAMES = (
+    "frequencies",
+    "crosstabs",
+    "era",
+    "motives",
+    "cooccurrence",
+    "matrix",
+    "coverage",
+    "saturation",
+    "agreement",
+    "regression",
+    "departures",
+)
+
+
+def _steps(frames: StudyFrames, options: ReportOptions) -> list[Callable[[], Result]]:
+    """Each result as a function, in report order; filters are applied once, here."""
+    coders = [options.coder] if options.coder else None
+    codings, interviews = filters.select_codings(
+        frames.codings, frames.interviews, where=dict(options.where) or None, coders=coders
+    )
+    described = filters.describe_filters(where=dict(options.where) or None, coders=coders)
+    codes = frames.codes
+    present = presence_matrix(codings, interviews, codes)
+    context = _Context(frames, codings, interviews, codes, present, described)
+    return [
+        context.frequencies,
+        context.crosstabs,
+        context.era,
+        context.motives,
+        context.cooccurrence,
+        context.matrix,
+        context.coverage,
+        context.saturation,
+        context.agreement,
+        context.regression,
+        context.departures,
+    ]
+
+
+@dataclass
+class _Context:
+    """The filtered frames every result is computed from."""
+
+    frames: StudyFrames
+    codings: pd.DataFrame
+    interviews: pd.DataFrame
+    codes: pd.DataFrame
+    present: pd.DataFrame
+    filters: str
+
+    def note(self, text: str) -> str:
+        """A methods note ending with the filters applied and the counts used."""
+        return (
+            f"{text} Filters: {self.filters}. "
+            f"{len(self.interviews)} interviews, {self.interviews['respondent_id'].nunique()} "
+            f"respondents, {len(self.codings)} codings."
+        )
+
+    def frequencies(self) -> Result:
+        tables = {
+            f"frequencies_{unit}": frequencies.frequencies(
+                self.codings, self.interviews, self.codes, unit=unit
+            )
+            for unit in ("codings", "interviews", "respondents")
+        }
+        shown = tables["frequencies_interviews"]
+        applicable = shown[
+            shown["code_id"].isin(self.codes.loc[self.codes["applicable"], "code_id"])
+        ]
+        return Result(
+            "frequencies",
+            "Code frequencies",
+            self.note(
+                "Counts at three units: codings; interviews in which any selected coder "
+                "applied the code; respondents with any such interview. Parent codes roll "
+                "up their children without counting an interview or respondent twice."
+            ),
+            tables,
+            charts.plot_frequencies(applicable),
+        )
+
+    def crosstabs(self) -> Result:
+        tables: dict[str, pd.DataFrame] = {}
+        methods = []
+        for attribute in CROSSTAB_ATTRIBUTES:
+            if attribute not in self.interviews.columns:
+                continue
+            table = crosstabs.crosstab(
+                self.present, self.interviews, attribute, unit="respondents", codes=self.codes
+            )
+            tables[f"crosstab_{attribute}_counts"] = table.counts.reset_index()
+            tables[f"crosstab_{attribute}_row_percent"] = table.row_percent.reset_index()
+            tables[f"crosstab_{attribute}_column_percent"] = table.column_percent.reset_index()
+            tables[f"crosstab_{attribute}_prevalence"] = table.prevalence
+            tables[f"crosstab_{attribute}_tests"] = table.tests
+            tables[f"crosstab_{attribute}_residuals"] = table.residuals.reset_index()
+            methods.append(table.method)
+        groups = self.codes.loc[self.codes["depth"] == 0, "code_id"]
+        prevalence = tables.get("crosstab_gender_prevalence")
+        figure = None
+        if prevalence is not None:
+            figure = charts.plot_prevalence(
+                prevalence[prevalence["code_id"].isin(groups)], attribute="gender", codes=self.codes
+            )
+        return Result(
+            "crosstabs",
+            "Code prevalence by respondent attributes",
+            self.note(" ".join(dict.fromkeys(methods))),
+            tables,
+            figure,
+        )
+
+    def era(self) -> Result:
+        table = findings.era_comparison(self.present, self.interviews, self.codes)
+        return Result(
+            "era",
+            "Soviet-era and post-Soviet migration compared",
+            self.note(table.method),
+            {
+                "era_counts": table.counts.reset_index(),
+                "era_prevalence": table.prevalence,
+                "era_tests": table.tests,
+                "era_residuals": table.residuals.reset_index(),
+            },
+            charts.plot_prevalence(
+                table.prevalence,
+                attribute="migration era",
+                codes=self.codes,
+                level_labels={
+                    findings.SOVIET: "Soviet era (before 1988)",
+                    findings.POST_SOVIET: "Post-Soviet (1988 and after)",
+                },
+            ),
+        )
+
+    def motives(self) -> Result:
+        ranking = findings.motive_ranking(self.present, self.interviews, self.codes)
+        return Result(
+            "motives",
+            "The memo's ranked motives against the data",
+            self.note(str(ranking["method"].iloc[0]) if len(ranking) else ""),
+            {"motive_ranking": ranking},
+            charts.plot_motive_ranking(ranking, codes=self.codes),
+        )
+
+    def cooccurrence(self) -> Result:
+        same = cooccurrence.cooccurrence_interviews(self.present, self.codes)
+        overlapping = cooccurrence.cooccurrence_segments(self.codings, distance=0)
+        return Result(
+            "cooccurrence",
+            "Co-occurrence of codes",
+            self.note(
+                "Same interview: interviews in which both codes are present (Jaccard = "
+                "both / either). Overlapping segments: pairs of codings of two codes "
+                "whose spans overlap in the same interview, found by sorting and "
+                "sweeping spans."
+            ),
+            {"cooccurrence_interviews": same, "cooccurrence_segments": overlapping},
+            charts.plot_cooccurrence(same, value="jaccard", codes=self.codes),
+        )
+
+    def matrix(self) -> Result:
+        matrix = coverage.code_matrix(self.codings, self.interviews, self.codes)
+        return Result(
+            "matrix",
+            "Code-by-interview matrix",
+            self.note("Number of codings of each code in each interview."),
+            {"code_matrix": matrix.reset_index()},
+            charts.plot_code_matrix(matrix, codes=self.codes),
+        )
+
+    def coverage(self) -> Result:
+        table = coverage.coverage(self.codings, self.interviews)
+        return Result(
+            "coverage",
+            "Coverage: share of each transcript coded",
+            self.note(
+                "Characters inside at least one coding, per coder, over the "
+                "transcript's characters; overlaps are counted once."
+            ),
+            {"coverage": table},
+        )
+
+    def saturation(self) -> Result:
+        table = coverage.saturation(self.codings, self.interviews)
+        return Result(
+            "saturation",
+            "Saturation: new codes per interview",
+            self.note(
+                "Interviews in date order; a code is new the first time any "
+                "selected coder applies it."
+            ),
+            {"saturation": table},
+            charts.plot_saturation(table),
+        )
+
+    def agreement(self) -> Result:
+        tables = {
+            f"agreement_{unit}": agreement.agreement(
+                self.frames.codings, self.frames.interviews, self.codes, unit=unit
+            )
+            for unit in ("interview", "segment", "character")
+        }
+        methods = " ".join(
+            dict.fromkeys(str(t["method"].iloc[-1]) for t in tables.values() if len(t))
+        )
+        return Result(
+            "agreement",
+            "Intercoder agreement",
+            "All coders, before the coder filter. " + methods,
+            tables,
+            charts.plot_agreement(tables["agreement_interview"], codes=self.codes),
+        )
+
+    def regression(self) -> Result:
+        tables = {}
+        for code_id in ("unemployment", "protracted", "virtual_widowhood"):
+            if code_id not in self.present.columns:
+                continue
+            predictors = [p for p in REGRESSION_PREDICTORS if p in self.interviews.columns]
+            tables[f"logit_{code_id}"] = regression.logistic_regression(
+                self.present, self.interviews, code_id, predictors, unit="respondents"
+            )
+        notes = " ".join(dict.fromkeys(str(t["method"].iloc[0]) for t in tables.values() if len(t)))
+        return Result(
+            "regression",
+            "Logistic regression of code presence on attributes",
+            self.note(notes),
+            tables,
+        )
+
+    def departures(self) -> Result:
+        departures = findings.departures_by_year(self.interviews)
+        events = self.frames.events
+        return Result(
+            "departures",
+            "Departures by year and the historical timeline",
+            self.note(
+                "Respondents by the year their household first left, by migration "
+                "era; timeline events are marked with their source, contested accounts "
+                "dashed."
+            ),
+            {"departures_by_year": departures, "timeline": events},
+            charts.plot_departures(departures, events),
+        )
+
+
+def _worker_context() -> BaseContext:
+    """Fork on Linux (workers start at once with everything imported), spawn elsewhere."""
+    method = "fork" if sys.platform == "linux" else "spawn"
+    return get_context(method)
+
+
+def _render(axes: Axes, target: Path, formats: tuple[str, ...]) -> list[Path]:
+    """Write one figure in every requested format (runs in a worker process)."""
+    figure = axes.get_figure(root=True)
+    assert figure is not None
+    return save_figure(figure, target, formats=formats)
+
+
+def _write_tables(result: Result, options: ReportOptions) -> None:
+    tables = options.out / "tables"
+    tables.mkdir(exist_ok=True)
+    for name, table in result.tables.items():
+        csv_path = tables / f"{name}.csv"
+        table.to_csv(csv_path, index=False, lineterminator="\n")
+        markdown = tables / f"{name}.md"
+        markdown.write_text(
+            f"# {result.title}: {name}\n\n{table.to_markdown(index=False)}\n\n{result.note}\n",
+            encoding="utf-8",
+        )
+        result.files += [csv_path, markdown]
+
+
+def _write_workbook(report: Report) -> None:
+    path = report.folder / "tables" / "report.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for result in report.results:
+            for name, table in result.tables.items():
+                table.to_excel(writer, sheet_name=name[:31], index=False)
+
+
+def _title(frames: StudyFrames) -> str:
+    title = f"{frames.summary.name}: report"
+    if frames.summary.fictional and "FICTIONAL" not in title.upper():
+        title += " (FICTIONAL DEMO DATA)"
+    return title
+
+
+def _provenance(frames: StudyFrames, options: ReportOptions) -> dict[str, str]:
+    summary = frames.summary
+    coders = ", ".join(
+        f"{name} ({count} codings)" for name, count in summary.codings_per_coder.items()
+    )
+    where = "; ".join(f"{k} = {v}" for k, v in options.where.items()) or "none"
+    return {
+        "Study": summary.name,
+        "Data": "FICTIONAL demo data, invented for the toolkit; not field data"
+        if summary.fictional
+        else "field data",
+        "Respondents": str(summary.respondents),
+        "Interviews": f"{summary.interviews} ({summary.transcripts} with transcripts)",
+        "Codings": str(summary.codings),
+        "Coders": coders or "none",
+        "Codebook": f"{summary.codebook_name}, version {summary.codebook_version}",
+        "Filters": f"{where}; coder: {options.coder or 'all coders'}",
+        "Generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _write_html(report: Report) -> Path:
+    environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    template = environment.from_string(
+        resources.files("research.templates").joinpath("report.html.j2").read_text("utf-8")
+    )
+    sections = []
+    for result in report.results:
+        svg = next((p for p in result.files if p.suffix == ".svg"), None)
+        png = next((p for p in result.files if p.suffix == ".png"), None)
+        image = None
+        if svg is not None:
+            image = "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode()
+        elif png is not None:
+            image = "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode()
+        sections.append(
+            {
+                "key": result.key,
+                "title": result.title,
+                "note": result.note,
+                "image": image,
+                "tables": [(name, _html_table(table)) for name, table in result.tables.items()],
+            }
+        )
+    page = template.render(
+        title=report.title,
+        provenance=report.provenance,
+        sections=sections,
+        fictional="FICTIONAL" in report.title,
+    )
+    path = report.folder / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _html_table(table: pd.DataFrame) -> str:
+    """A table as HTML; pandas escapes every cell and header."""
+    return str(
+        table.to_html(
+            index=False,
+            escape=True,
+            border=0,
+            classes="data",
+            na_rep="",
+            float_format=lambda x: f"{x:.3g}",
+        )
+    )
