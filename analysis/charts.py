@@ -42,6 +42,9 @@ ALPHA_TENTATIVE = 0.667
 ALPHA_RELIABLE = 0.8
 VALUE_FONT_SIZE = 6.5
 NOTE_FONT_SIZE = 6.0
+# Past this many cells, numbers written into a heatmap are too small to read at print size
+# (and slow to draw); the colour bar and the CSV table carry the values.
+ANNOTATED_CELLS = 600
 LINE_INCHES = 0.13  # one line of 7 pt tick label, with leading
 ROW_GAP = 0.3  # lines of space between two rows
 EVENT_ROW_POINTS = 9.5
@@ -235,7 +238,7 @@ def plot_code_matrix(
         ax = _axes(ax, height=min(1.4 + 0.2 * rows + label_inches, 9.0))
         vmax = max(float(values.max(initial=0.0)), 1.0)
         image = ax.imshow(values, cmap=SEQUENTIAL, vmin=0, vmax=vmax, aspect="auto")
-        if rows * columns <= 1200:
+        if rows * columns <= ANNOTATED_CELLS:
             _annotate_cells(
                 ax,
                 values,

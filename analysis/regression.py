@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from pandas.api.types import infer_dtype, is_bool_dtype, is_numeric_dtype
 from scipy.optimize import linprog
+from statsmodels.discrete.discrete_model import Logit
 from statsmodels.tools.sm_exceptions import (
     ConvergenceWarning,
     HessianInversionWarning,
@@ -203,7 +203,7 @@ def _fit(design: _Design, max_iterations: int) -> tuple[Any, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            fitted = sm.Logit(design.outcome, design.matrix).fit(
+            fitted = Logit(design.outcome, design.matrix).fit(
                 disp=0, method="newton", maxiter=max_iterations
             )
         except (np.linalg.LinAlgError, PerfectSeparationError) as error:

@@ -9,14 +9,10 @@ byte-identical when the data are unchanged.
 from __future__ import annotations
 
 import base64
-import sys
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
-from multiprocessing import get_context
-from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +37,6 @@ from research.errors import ResearchError
 from research.services.analysis_data import StudyFrames
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
-FIGURE_WORKERS = 2
 CROSSTAB_ATTRIBUTES = ("gender", "place", "role", "migration_era")
 REGRESSION_PREDICTORS = ("gender", "role")
 Progress = Callable[[str], None]
@@ -96,21 +91,18 @@ def write_report(frames: StudyFrames, options: ReportOptions, *, progress: Progr
     )
     # Rendering figures at 300 dpi is most of the work: a second process renders half of them
     # while this one computes and writes tables.
-    with ProcessPoolExecutor(max_workers=FIGURE_WORKERS, mp_context=_worker_context()) as pool:
-        pending = []
-        for step in _steps(frames, options):
-            result = step()
-            progress(result.title)
-            _write_tables(result, options)
-            if result.figure is not None:
-                target = options.out / "figures" / result.key
-                pending.append(
-                    (result, pool.submit(_render, result.figure, target, tuple(options.formats)))
-                )
-                result.figure = None
-            report.results.append(result)
-        for result, future in pending:
-            result.files += future.result()
+    for step in _steps(frames, options):
+        result = step()
+        progress(result.title)
+        _write_tables(result, options)
+        if result.figure is not None:
+            figure = result.figure.get_figure(root=True)
+            assert figure is not None
+            result.files += save_figure(
+                figure, options.out / "figures" / result.key, formats=options.formats
+            )
+            result.figure = None
+        report.results.append(result)
     _write_workbook(report)
     report.html = _write_html(report)
     progress("report.html")
@@ -370,19 +362,6 @@ class _Context:
         )
 
 
-def _worker_context() -> BaseContext:
-    """Fork on Linux (workers start at once with everything imported), spawn elsewhere."""
-    method = "fork" if sys.platform == "linux" else "spawn"
-    return get_context(method)
-
-
-def _render(axes: Axes, target: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Write one figure in every requested format (runs in a worker process)."""
-    figure = axes.get_figure(root=True)
-    assert figure is not None
-    return save_figure(figure, target, formats=formats)
-
-
 def _write_tables(result: Result, options: ReportOptions) -> None:
     tables = options.out / "tables"
     tables.mkdir(exist_ok=True)
@@ -399,7 +378,7 @@ def _write_tables(result: Result, options: ReportOptions) -> None:
 
 def _write_workbook(report: Report) -> None:
     path = report.folder / "tables" / "report.xlsx"
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
         for result in report.results:
             for name, table in result.tables.items():
                 table.to_excel(writer, sheet_name=name[:31], index=False)

@@ -54,7 +54,6 @@ def report(
         frames, conditions = _frames(opened, where or [])
         target = out or opened.folder / "report"
         options = ReportOptions(out=target, where=conditions, coder=coder, formats=chosen)
-        # No refresh thread: the report forks workers, and forking a threaded process is unsafe.
         with Progress(
             TextColumn("{task.description:<48}"),
             BarColumn(),
