@@ -125,7 +125,9 @@ def codings_frame(
     if interviews is None or interviews.empty:
         return frame
     attributes = interviews.drop(columns=["respondent_id", "characters"], errors="ignore")
-    return frame.merge(attributes, on="interview_id", how="left", validate="many_to_one")
+    merged = frame.merge(attributes, on="interview_id", how="left", validate="many_to_one")
+    # A merge on a categorical key against a text key gives back text.
+    return merged.astype({"interview_id": "category"})
 
 
 def presence_matrix(

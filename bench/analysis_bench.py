@@ -149,7 +149,10 @@ def main() -> None:
 
 
 def _merge_overlaps(sample: pd.DataFrame) -> int:
-    pairs = sample.merge(sample, on="interview_id", suffixes=("_a", "_b"))
+    plain = sample[["interview_id", "code_id", "start_offset", "end_offset"]].astype(
+        {"interview_id": str, "code_id": str}
+    )
+    pairs = plain.merge(plain, on="interview_id", suffixes=("_a", "_b"))
     keep = (
         (pairs["start_offset_a"] < pairs["end_offset_b"])
         & (pairs["start_offset_b"] < pairs["end_offset_a"])

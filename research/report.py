@@ -432,7 +432,7 @@ def _write_html(report: Report) -> Path:
                 "title": result.title,
                 "note": result.note,
                 "image": image,
-                "tables": [(name, _html_table(table)) for name, table in result.tables.items()],
+                "tables": [(name, *_html_table(table)) for name, table in result.tables.items()],
             }
         )
     page = template.render(
@@ -446,15 +446,22 @@ def _write_html(report: Report) -> Path:
     return path
 
 
-def _html_table(table: pd.DataFrame) -> str:
-    """A table as HTML; pandas escapes every cell and header."""
-    return str(
-        table.to_html(
-            index=False,
-            escape=True,
-            border=0,
-            classes="data",
-            na_rep="",
-            float_format=lambda x: f"{x:.3g}",
-        )
+def _html_table(table: pd.DataFrame) -> tuple[str, str]:
+    """A table as HTML, and its method when one method holds for every row.
+
+    pandas escapes every cell and header; the method, shown once beside the table, is
+    escaped by the template.
+    """
+    method = ""
+    if "method" in table.columns and table["method"].nunique(dropna=False) == 1:
+        method = str(table["method"].iloc[0])
+        table = table.drop(columns="method")
+    rendered = table.to_html(
+        index=False,
+        escape=True,
+        border=0,
+        classes="data",
+        na_rep="",
+        float_format=lambda x: f"{x:.3g}",
     )
+    return str(rendered), method

@@ -82,6 +82,14 @@ def _frames(opened: Study, where: list[str]) -> tuple[Any, dict[str, Any]]:
     return frames, conditions
 
 
+_STATISTICS = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha")
+
+
+def _three_places(value: float) -> str:
+    """A statistic for a table cell: three decimals, blank when undefined."""
+    return "" if value != value else f"{value:.3f}"
+
+
 class Unit(StrEnum):
     """Units of agreement."""
 
@@ -116,21 +124,21 @@ def agreement_command(
         code_id = frames.codebook.resolve(code).code_id
         table = table[table["code_id"] == code_id]
     rows = table.to_dict("records")
-    columns = [
-        "path",
-        "coders",
-        "units",
-        "percent_agreement",
-        "cohen_kappa",
-        "fleiss_kappa",
-        "krippendorff_alpha",
-    ]
+    columns = list(table.columns)
     if fmt is OutputFormat.TABLE:
-        for row in rows:
-            for name in columns[3:]:
-                row[name] = "" if row[name] != row[name] else f"{row[name]:.3f}"
-    else:
-        columns = list(table.columns)
+        columns = ["path", "coders", "units", "agree %", "Cohen κ", "Fleiss κ", "Krippendorff α"]
+        rows = [
+            {
+                "path": row["path"] if isinstance(row["path"], str) else row["code_id"],
+                "coders": row["coders"],
+                "units": row["units"],
+                **{
+                    header: _three_places(row[name])
+                    for header, name in zip(columns[3:], _STATISTICS, strict=True)
+                },
+            }
+            for row in rows
+        ]
     emit(rows, columns, fmt, title=f"Agreement, unit: {unit.value}")
     if fmt is OutputFormat.TABLE and rows:
         typer.echo(str(table["method"].iloc[-1]))

@@ -142,3 +142,9 @@ def test_codes_frame_lists_paths_groups_and_colours() -> None:
     assert codes.loc["unemployment", "depth"] == 2
     assert str(codes.loc["unemployment", "colour"]).startswith("#")
     assert not codes.loc["economy", "applicable"]
+
+
+def test_id_columns_stay_categorical_after_joining_attributes() -> None:
+    codings, _, _ = small_study()
+    for column in ("interview_id", "respondent_id", "code_id", "coder", "group"):
+        assert isinstance(codings[column].dtype, pd.CategoricalDtype), column
