@@ -183,7 +183,9 @@ def save_figure(
                 format=fmt,
                 dpi=dpi,
                 metadata=_metadata(fmt),
-                bbox_inches="tight",
+                # Constrained layout already fits every label; a tight bounding box would
+                # draw the figure a second time for nothing.
+                bbox_inches=None,
                 pad_inches=0.05,
             )
             written.append(path)

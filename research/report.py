@@ -49,6 +49,7 @@ class ReportOptions:
     out: Path
     where: Mapping[str, Any] = field(default_factory=dict)
     coder: str | None = None
+    groups: Sequence[str] = ()
     formats: Sequence[str] = ("png", "svg")
 
 
@@ -117,6 +118,7 @@ def planned_steps() -> int:
 _STEP_NAMES = (
     "frequencies",
     "crosstabs",
+    "groups_by_place",
     "era",
     "motives",
     "cooccurrence",
@@ -132,16 +134,24 @@ _STEP_NAMES = (
 def _steps(frames: StudyFrames, options: ReportOptions) -> list[Callable[[], Result]]:
     """Each result as a function, in report order; filters are applied once, here."""
     coders = [options.coder] if options.coder else None
+    groups = list(options.groups) or None
     codings, interviews = filters.select_codings(
-        frames.codings, frames.interviews, where=dict(options.where) or None, coders=coders
+        frames.codings,
+        frames.interviews,
+        where=dict(options.where) or None,
+        coders=coders,
+        groups=groups,
     )
-    described = filters.describe_filters(where=dict(options.where) or None, coders=coders)
+    described = filters.describe_filters(
+        where=dict(options.where) or None, coders=coders, groups=groups
+    )
     codes = frames.codes
     present = presence_matrix(codings, interviews, codes)
     context = _Context(frames, codings, interviews, codes, present, described)
     return [
         context.frequencies,
         context.crosstabs,
+        context.groups_by_place,
         context.era,
         context.motives,
         context.cooccurrence,
@@ -225,6 +235,26 @@ class _Context:
             self.note(" ".join(dict.fromkeys(methods))),
             tables,
             figure,
+        )
+
+    def groups_by_place(self) -> Result:
+        table = crosstabs.crosstab(
+            self.present, self.interviews, "place", unit="respondents", codes=self.codes
+        )
+        top = self.codes.loc[self.codes["depth"] == 0, ["code_id", "title"]]
+        counts = table.counts.drop(columns="total", errors="ignore")
+        counts = counts.loc[counts.index.isin(top["code_id"])]
+        counts.index = counts.index.map(dict(zip(top["code_id"], top["title"], strict=True)))
+        return Result(
+            "groups_by_place",
+            "Code groups by interview place",
+            self.note(
+                f"Respondents mentioning each top-level code group, by place. {table.method}"
+            ),
+            {"groups_by_place": counts.reset_index(names="group")},
+            charts.plot_grouped_bars(
+                counts, attribute="Interview place", value_label="Respondents"
+            ),
         )
 
     def era(self) -> Result:

@@ -38,6 +38,12 @@ def report(
     coder: Annotated[
         str | None, typer.Option("--coder", help="Only this coder's codings (default: all).")
     ] = None,
+    groups: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--group", help="Only these top-level code groups (repeatable).", show_default=False
+        ),
+    ] = None,
     formats: Annotated[
         str, typer.Option("--format", help="Figure formats, comma-separated: png,svg,pdf.")
     ] = "png,svg",
@@ -45,7 +51,7 @@ def report(
 ) -> None:
     """Write the study's report: tables (CSV, Markdown, XLSX), figures and report.html.
 
-    Example: research report --where place=martuni --format png,svg,pdf
+    Example: research report --where place=martuni --group gender --format png,svg,pdf
     """
     from research.report import ReportOptions, planned_steps, write_report
 
@@ -53,7 +59,9 @@ def report(
     with load_study(study) as opened:
         frames, conditions = _frames(opened, where or [])
         target = out or opened.folder / "report"
-        options = ReportOptions(out=target, where=conditions, coder=coder, formats=chosen)
+        options = ReportOptions(
+            out=target, where=conditions, coder=coder, groups=tuple(groups or ()), formats=chosen
+        )
         with Progress(
             TextColumn("{task.description:<48}"),
             BarColumn(),

@@ -14,16 +14,29 @@ from research.report import ReportOptions, write_report
 from research.services.analysis_data import study_frames
 from research.study import Study, open_study
 
-EXPECTED_FIGURES = {"frequencies", "crosstabs", "era", "motives", "cooccurrence", "matrix",
-                    "saturation", "agreement", "departures"}
+EXPECTED_FIGURES = {
+    "frequencies",
+    "crosstabs",
+    "groups_by_place",
+    "era",
+    "motives",
+    "cooccurrence",
+    "matrix",
+    "saturation",
+    "agreement",
+    "departures",
+}
 
 
 def report_for(study: Study, out: Path, **options: object) -> Path:
     with study.transaction() as session:
         frames = study_frames(session, database="test")
     steps: list[str] = []
-    report = write_report(frames, ReportOptions(out=out, **options),  # type: ignore[arg-type]
-                          progress=steps.append)
+    report = write_report(
+        frames,
+        ReportOptions(out=out, **options),  # type: ignore[arg-type]
+        progress=steps.append,
+    )
     assert steps[-1] == "report.html"
     assert report.html is not None
     return report.html
@@ -51,8 +64,14 @@ def test_every_figure_is_written_as_png_and_svg_and_opens(written: Path) -> None
 def test_tables_are_written_as_csv_markdown_and_one_workbook(written: Path) -> None:
     tables = written / "tables"
     csvs = {p.stem for p in tables.glob("*.csv")}
-    assert {"frequencies_interviews", "crosstab_gender_tests", "agreement_character",
-            "motive_ranking", "cooccurrence_segments", "timeline"} <= csvs
+    assert {
+        "frequencies_interviews",
+        "crosstab_gender_tests",
+        "agreement_character",
+        "motive_ranking",
+        "cooccurrence_segments",
+        "timeline",
+    } <= csvs
     assert csvs == {p.stem for p in tables.glob("*.md")}
     assert (tables / "report.xlsx").stat().st_size > 10_000
 
@@ -72,7 +91,11 @@ def test_motive_ranking_reproduces_the_memo(written: Path) -> None:
     header = lines[0].split(",")
     rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
     assert [row["code_id"] for row in rows] == [
-        "unemployment", "clans_nepotism", "renewed_war", "frustration"]
+        "unemployment",
+        "clans_nepotism",
+        "renewed_war",
+        "frustration",
+    ]
     assert [row["data_rank"] for row in rows] == ["1", "2", "3", "4"]
 
 
@@ -81,15 +104,17 @@ def test_rerun_gives_byte_identical_svg_and_csv(written: Path, tmp_path: Path) -
     with open_study(folder) as study:
         report_for(study, tmp_path / "again")
     for first in list((written / "figures").glob("*.svg")) + list(
-            (written / "tables").glob("*.csv")):
+        (written / "tables").glob("*.csv")
+    ):
         second = tmp_path / "again" / first.parent.name / first.name
         assert first.read_bytes() == second.read_bytes(), first.name
 
 
 def test_figures_change_when_the_data_change(demo_study: Study, tmp_path: Path) -> None:
     report_for(demo_study, tmp_path / "before")
-    demo_study.codebooks.run_operation(operations.merge_codes, "war_destruction",
-                                       "poverty_ruin", changed_by="test")
+    demo_study.codebooks.run_operation(
+        operations.merge_codes, "war_destruction", "poverty_ruin", changed_by="test"
+    )
     report_for(demo_study, tmp_path / "after")
     for name in ("frequencies.svg", "frequencies.png", "matrix.svg"):
         before = (tmp_path / "before" / "figures" / name).read_bytes()
@@ -98,10 +123,12 @@ def test_figures_change_when_the_data_change(demo_study: Study, tmp_path: Path) 
 
 def test_hostile_text_renders_inert(demo_study: Study, tmp_path: Path) -> None:
     hostile = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
-    demo_study.codebooks.run_operation(operations.update_code, "clan", title=hostile,
-                                       changed_by="test")
-    demo_study.codebooks.run_operation(operations.rename_code, "clan", "<script>x",
-                                       changed_by="test")
+    demo_study.codebooks.run_operation(
+        operations.update_code, "clan", title=hostile, changed_by="test"
+    )
+    demo_study.codebooks.run_operation(
+        operations.rename_code, "clan", "<script>x", changed_by="test"
+    )
     page = report_for(demo_study, tmp_path / "hostile").read_text(encoding="utf-8")
     assert "<script" not in page
     assert "<img src=x" not in page
@@ -109,8 +136,15 @@ def test_hostile_text_renders_inert(demo_study: Study, tmp_path: Path) -> None:
 
 
 def test_filters_and_pdf_are_honoured(demo_study: Study, tmp_path: Path) -> None:
-    page = report_for(demo_study, tmp_path / "martuni", where={"place": "martuni"},
-                      coder="lusine", formats=("png", "svg", "pdf")).read_text(encoding="utf-8")
+    page = report_for(
+        demo_study,
+        tmp_path / "martuni",
+        where={"place": "martuni"},
+        coder="lusine",
+        groups=("gender",),
+        formats=("png", "svg", "pdf"),
+    ).read_text(encoding="utf-8")
     assert "place = martuni" in page
     assert "lusine" in page
+    assert "code group = gender" in page
     assert (tmp_path / "martuni" / "figures" / "frequencies.pdf").read_bytes()[:4] == b"%PDF"
