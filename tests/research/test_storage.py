@@ -29,52 +29,31 @@ def test_new_study_is_at_the_head_revision(study: Study) -> None:
     assert database.current_revision(study.engine) == database.head_revision()
 
 
-def test_database_refuses_a_quote_that_does_not_match_its_span(study: Study) -> None:
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"end_offset": 4, "quote": "abc"}, "quote length differs from the span"),
+        ({"start_offset": 4, "end_offset": 2, "quote": ""}, "reversed span"),
+        ({"code_id": "nonexistent"}, "unknown code"),
+        ({"coder": ""}, "no coder"),
+    ],
+)
+def test_database_itself_refuses_a_bad_coding(
+    study: Study, change: dict[str, object], why: str
+) -> None:
     interview_id = add_interview_with_text(study)
+    row = {
+        "interview_id": interview_id,
+        "code_id": "unemployment",
+        "start_offset": 0,
+        "end_offset": 3,
+        "quote": "Մեն",
+        "coder": "a",
+        "memo": "",
+        **change,
+    }
     with pytest.raises(IntegrityError), study.transaction() as session:
-        session.execute(
-            insert(CodingRow).values(
-                interview_id=interview_id,
-                code_id="unemployment",
-                start_offset=0,
-                end_offset=4,
-                quote="abc",
-                coder="a",
-                memo="",
-            )
-        )
-
-
-def test_database_refuses_a_reversed_span(study: Study) -> None:
-    interview_id = add_interview_with_text(study)
-    with pytest.raises(IntegrityError), study.transaction() as session:
-        session.execute(
-            insert(CodingRow).values(
-                interview_id=interview_id,
-                code_id="unemployment",
-                start_offset=4,
-                end_offset=2,
-                quote="",
-                coder="a",
-                memo="",
-            )
-        )
-
-
-def test_database_refuses_a_coding_of_an_unknown_code(study: Study) -> None:
-    interview_id = add_interview_with_text(study)
-    with pytest.raises(IntegrityError), study.transaction() as session:
-        session.execute(
-            insert(CodingRow).values(
-                interview_id=interview_id,
-                code_id="nonexistent",
-                start_offset=0,
-                end_offset=3,
-                quote="Մեն",
-                coder="a",
-                memo="",
-            )
-        )
+        session.execute(insert(CodingRow).values(**row))
 
 
 def test_opening_an_older_sqlite_file_backs_it_up_then_upgrades(tmp_path: Path) -> None:
