@@ -148,20 +148,7 @@ def _steps(frames: StudyFrames, options: ReportOptions) -> list[Callable[[], Res
     codes = frames.codes
     present = presence_matrix(codings, interviews, codes)
     context = _Context(frames, codings, interviews, codes, present, described)
-    return [
-        context.frequencies,
-        context.crosstabs,
-        context.groups_by_place,
-        context.era,
-        context.motives,
-        context.cooccurrence,
-        context.matrix,
-        context.coverage,
-        context.saturation,
-        context.agreement,
-        context.regression,
-        context.departures,
-    ]
+    return [getattr(context, name) for name in _STEP_NAMES]
 
 
 @dataclass
@@ -174,6 +161,15 @@ class _Context:
     codes: pd.DataFrame
     present: pd.DataFrame
     filters: str
+    crosstabs_done: dict[str, crosstabs.Crosstab] = field(default_factory=dict)
+
+    def crosstab(self, attribute: str) -> crosstabs.Crosstab:
+        """Code prevalence by `attribute` among respondents, computed once per report."""
+        if attribute not in self.crosstabs_done:
+            self.crosstabs_done[attribute] = crosstabs.crosstab(
+                self.present, self.interviews, attribute, unit="respondents", codes=self.codes
+            )
+        return self.crosstabs_done[attribute]
 
     def note(self, text: str) -> str:
         """A methods note ending with the filters applied and the counts used."""
@@ -212,9 +208,7 @@ class _Context:
         for attribute in CROSSTAB_ATTRIBUTES:
             if attribute not in self.interviews.columns:
                 continue
-            table = crosstabs.crosstab(
-                self.present, self.interviews, attribute, unit="respondents", codes=self.codes
-            )
+            table = self.crosstab(attribute)
             tables[f"crosstab_{attribute}_counts"] = table.counts.reset_index()
             tables[f"crosstab_{attribute}_row_percent"] = table.row_percent.reset_index()
             tables[f"crosstab_{attribute}_column_percent"] = table.column_percent.reset_index()
@@ -238,9 +232,7 @@ class _Context:
         )
 
     def groups_by_place(self) -> Result:
-        table = crosstabs.crosstab(
-            self.present, self.interviews, "place", unit="respondents", codes=self.codes
-        )
+        table = self.crosstab("place")
         top = self.codes.loc[self.codes["depth"] == 0, ["code_id", "title"]]
         counts = table.counts.drop(columns="total", errors="ignore")
         counts = counts.loc[counts.index.isin(top["code_id"])]
