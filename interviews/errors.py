@@ -70,6 +70,10 @@ class SegmentError(InterviewsError):
         self.end = end
 
 
+class QuoteMismatchError(SegmentError):
+    """The text at a segment's offsets is not the quote the caller saw: the two copies differ."""
+
+
 class OffsetError(SegmentError):
     """A single offset is out of range or falls inside a character (a UTF-16 surrogate pair)."""
 

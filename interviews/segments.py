@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from interviews.errors import SegmentError
+from interviews.errors import QuoteMismatchError, SegmentError
 from interviews.text import normalise
 
 _SHOWN_CHARACTERS = 40
@@ -54,7 +54,7 @@ def check_segment(text: str, start: int, end: int, quote: str | None = None) -> 
     if segment.isspace():
         raise SegmentError(f"segment {start}..{end} contains only whitespace", start=start, end=end)
     if quote is not None and normalise(quote) != segment:
-        raise SegmentError(
+        raise QuoteMismatchError(
             f"segment {start}..{end} reads {shorten(segment)} but the quote is {shorten(quote)}",
             start=start,
             end=end,

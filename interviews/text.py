@@ -9,6 +9,7 @@ instead; ``utf16_to_codepoint`` and ``codepoint_to_utf16`` translate at that bor
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 import unicodedata
@@ -283,33 +284,57 @@ def _with_byte_offset(
     )
 
 
-def codepoint_to_utf16(text: str, offset: int) -> int:
-    """Translate a code-point offset into ``text`` to the UTF-16 code-unit offset a browser uses."""
-    if not 0 <= offset <= len(text):
-        raise OffsetError(
-            f"offset {offset} is outside the text (0 to {len(text)} code points)", offset=offset
-        )
-    return len(text[:offset].encode("utf-16-le", errors="surrogatepass")) // 2
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
-def utf16_to_codepoint(text: str, offset: int) -> int:
-    """Translate a browser's UTF-16 code-unit offset into ``text`` to a code-point offset."""
-    units = len(text.encode("utf-16-le", errors="surrogatepass")) // 2
-    if not 0 <= offset <= units:
-        raise OffsetError(
-            f"UTF-16 offset {offset} is outside the text (0 to {units} code units)", offset=offset
-        )
-    if units == len(text):
-        return offset
-    counted = 0
-    for index, character in enumerate(text):
-        if counted == offset:
-            return index
-        counted += 2 if ord(character) > 0xFFFF else 1
-        if counted > offset:
+class Utf16Index:
+    """Translates offsets into one text between code points and the UTF-16 units browsers count.
+
+    Only characters outside the Basic Multilingual Plane (emoji, some scripts) take two
+    UTF-16 units, so the index keeps their positions and translates with a binary search:
+    building it is one regular-expression scan, each translation O(log n).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._astral = [match.start() for match in _ASTRAL.finditer(text)]
+        # UTF-16 position of the first unit of each astral character.
+        self._astral_units = [position + rank for rank, position in enumerate(self._astral)]
+        self.code_points = len(text)
+        self.units = len(text) + len(self._astral)
+
+    def to_utf16(self, offset: int) -> int:
+        """The UTF-16 unit offset of code point ``offset``."""
+        if not 0 <= offset <= self.code_points:
+            raise OffsetError(
+                f"offset {offset} is outside the text (0 to {self.code_points} code points)",
+                offset=offset,
+            )
+        return offset + bisect.bisect_left(self._astral, offset)
+
+    def to_code_point(self, offset: int) -> int:
+        """The code-point offset of UTF-16 unit ``offset``; refuses an offset inside a pair."""
+        if not 0 <= offset <= self.units:
+            raise OffsetError(
+                f"UTF-16 offset {offset} is outside the text (0 to {self.units} code units)",
+                offset=offset,
+            )
+        before = bisect.bisect_left(self._astral_units, offset)
+        if before and self._astral_units[before - 1] == offset - 1:
+            character = self.text[self._astral[before - 1]]
             raise OffsetError(
                 f"UTF-16 offset {offset} falls inside {describe_character(character)}, "
                 "between the two halves of its surrogate pair",
                 offset=offset,
             )
-    return len(text)
+        return offset - before
+
+
+def codepoint_to_utf16(text: str, offset: int) -> int:
+    """Translate a code-point offset into ``text`` to the UTF-16 code-unit offset a browser uses."""
+    return Utf16Index(text).to_utf16(offset)
+
+
+def utf16_to_codepoint(text: str, offset: int) -> int:
+    """Translate a browser's UTF-16 code-unit offset into ``text`` to a code-point offset."""
+    return Utf16Index(text).to_code_point(offset)

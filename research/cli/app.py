@@ -17,6 +17,7 @@ from research.cli import (
     interviews,
     report,
     respondents,
+    serve,
     study,
     timeline,
 )
@@ -56,6 +57,7 @@ app = typer.Typer(
 study.register(app)
 demo.register(app)
 report.register(app)
+serve.register(app)
 app.add_typer(respondents.app, name="respondents")
 app.add_typer(interviews.app, name="interviews")
 app.add_typer(codebook.app, name="codebook")

@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from codebook import Code, Codebook
-from interviews.errors import SegmentError
+from codebook import Code, Codebook, CodebookError, operations
+from interviews.errors import OffsetError, SegmentError
 from interviews.segments import check_segment, find_quote
+from interviews.text import Utf16Index
 from research.errors import ConflictError, NotFoundError, ResearchError
-from research.services import study_info
+from research.services import codebooks, study_info
 from research.services.codebooks import load_codebook
 from research.services.filters import matches_all, parse_conditions
 from research.services.interviews import list_interviews, record_attributes
@@ -335,3 +336,148 @@ def _record(row: CodingRow, codebook: Codebook, respondent_id: str) -> CodingRec
         memo=row.memo,
         created_at=row.created_at,
     )
+
+
+def code_point_span(
+    session: Session, interview_id: str, start_utf16: int, end_utf16: int
+) -> tuple[int, int]:
+    """Translate a browser's UTF-16 span of a transcript into code points (the stored unit)."""
+    index = Utf16Index(_transcript(session, interview_id))
+    try:
+        return index.to_code_point(start_utf16), index.to_code_point(end_utf16)
+    except OffsetError as error:
+        raise OffsetError(f"interview {interview_id}: {error}", offset=error.offset) from error
+
+
+def update_coding(
+    session: Session,
+    coding_id: int,
+    *,
+    code: str | None = None,
+    start_offset: int | None = None,
+    end_offset: int | None = None,
+    quote: str | None = None,
+    memo: str | None = None,
+) -> CodingRecord:
+    """Recode, resize (new offsets, checked against `quote`) or re-memo one coding."""
+    row = session.get(CodingRow, coding_id)
+    if row is None:
+        raise NotFoundError(f"no coding {coding_id}")
+    codebook = load_codebook(session)
+    if code is not None:
+        row.code_id = _applicable(codebook, code).code_id
+    if (start_offset is None) != (end_offset is None):
+        raise SegmentError("a new span needs both its start and its end")
+    if start_offset is not None and end_offset is not None:
+        text = _transcript(session, row.interview_id)
+        try:
+            row.quote = check_segment(text, start_offset, end_offset, quote)
+        except SegmentError as error:
+            raise type(error)(
+                f"interview {row.interview_id}: {error}", start=start_offset, end=end_offset
+            ) from error
+        row.start_offset, row.end_offset = start_offset, end_offset
+    if memo is not None:
+        row.memo = _check_memo(memo) if memo else ""
+    key = (row.interview_id, row.code_id, row.start_offset, row.end_offset, row.coder)
+    twin = session.scalar(
+        select(CodingRow.coding_id).where(
+            CodingRow.interview_id == key[0],
+            CodingRow.code_id == key[1],
+            CodingRow.start_offset == key[2],
+            CodingRow.end_offset == key[3],
+            CodingRow.coder == key[4],
+            CodingRow.coding_id != coding_id,
+        )
+    )
+    if twin is not None:
+        raise _duplicate(codebook, key, coding_id=twin)
+    session.flush()
+    return get_coding(session, coding_id)
+
+
+def recent_codes(session: Session, coder: str, *, limit: int = 8) -> list[str]:
+    """The ids of the codes `coder` applied most recently, newest first."""
+    last_used = func.max(CodingRow.created_at)
+    rows = session.execute(
+        select(CodingRow.code_id, last_used)
+        .where(CodingRow.coder == coder)
+        .group_by(CodingRow.code_id)
+        .order_by(last_used.desc(), CodingRow.code_id)
+        .limit(limit)
+    )
+    return [code_id for code_id, _ in rows]
+
+
+def coders(session: Session) -> list[str]:
+    """Every coder who has stored a coding, by name."""
+    return list(session.scalars(select(CodingRow.coder).distinct().order_by(CodingRow.coder)))
+
+
+IN_VIVO_PARENT = "in_vivo"
+IN_VIVO_NAME_LENGTH = 60
+
+
+def add_in_vivo_coding(
+    session: Session,
+    *,
+    interview_id: str,
+    start_offset: int,
+    end_offset: int,
+    coder: str,
+    quote: str | None = None,
+    name: str | None = None,
+) -> CodingRecord:
+    """Create a code named by the respondent's own words (under 'in_vivo') and apply it."""
+    text = _transcript(session, interview_id)
+    try:
+        segment = check_segment(text, start_offset, end_offset, quote)
+    except SegmentError as error:
+        raise type(error)(
+            f"interview {interview_id}: {error}", start=start_offset, end=end_offset
+        ) from error
+    wanted = name if name is not None and name.strip() else in_vivo_name(segment)
+    codebook = load_codebook(session)
+    parent = _in_vivo_parent(session, codebook, changed_by=coder)
+    _, change = codebooks.run_operation(
+        session,
+        operations.add_code,
+        name=wanted,
+        parent=parent,
+        definition=f"In-vivo code: the respondent's own words in interview {interview_id}.",
+        changed_by=coder,
+    )
+    return add_coding(
+        session,
+        interview_id=interview_id,
+        code=change.code_id,
+        start_offset=start_offset,
+        end_offset=end_offset,
+        coder=coder,
+        quote=segment,
+    )
+
+
+def in_vivo_name(segment: str) -> str:
+    """A code name from quoted words: one line, no '/', at most IN_VIVO_NAME_LENGTH characters."""
+    words = " ".join(segment.replace("/", " ").split())
+    if len(words) > IN_VIVO_NAME_LENGTH:
+        words = words[: IN_VIVO_NAME_LENGTH - 1].rstrip() + "…"
+    return words
+
+
+def _in_vivo_parent(session: Session, codebook: Codebook, *, changed_by: str) -> str:
+    try:
+        return codebook.resolve(IN_VIVO_PARENT).code_id
+    except CodebookError:
+        _, change = codebooks.run_operation(
+            session,
+            operations.add_code,
+            name=IN_VIVO_PARENT,
+            code_id=IN_VIVO_PARENT,
+            title="In-vivo codes",
+            definition="Codes named with the respondents' own words, created while coding.",
+            group_only=True,
+            changed_by=changed_by,
+        )
+        return change.code_id

@@ -13,6 +13,7 @@ from interviews.text import (
     is_canonical,
     normalise,
     position,
+    Utf16Index,
     utf16_to_codepoint,
 )
 
@@ -172,3 +173,23 @@ def test_codepoint_utf16_round_trip(text: str, data: st.DataObject) -> None:
 @given(st.text())
 def test_utf16_length_matches_a_browser_string(text: str) -> None:
     assert codepoint_to_utf16(text, len(text)) == len(text.encode("utf-16-le")) // 2
+
+
+@given(st.text(), st.data())
+def test_utf16_index_agrees_with_the_encoded_length(text: str, data: st.DataObject) -> None:
+    offset = data.draw(st.integers(min_value=0, max_value=len(text)))
+    index = Utf16Index(text)
+    units = len(text[:offset].encode("utf-16-le", errors="surrogatepass")) // 2
+    assert index.to_utf16(offset) == units
+    assert index.to_code_point(units) == offset
+
+
+def test_utf16_index_refuses_every_offset_inside_a_pair() -> None:
+    index = Utf16Index("Մ🙏Б😀")
+    refused = []
+    for units in range(index.units + 1):
+        try:
+            index.to_code_point(units)
+        except OffsetError:
+            refused.append(units)
+    assert refused == [2, 5]

@@ -1,0 +1,57 @@
+"""The app factory: one FastAPI application serving one open study."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import swagger_ui_bundle
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from research.study import Study
+from research.web import errors
+from research.web.routes import (
+    codebook,
+    coding,
+    dashboard,
+    docs,
+    home,
+    records,
+    retrieval,
+    session,
+)
+from research.web.security import LOOPBACK_HOSTS, HostCheckMiddleware, SecurityHeadersMiddleware
+
+HERE = Path(__file__).resolve().parent
+
+
+def create_app(study: Study, *, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -> FastAPI:
+    """A web app over `study`; requests naming another host than `allowed_hosts` get 400."""
+    app = FastAPI(
+        title="Migration research toolkit",
+        summary="Field entry, coding, codebook, retrieval and dashboard of one study.",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    summary = study.summary()
+    app.state.study = study
+    app.state.study_name = summary.name
+    app.state.fictional = summary.fictional
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount(
+        "/static/swagger",
+        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        name="swagger",
+    )
+    errors.install(app)
+    for module in (session, home, records, coding, codebook, retrieval, dashboard, docs):
+        app.include_router(module.router)
+    # The last middleware added runs first: the Host check before anything else.
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HostCheckMiddleware, allowed_hosts=allowed_hosts)
+    return app

@@ -1,0 +1,70 @@
+"""Domain errors as HTTP answers: JSON with a clear `detail` for the API, a page for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from codebook.errors import CodebookError
+from interviews.errors import InterviewsError, QuoteMismatchError
+from research.errors import (
+    ConflictError,
+    InvalidRecordError,
+    NotFoundError,
+    ResearchError,
+    UnconfirmedWarningsError,
+)
+from research.web.dependencies import NoCoderError, render
+from research.web.security import CsrfError
+
+
+def status_of(error: Exception) -> int:
+    """The HTTP status a domain error answers with."""
+    if isinstance(error, CsrfError):
+        return 403
+    if isinstance(error, NotFoundError):
+        return 404
+    if isinstance(error, ConflictError | QuoteMismatchError):
+        return 409
+    if isinstance(error, NoCoderError):
+        return 400
+    if isinstance(error, InvalidRecordError | UnconfirmedWarningsError):
+        return 422
+    if isinstance(error, CodebookError | InterviewsError):
+        return 422
+    return 400
+
+
+def error_body(error: Exception) -> dict[str, Any]:
+    """The JSON body of an error: `detail` always; field issues when a record was refused."""
+    body: dict[str, Any] = {"detail": str(error)}
+    if isinstance(error, InvalidRecordError):
+        body["errors"] = [issue.model_dump() for issue in error.issues]
+    if isinstance(error, UnconfirmedWarningsError):
+        body["warnings"] = [issue.model_dump() for issue in error.warnings]
+        body["hint"] = "send confirm_warnings: true once a person has checked these values"
+    return body
+
+
+def wants_json(request: Request) -> bool:
+    """API paths and fetch() calls get JSON; pages get a page."""
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+async def _handle(request: Request, error: Exception) -> Response:
+    status = status_of(error)
+    if wants_json(request):
+        return JSONResponse(error_body(error), status_code=status)
+    return render(
+        request, "error.html.j2", {"status": status, "message": str(error)}, status_code=status
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on the app."""
+    for kind in (ResearchError, CodebookError, InterviewsError, CsrfError):
+        app.add_exception_handler(kind, _handle)

@@ -1,0 +1,144 @@
+"""Guards of the local server: the Host header, CSRF tokens, and headers every response carries.
+
+The server binds to the loopback address; the Host check stops DNS-rebinding pages from
+reaching it through a browser. Every form post and API write carries the CSRF token that
+the server set in a SameSite=Strict cookie (the double-submit pattern): as the form field
+`csrf_token` or the `X-CSRF-Token` header.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from fastapi import Request
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+CSRF_COOKIE = "research_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+# Scripts and styles come from this server only; highlight colours are inline styles, so
+# style attributes are allowed, scripts inline are not.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+
+
+class CsrfError(Exception):
+    """A write came without the CSRF token this browser was given."""
+
+
+def host_name(host_header: str) -> str:
+    """The host part of a Host header, without port; IPv6 brackets removed."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+class HostCheckMiddleware:
+    """Answer 400 to requests whose Host header names another host than the server's own."""
+
+    def __init__(self, app: ASGIApp, *, allowed_hosts: Iterable[str]) -> None:
+        self.app = app
+        self.allowed = {host.lower().strip("[]") for host in allowed_hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        header = Headers(scope=scope).get("host", "")
+        if host_name(header) not in self.allowed:
+            allowed = ", ".join(sorted(self.allowed))
+            response = JSONResponse(
+                {
+                    "detail": f"Host header {header!r} is not allowed; this server answers "
+                    f"only to {allowed}"
+                },
+                status_code=400,
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+class SecurityHeadersMiddleware:
+    """Add the security headers, and the CSRF cookie on a browser's first visit."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookie = _cookie(scope, CSRF_COOKIE)
+        token = cookie or secrets.token_urlsafe(32)
+        scope.setdefault("state", {})["csrf_token"] = token
+
+        async def send_with_headers(message: dict) -> None:  # type: ignore[type-arg]
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.decode("latin-1").lower() for name, _ in headers}
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in present:
+                        headers.append((name.encode(), value.encode()))
+                if cookie is None:
+                    headers.append(
+                        (
+                            b"set-cookie",
+                            f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict".encode(),
+                        )
+                    )
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    for part in Headers(scope=scope).get("cookie", "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name and value:
+            return value
+    return None
+
+
+def csrf_token(request: Request) -> str:
+    """The token this browser must send back with its writes."""
+    return str(request.state.csrf_token)
+
+
+async def require_csrf(request: Request) -> None:
+    """Refuse a write whose token is missing or differs from the browser's cookie."""
+    if request.method in SAFE_METHODS:
+        return
+    expected = request.cookies.get(CSRF_COOKIE)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not expected or not sent:
+        raise CsrfError(
+            "missing CSRF token: reload the page, or send the token from GET /api/session "
+            "as the X-CSRF-Token header"
+        )
+    if not secrets.compare_digest(expected, sent):
+        raise CsrfError("wrong CSRF token: reload the page and try again")
