@@ -44,7 +44,7 @@ def create_app(study: Study, *, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.mount(
-        "/static/swagger",
+        "/vendor/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
         name="swagger",
     )

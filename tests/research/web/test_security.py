@@ -70,6 +70,6 @@ def test_pages_carry_security_headers(anonymous: TestClient) -> None:
 
 def test_the_offline_api_page_loads_swagger_from_this_server(anonymous: TestClient) -> None:
     page = anonymous.get("/api/docs").text
-    assert "/static/swagger/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
-    assert anonymous.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert "/vendor/swagger/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+    assert anonymous.get("/vendor/swagger/swagger-ui-bundle.js").status_code == 200
     assert "/api/session" in anonymous.get("/api/openapi.json").json()["paths"]
