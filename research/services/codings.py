@@ -125,7 +125,8 @@ def _store(
                 texts[coding.interview_id], coding.start_offset, coding.end_offset, coding.quote
             )
         except SegmentError as error:
-            raise SegmentError(
+            # The kind survives (a quote mismatch stays one) with the interview named.
+            raise type(error)(
                 f"interview {coding.interview_id}: {error}",
                 start=coding.start_offset,
                 end=coding.end_offset,
@@ -439,7 +440,7 @@ def add_in_vivo_coding(
     wanted = name if name is not None and name.strip() else in_vivo_name(segment)
     codebook = load_codebook(session)
     parent = _in_vivo_parent(session, codebook, changed_by=coder)
-    _, change = codebooks.run_operation(
+    change, _ = codebooks.run_operation(
         session,
         operations.add_code,
         name=wanted,
@@ -470,7 +471,7 @@ def _in_vivo_parent(session: Session, codebook: Codebook, *, changed_by: str) ->
     try:
         return codebook.resolve(IN_VIVO_PARENT).code_id
     except CodebookError:
-        _, change = codebooks.run_operation(
+        change, _ = codebooks.run_operation(
             session,
             operations.add_code,
             name=IN_VIVO_PARENT,
@@ -481,3 +482,8 @@ def _in_vivo_parent(session: Session, codebook: Codebook, *, changed_by: str) ->
             changed_by=changed_by,
         )
         return change.code_id
+
+
+def transcript_text(session: Session, interview_id: str) -> str:
+    """The canonical transcript of an interview; an error if it has none yet."""
+    return _transcript(session, interview_id)

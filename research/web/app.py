@@ -9,6 +9,7 @@ import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 
 from research.study import Study
 from research.web import errors
@@ -27,6 +28,14 @@ from research.web.security import LOOPBACK_HOSTS, HostCheckMiddleware, SecurityH
 HERE = Path(__file__).resolve().parent
 
 
+def template_environment() -> Environment:
+    """Templates with autoescaping on whatever their suffix (ours end in .j2)."""
+    return Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+    )
+
+
 def create_app(study: Study, *, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -> FastAPI:
     """A web app over `study`; requests naming another host than `allowed_hosts` get 400."""
     app = FastAPI(
@@ -41,7 +50,7 @@ def create_app(study: Study, *, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -
     app.state.study = study
     app.state.study_name = summary.name
     app.state.fictional = summary.fictional
-    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates = Jinja2Templates(env=template_environment())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.mount(
         "/vendor/swagger",
