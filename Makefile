@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test serve lint typecheck bench clean
+PYTEST_ARGS ?=
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,16 +23,22 @@ demo: $(STAMP)
 	@echo "  research interviews list"
 	@echo "  research code list --code motives/economy/unemployment"
 	@echo "  research agreement --unit segment"
+	@echo "Or open it in your browser: make serve (http://127.0.0.1:8000/)"
+
+serve: $(STAMP)
+	@test -d demo-study || $(BIN)/research demo demo-study
+	$(BIN)/research serve --study demo-study
 
 test: $(STAMP)
 	$(BIN)/ruff check research codebook interviews analysis tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/analysis_bench.py
+	$(BIN)/python bench/web_bench.py
 
 clean:
-	rm -rf $(VENV) demo-study bench/out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-study bench/out .ci-sqlite.log .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,189 @@
+"""The coding view in chromium: real mouse selections, overlaps, recoding, layers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from research.study import Study
+from tests.research.helpers import add_interview_with_text
+from tests.research.web.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+TEXT = (
+    "Մենք ապրում էինք Մարտունիում, հայրս Մոսկվայում էր։\n"
+    "Он сказал: «Работы нет, денег нет». 🙏😢 "
+    "There was no work at all, so he went to Moscow in 1996.\n"
+    "Ամեն ամիս սպասում էինք նրա զանգին. Он звонил редко.\n"
+)
+PASSAGE = "There was no work at all"
+
+# Client rectangles of the first and last characters of [start, end) (UTF-16 offsets).
+RECTS = """([start, end]) => {
+  const container = document.getElementById("transcript");
+  function rect(offset) {
+    const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (offset < seen + node.data.length) {
+        const range = document.createRange();
+        range.setStart(node, offset - seen);
+        range.setEnd(node, offset - seen + 1);
+        const r = range.getBoundingClientRect();
+        return [r.left, r.right, r.top + r.height / 2];
+      }
+      seen += node.data.length;
+    }
+    throw new Error("offset beyond the text");
+  }
+  return [rect(start), rect(end - 1)];
+}"""
+
+
+def utf16(text: str, offset: int) -> int:
+    return len(text[:offset].encode("utf-16-le")) // 2
+
+
+def open_view(page: Any, interview_id: str) -> None:
+    page.goto(f"/interviews/{interview_id}/code")
+    page.wait_for_selector("#transcript[data-ready='yes']")
+
+
+def drag_select(page: Any, passage: str, text: str = TEXT) -> None:
+    """Select `passage` with the mouse, from before its first to after its last character."""
+    start = text.index(passage)
+    first, last = page.evaluate(
+        RECTS, [utf16(text, start), utf16(text, start + len(passage))]
+    )
+    page.mouse.move(first[0] + 1, first[2])
+    page.mouse.down()
+    page.mouse.move((first[0] + last[1]) / 2, last[2], steps=5)
+    page.mouse.move(last[1] - 1, last[2], steps=5)
+    page.mouse.up()
+
+
+def pick(page: Any, search: str) -> None:
+    page.wait_for_selector("#picker-body:not(.hidden)")
+    page.keyboard.type(search)
+    page.keyboard.press("Enter")
+
+
+def test_a_mouse_selection_after_armenian_cyrillic_and_emoji_stores_the_exact_quote(
+    page: Any, demo_study: Study
+) -> None:
+    add_interview_with_text(demo_study, TEXT, interview_id="W01")
+    open_view(page, "W01")
+    drag_select(page, PASSAGE)
+    assert page.inner_text("#picker-quote") == f"“{PASSAGE}”"
+    pick(page, "unemploy")
+    page.wait_for_selector("#status:has-text('Coded')")
+    [stored] = demo_study.codings.list_codings(interview_id="W01")
+    start = TEXT.index(PASSAGE)
+    assert stored.quote == PASSAGE
+    assert (stored.start_offset, stored.end_offset) == (start, start + len(PASSAGE))
+    assert stored.code_path == "motives/economy/unemployment" and stored.coder == "ani"
+    assert page.locator(".seg").first.inner_text() == PASSAGE
+    screenshot(page, "coding_mixed_script")
+
+
+def test_overlapping_selections_show_both_codings(page: Any, demo_study: Study) -> None:
+    add_interview_with_text(demo_study, TEXT, interview_id="W01")
+    open_view(page, "W01")
+    drag_select(page, "Работы нет, денег нет")
+    pick(page, "unemploy")
+    page.wait_for_selector("#status:has-text('Coded')")
+    drag_select(page, "денег нет». 🙏😢 There was no work")
+    pick(page, "poverty")
+    page.wait_for_selector("#status:has-text('poverty')")
+    codings = demo_study.codings.list_codings(interview_id="W01")
+    assert [c.quote for c in codings] == ["Работы нет, денег нет", "денег нет». 🙏😢 There was no work"]
+    shared = page.locator(".seg", has_text="денег нет").first
+    ids = shared.get_attribute("data-ids").split()
+    assert sorted(map(int, ids)) == sorted(c.coding_id for c in codings)
+    # Each coding draws its own band: two lanes under the shared words.
+    assert shared.get_attribute("style").count("linear-gradient(to top") == 2
+    screenshot(page, "coding_overlap")
+
+
+def test_recoding_a_highlight_from_its_panel(page: Any, demo_study: Study) -> None:
+    add_interview_with_text(demo_study, TEXT, interview_id="W01")
+    start = TEXT.index(PASSAGE)
+    coding = demo_study.codings.add_coding(
+        interview_id="W01",
+        code="motives/economy/unemployment",
+        start_offset=start,
+        end_offset=start + len(PASSAGE),
+        coder="ani",
+    )
+    open_view(page, "W01")
+    page.locator(".seg", has_text=PASSAGE).click()
+    panel = page.locator(f"#segment-codings li[data-coding-id='{coding.coding_id}']")
+    panel.get_by_role("button", name="Recode").click()
+    pick(page, "clans")
+    page.wait_for_selector("#status:has-text('Recoded')")
+    assert demo_study.codings.get_coding(coding.coding_id).code_path.endswith("clans_nepotism")
+    assert "clans_nepotism" in page.locator(".seg", has_text=PASSAGE).get_attribute("title")
+
+
+def test_resize_and_remove_from_the_panel(page: Any, demo_study: Study) -> None:
+    add_interview_with_text(demo_study, TEXT, interview_id="W01")
+    start = TEXT.index("There was no work")
+    coding = demo_study.codings.add_coding(
+        interview_id="W01",
+        code="motives/economy/unemployment",
+        start_offset=start,
+        end_offset=start + len("There was no work"),
+        coder="ani",
+    )
+    open_view(page, "W01")
+    page.locator(".seg").first.click()
+    page.get_by_role("button", name="Resize").click()
+    drag_select(page, PASSAGE + ", so he went to Moscow")
+    page.wait_for_selector("#status:has-text('Resized')")
+    assert demo_study.codings.get_coding(coding.coding_id).quote == PASSAGE + ", so he went to Moscow"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Remove").click()
+    page.wait_for_selector("#status:has-text('Removed')")
+    assert demo_study.codings.list_codings(interview_id="W01") == []
+    assert page.locator(".seg").count() == 0
+
+
+def test_the_picker_works_from_the_keyboard_with_recent_codes_first(
+    page: Any, demo_study: Study
+) -> None:
+    add_interview_with_text(demo_study, TEXT, interview_id="W01")
+    open_view(page, "W01")
+    drag_select(page, "Работы нет")
+    pick(page, "clans")
+    page.wait_for_selector("#status:has-text('Coded')")
+    drag_select(page, "Он звонил редко")
+    page.wait_for_selector("#picker-body:not(.hidden)")
+    first = page.locator("#code-options li").first
+    assert first.get_attribute("data-code-id") == "clans_nepotism"
+    page.keyboard.press("ArrowDown")
+    chosen = page.locator("#code-options li[aria-selected='true']").get_attribute("data-code-id")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#status:has-text('Он звонил')")
+    assert demo_study.codings.list_codings(interview_id="W01")[-1].code_id == chosen != "clans_nepotism"
+
+
+def test_other_coders_layers_can_be_hidden(page: Any, demo_study: Study) -> None:
+    open_view(page, "D05")
+    total = page.locator(".seg").count()
+    page.get_by_label("pavel", exact=False).uncheck()
+    assert "of 39 codings shown" in page.inner_text("#coding-count")
+    shown = int(page.inner_text("#coding-count").split()[0])
+    assert shown == len(demo_study.codings.list_codings(interview_id="D05", coder="lusine"))
+    assert page.locator(".seg").count() < total
+    screenshot(page, "coding_demo_D05")
+
+
+def test_a_retrieval_link_scrolls_to_its_coding(page: Any, demo_study: Study) -> None:
+    coding = demo_study.codings.list_codings(interview_id="D05")[-1]
+    page.goto(f"/interviews/D05/code#coding-{coding.coding_id}")
+    page.wait_for_selector("#transcript[data-ready='yes']")
+    item = page.locator(f"#segment-codings li[data-coding-id='{coding.coding_id}']")
+    assert item.is_visible()
+    assert page.locator(".seg.selected").first.is_visible()
