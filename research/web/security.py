@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from fastapi import Request
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_COOKIE = "research_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -90,7 +90,7 @@ class SecurityHeadersMiddleware:
         token = cookie or secrets.token_urlsafe(32)
         scope.setdefault("state", {})["csrf_token"] = token
 
-        async def send_with_headers(message: dict) -> None:  # type: ignore[type-arg]
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.decode("latin-1").lower() for name, _ in headers}

@@ -80,7 +80,9 @@ def _checked_name(name: str) -> str:
     if not chosen:
         raise ResearchError("type a coder name or pick one")
     if len(chosen) > MAX_CODER_LENGTH or not chosen.isprintable():
-        raise ResearchError(f"a coder name is printable text of at most {MAX_CODER_LENGTH} characters")
+        raise ResearchError(
+            f"a coder name is printable text of at most {MAX_CODER_LENGTH} characters"
+        )
     return chosen
 
 

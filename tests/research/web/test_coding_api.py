@@ -127,7 +127,11 @@ def test_recode_resize_and_memo(client: TestClient, interview: str, demo_study: 
     start = TEXT.index(longer)
     resized = client.patch(
         f"/api/codings/{coding_id}",
-        json={"start": utf16(TEXT, start), "end": utf16(TEXT, start + len(longer)), "quote": longer},
+        json={
+            "start": utf16(TEXT, start),
+            "end": utf16(TEXT, start + len(longer)),
+            "quote": longer,
+        },
     )
     assert resized.status_code == 200 and resized.json()["quote"] == longer
     memo = client.patch(f"/api/codings/{coding_id}", json={"memo": "Said twice."})

@@ -98,7 +98,10 @@ def test_overlapping_selections_show_both_codings(page: Any, demo_study: Study) 
     pick(page, "poverty")
     page.wait_for_selector("#status:has-text('poverty')")
     codings = demo_study.codings.list_codings(interview_id="W01")
-    assert [c.quote for c in codings] == ["Работы нет, денег нет", "денег нет». 🙏😢 There was no work"]
+    assert [c.quote for c in codings] == [
+        "Работы нет, денег нет",
+        "денег нет». 🙏😢 There was no work",
+    ]
     shared = page.locator(".seg", has_text="денег нет").first
     ids = shared.get_attribute("data-ids").split()
     assert sorted(map(int, ids)) == sorted(c.coding_id for c in codings)
@@ -142,7 +145,8 @@ def test_resize_and_remove_from_the_panel(page: Any, demo_study: Study) -> None:
     page.get_by_role("button", name="Resize").click()
     drag_select(page, PASSAGE + ", so he went to Moscow")
     page.wait_for_selector("#status:has-text('Resized')")
-    assert demo_study.codings.get_coding(coding.coding_id).quote == PASSAGE + ", so he went to Moscow"
+    resized = demo_study.codings.get_coding(coding.coding_id)
+    assert resized.quote == PASSAGE + ", so he went to Moscow"
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Remove").click()
     page.wait_for_selector("#status:has-text('Removed')")
@@ -166,7 +170,8 @@ def test_the_picker_works_from_the_keyboard_with_recent_codes_first(
     chosen = page.locator("#code-options li[aria-selected='true']").get_attribute("data-code-id")
     page.keyboard.press("Enter")
     page.wait_for_selector("#status:has-text('Он звонил')")
-    assert demo_study.codings.list_codings(interview_id="W01")[-1].code_id == chosen != "clans_nepotism"
+    last = demo_study.codings.list_codings(interview_id="W01")[-1]
+    assert last.code_id == chosen != "clans_nepotism"
 
 
 def test_other_coders_layers_can_be_hidden(page: Any, demo_study: Study) -> None:
