@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -381,19 +382,24 @@ def update_coding(
     if memo is not None:
         row.memo = _check_memo(memo) if memo else ""
     key = (row.interview_id, row.code_id, row.start_offset, row.end_offset, row.coder)
-    twin = session.scalar(
-        select(CodingRow.coding_id).where(
-            CodingRow.interview_id == key[0],
-            CodingRow.code_id == key[1],
-            CodingRow.start_offset == key[2],
-            CodingRow.end_offset == key[3],
-            CodingRow.coder == key[4],
-            CodingRow.coding_id != coding_id,
+    with session.no_autoflush:
+        twin = session.scalar(
+            select(CodingRow.coding_id).where(
+                CodingRow.interview_id == key[0],
+                CodingRow.code_id == key[1],
+                CodingRow.start_offset == key[2],
+                CodingRow.end_offset == key[3],
+                CodingRow.coder == key[4],
+                CodingRow.coding_id != coding_id,
+            )
         )
-    )
     if twin is not None:
         raise _duplicate(codebook, key, coding_id=twin)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        raise ConflictError(f"coding {coding_id} cannot be changed so: {error.orig}") from error
     return get_coding(session, coding_id)
 
 
@@ -437,21 +443,29 @@ def add_in_vivo_coding(
         raise type(error)(
             f"interview {interview_id}: {error}", start=start_offset, end=end_offset
         ) from error
-    wanted = name if name is not None and name.strip() else in_vivo_name(segment)
+    wanted = in_vivo_name(name if name is not None and name.strip() else segment)
     codebook = load_codebook(session)
     parent = _in_vivo_parent(session, codebook, changed_by=coder)
-    change, _ = codebooks.run_operation(
-        session,
-        operations.add_code,
-        name=wanted,
-        parent=parent,
-        definition=f"In-vivo code: the respondent's own words in interview {interview_id}.",
-        changed_by=coder,
-    )
+    codebook = load_codebook(session)
+    existing = next((code for code in codebook.children(parent) if code.name == wanted), None)
+    if existing is not None:
+        # The same words again: the same in-vivo code, not a near-duplicate.
+        code_id = existing.code_id
+    else:
+        change, _ = codebooks.run_operation(
+            session,
+            operations.add_code,
+            name=wanted,
+            parent=parent,
+            code_id=_in_vivo_id(codebook, wanted),
+            definition=f"In-vivo code: the respondent's own words in interview {interview_id}.",
+            changed_by=coder,
+        )
+        code_id = change.code_id
     return add_coding(
         session,
         interview_id=interview_id,
-        code=change.code_id,
+        code=code_id,
         start_offset=start_offset,
         end_offset=end_offset,
         coder=coder,
@@ -465,6 +479,19 @@ def in_vivo_name(segment: str) -> str:
     if len(words) > IN_VIVO_NAME_LENGTH:
         words = words[: IN_VIVO_NAME_LENGTH - 1].rstrip() + "…"
     return words
+
+
+def _in_vivo_id(codebook: Codebook, name: str) -> str:
+    """An unused id for an in-vivo code: its ASCII letters when it has some, else a number."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    stem = "_".join(re.findall(r"[a-z0-9]+", ascii_name.lower()))[:40]
+    used = {code.code_id for code in codebook.codes}
+    number = 1
+    candidate = f"{IN_VIVO_PARENT}_{stem}" if stem else f"{IN_VIVO_PARENT}_{number}"
+    while candidate in used:
+        number += 1
+        candidate = f"{IN_VIVO_PARENT}_{stem}_{number}" if stem else f"{IN_VIVO_PARENT}_{number}"
+    return candidate
 
 
 def _in_vivo_parent(session: Session, codebook: Codebook, *, changed_by: str) -> str:

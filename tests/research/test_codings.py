@@ -263,3 +263,85 @@ def test_coder_name_with_control_characters_is_refused(study: Study) -> None:
             coder="a\x00b",
         )
     assert counts(study)[2] == 0
+
+
+def _coded(study: Study, quote: str = "Работы нет", coder: str = "lusine") -> int:
+    interview_id = add_interview_with_text(study)
+    return study.codings.code_quote(
+        interview_id=interview_id, code="unemployment", quote=quote, coder=coder
+    ).coding_id
+
+
+def test_update_recodes_and_keeps_the_span(study: Study) -> None:
+    coding_id = _coded(study)
+    updated = study.codings.update_coding(coding_id, code="clans_nepotism")
+    assert (updated.code_id, updated.quote) == ("clans_nepotism", "Работы нет")
+
+
+def test_update_resizes_only_with_the_matching_quote(study: Study) -> None:
+    coding_id = _coded(study)
+    start = MIXED_TEXT.index("«Работы нет»")
+    with pytest.raises(SegmentError, match="quote"):
+        study.codings.update_coding(
+            coding_id, start_offset=start, end_offset=start + 12, quote="something else"
+        )
+    resized = study.codings.update_coding(
+        coding_id, start_offset=start, end_offset=start + 12, quote="«Работы нет»"
+    )
+    assert resized.quote == "«Работы нет»"
+
+
+def test_update_refuses_a_resize_onto_an_existing_coding(study: Study) -> None:
+    coding_id = _coded(study)
+    other = study.codings.code_quote(
+        interview_id="I01", code="unemployment", quote="no work at all", coder="lusine"
+    )
+    with pytest.raises(ConflictError, match="already coded"):
+        study.codings.update_coding(
+            coding_id,
+            start_offset=other.start_offset,
+            end_offset=other.end_offset,
+            quote="no work at all",
+        )
+    assert study.codings.get_coding(coding_id).quote == "Работы нет"
+
+
+def test_code_point_span_converts_a_browser_span_past_the_emoji(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    start = MIXED_TEXT.index("Он сказал")
+    units = len(MIXED_TEXT[:start].encode("utf-16-le")) // 2
+    assert study.codings.code_point_span(interview_id, units, units + 9) == (start, start + 9)
+
+
+def test_recent_codes_come_newest_first_per_coder(study: Study) -> None:
+    _coded(study)
+    study.codings.code_quote(
+        interview_id="I01", code="clans_nepotism", quote="no work", coder="lusine"
+    )
+    study.codings.code_quote(interview_id="I01", code="frustration", quote="Moscow", coder="pavel")
+    assert study.codings.recent_codes("lusine")[:2] == ["clans_nepotism", "unemployment"]
+    assert study.codings.coders() == ["lusine", "pavel"]
+
+
+def test_in_vivo_coding_creates_its_code_under_one_group(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    start = MIXED_TEXT.index("Работы нет")
+    first = study.codings.add_in_vivo_coding(
+        interview_id=interview_id,
+        start_offset=start,
+        end_offset=start + 10,
+        coder="lusine",
+        quote="Работы нет",
+    )
+    assert first.code_path == "in_vivo/Работы нет"
+    codebook = study.codebook()
+    assert codebook.resolve("in_vivo").group_only
+    again = study.codings.add_in_vivo_coding(
+        interview_id=interview_id,
+        start_offset=start,
+        end_offset=start + 10,
+        coder="pavel",
+        quote="Работы нет",
+    )
+    assert again.code_id == first.code_id == "in_vivo_1"
+    assert len(study.codebook().children("in_vivo")) == 1
