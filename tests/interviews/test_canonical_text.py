@@ -8,12 +8,12 @@ from hypothesis import strategies as st
 
 from interviews.errors import OffsetError, TranscriptError
 from interviews.text import (
+    Utf16Index,
     canonicalise,
     codepoint_to_utf16,
     is_canonical,
     normalise,
     position,
-    Utf16Index,
     utf16_to_codepoint,
 )
 
