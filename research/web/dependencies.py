@@ -38,7 +38,9 @@ def get_session(study: StudyDep) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope: the transaction commits before the response leaves, so a client that
+# was told "saved" can rely on it, and a failed commit becomes an error response.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def current_coder(request: Request) -> str | None:
