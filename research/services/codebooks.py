@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from codebook import Change, Code, Codebook
-from research.errors import ConflictError
+from codebook import Change, Code, Codebook, CodebookError
+from research.errors import ConflictError, NotFoundError
 from research.services import study_info
 from research.services.records import ChangeRecord
 from research.storage.tables import CodebookChangeRow, CodeRow, CodingRow, utc_now
@@ -201,3 +201,22 @@ def import_codebook(session: Session, codebook: Codebook, *, changed_by: str) ->
         )
     )
     session.flush()
+
+
+def find_code(session: Session, reference: str) -> Code:
+    """The code a reference (id or path) names; NotFoundError when there is none."""
+    codebook = load_codebook(session)
+    try:
+        return codebook.resolve(reference)
+    except CodebookError as error:
+        raise NotFoundError(error.message) from None
+
+
+def codings_with_descendants(codebook: Codebook, per_code: Mapping[str, int]) -> dict[str, int]:
+    """For every code, its own codings plus those of every code below it."""
+    totals = {code.code_id: per_code.get(code.code_id, 0) for code in codebook.codes}
+    # Tree order puts parents first: walking it backwards adds each total to its parent once.
+    for code in reversed(codebook.codes):
+        if code.parent_id is not None:
+            totals[code.parent_id] += totals[code.code_id]
+    return totals

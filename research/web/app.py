@@ -46,6 +46,8 @@ def create_app(study: Study, *, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
+    # The bundled Swagger UI reads OpenAPI 3.0 documents; FastAPI's schema is valid as one.
+    app.openapi_version = "3.0.3"
     summary = study.summary()
     app.state.study = study
     app.state.study_name = summary.name

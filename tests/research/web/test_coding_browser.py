@@ -54,9 +54,7 @@ def open_view(page: Any, interview_id: str) -> None:
 def drag_select(page: Any, passage: str, text: str = TEXT) -> None:
     """Select `passage` with the mouse, from before its first to after its last character."""
     start = text.index(passage)
-    first, last = page.evaluate(
-        RECTS, [utf16(text, start), utf16(text, start + len(passage))]
-    )
+    first, last = page.evaluate(RECTS, [utf16(text, start), utf16(text, start + len(passage))])
     page.mouse.move(first[0] + 1, first[2])
     page.mouse.down()
     page.mouse.move((first[0] + last[1]) / 2, last[2], steps=5)
@@ -192,3 +190,14 @@ def test_a_retrieval_link_scrolls_to_its_coding(page: Any, demo_study: Study) ->
     item = page.locator(f"#segment-codings li[data-coding-id='{coding.coding_id}']")
     assert item.is_visible()
     assert page.locator(".seg.selected").first.is_visible()
+
+
+def test_the_api_page_lists_the_routes_offline(page: Any) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/api/docs")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock-summary-path", has_text="/api/codings").count() >= 2
+    assert all(
+        url.startswith(page.url.split("/api/")[0]) or url.startswith("data:") for url in requested
+    )

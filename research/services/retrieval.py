@@ -1,0 +1,141 @@
+"""Retrieval: every segment coded with a code, shown in the words around it."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from research.errors import ResearchError
+from research.services.codings import list_codings
+from research.services.interviews import get_interview
+from research.services.records import Record
+
+DEFAULT_CONTEXT_CHARACTERS = 200
+MAX_CONTEXT_CHARACTERS = 5000
+ZERO_WIDTH_JOINER = "\u200d"
+# Characters that belong to the character before them: a cut must not separate them.
+_ATTACHED = frozenset({ZERO_WIDTH_JOINER, "\ufe0e", "\ufe0f"})
+
+
+class SegmentInContext(Record):
+    """One coded segment with the transcript text around it (offsets in code points)."""
+
+    coding_id: int
+    interview_id: str
+    respondent_id: str
+    code_id: str
+    code_path: str
+    start_offset: int
+    end_offset: int
+    quote: str
+    coder: str
+    memo: str
+    created_at: datetime
+    before: str
+    after: str
+    text_before_omitted: bool
+    text_after_omitted: bool
+
+
+class RetrievalCounts(Record):
+    """How many segments, interviews and respondents a retrieval found."""
+
+    segments: int
+    interviews: int
+    respondents: int
+
+
+def segments_in_context(
+    session: Session,
+    *,
+    code: str,
+    coder: str | None = None,
+    where: Sequence[str] = (),
+    context_characters: int = DEFAULT_CONTEXT_CHARACTERS,
+) -> list[SegmentInContext]:
+    """Segments of `code` (children included) in text order, each with context on both sides."""
+    if not 0 <= context_characters <= MAX_CONTEXT_CHARACTERS:
+        raise ResearchError(
+            f"context of {context_characters} characters: choose 0 to {MAX_CONTEXT_CHARACTERS}"
+        )
+    codings = list_codings(session, code=code, coder=coder, where=where)
+    transcripts: dict[str, str] = {}
+    segments = []
+    for coding in codings:
+        text = transcripts.get(coding.interview_id)
+        if text is None:
+            interview = get_interview(session, coding.interview_id)
+            text = transcripts[coding.interview_id] = interview.transcript or ""
+        before, before_omitted = context_before(text, coding.start_offset, context_characters)
+        after, after_omitted = context_after(text, coding.end_offset, context_characters)
+        segments.append(
+            SegmentInContext(
+                **coding.model_dump(),
+                before=before,
+                after=after,
+                text_before_omitted=before_omitted,
+                text_after_omitted=after_omitted,
+            )
+        )
+    return segments
+
+
+def count_segments(segments: Sequence[SegmentInContext]) -> RetrievalCounts:
+    """Segments, distinct interviews and distinct respondents among them."""
+    return RetrievalCounts(
+        segments=len(segments),
+        interviews=len({segment.interview_id for segment in segments}),
+        respondents=len({segment.respondent_id for segment in segments}),
+    )
+
+
+def context_before(text: str, start_offset: int, size: int) -> tuple[str, bool]:
+    """Up to `size` characters before `start_offset`, starting at a whole word; and if cut."""
+    begin = max(0, start_offset - size)
+    if begin == 0:
+        return text[:start_offset], False
+    while begin < start_offset and not _starts_cluster(text, begin):
+        begin += 1
+    context = text[begin:start_offset]
+    if not text[begin - 1].isspace() and not context[:1].isspace():
+        # The window starts inside a word: drop the partial word, unless the window has
+        # no space at all (scripts written without spaces keep their characters).
+        space = next((index for index, char in enumerate(context) if char.isspace()), None)
+        if space is not None:
+            context = context[space:]
+    return context.lstrip(), True
+
+
+def context_after(text: str, end_offset: int, size: int) -> tuple[str, bool]:
+    """Up to `size` characters after `end_offset`, ending at a whole word; and if cut."""
+    finish = min(len(text), end_offset + size)
+    if finish == len(text):
+        return text[end_offset:], False
+    while finish > end_offset and not _starts_cluster(text, finish):
+        finish -= 1
+    context = text[end_offset:finish]
+    if not text[finish].isspace() and not context[-1:].isspace():
+        space = next(
+            (index for index in range(len(context) - 1, -1, -1) if context[index].isspace()),
+            None,
+        )
+        if space is not None:
+            context = context[:space]
+    return context.rstrip(), True
+
+
+def _starts_cluster(text: str, index: int) -> bool:
+    """Whether a cut before text[index] keeps whole characters as readers see them.
+
+    Combining marks and variation selectors belong to the character before them, and a
+    zero-width joiner glues the characters on both sides into one emoji; skin tones
+    modify the emoji before them.
+    """
+    char = text[index]
+    joined = index > 0 and text[index - 1] == ZERO_WIDTH_JOINER
+    skin_tone = "\U0001f3fb" <= char <= "\U0001f3ff"
+    attached = unicodedata.combining(char) != 0 or char in _ATTACHED or skin_tone
+    return not attached and not joined
