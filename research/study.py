@@ -61,7 +61,8 @@ class BoundServices:
 
         @functools.wraps(function)
         def call(*args: Any, **kwargs: Any) -> Any:
-            with self._study.transaction() as session:
+            # Immediate: a call from a script may write while the web app writes too.
+            with self._study.transaction(immediate=True) as session:
                 return function(session, *args, **kwargs)
 
         return call
@@ -90,9 +91,15 @@ class Study:
         return self.location.folder
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed at the end, or rolled back on any error."""
+    def transaction(self, *, immediate: bool = False) -> Iterator[Session]:
+        """A session whose work is committed at the end, or rolled back on any error.
+
+        `immediate=True` is for work that writes while others may write too (the web app):
+        on SQLite it takes the write lock at the start and waits its turn.
+        """
         with self._sessions() as session, session.begin():
+            if immediate:
+                session.connection(execution_options={database.IMMEDIATE: True})
             yield session
 
     def summary(self) -> StudySummary:

@@ -24,9 +24,19 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _configure_sqlite)
         # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN.
-        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+IMMEDIATE = "research_immediate"
+
+
+def _begin_sqlite(connection: Any) -> None:
+    # A transaction that will write takes SQLite's write lock at BEGIN: a deferred one that
+    # read first could not write once another writer committed ("database is locked").
+    immediate = connection.get_execution_options().get(IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

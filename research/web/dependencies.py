@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from research.errors import ResearchError
 from research.services.codings import MAX_CODER_LENGTH
 from research.study import Study
-from research.web.security import csrf_token
+from research.web.security import SAFE_METHODS, csrf_token
 
 CODER_COOKIE = "research_coder"
 
@@ -32,9 +32,9 @@ def get_study(request: Request) -> Study:
 StudyDep = Annotated[Study, Depends(get_study)]
 
 
-def get_session(study: StudyDep) -> Iterator[Session]:
-    """One transaction for a route that reads several things at once."""
-    with study.transaction() as session:
+def get_session(request: Request, study: StudyDep) -> Iterator[Session]:
+    """The request's transaction; one that may write waits for SQLite's write lock first."""
+    with study.transaction(immediate=request.method not in SAFE_METHODS) as session:
         yield session
 
 

@@ -195,9 +195,7 @@ def test_an_in_vivo_code_is_created_and_applied(
     assert body["coding"]["quote"] == passage
 
 
-def test_the_coding_view_shows_the_transcript_as_data(
-    client: TestClient, interview: str
-) -> None:
+def test_the_coding_view_shows_the_transcript_as_data(client: TestClient, interview: str) -> None:
     page = client.get("/interviews/W01/code")
     assert page.status_code == 200
     assert "Մենք ապրում" in page.text and 'id="coding-data"' in page.text
@@ -208,7 +206,7 @@ def test_the_coding_view_asks_for_a_coder_first(anonymous: TestClient) -> None:
     assert response.status_code == 303 and response.headers["location"].startswith("/coder")
 
 
-XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']
+XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 
 
 @pytest.mark.parametrize("payload", XSS)
@@ -233,3 +231,40 @@ def test_markup_in_transcripts_and_memos_stays_inert(
     page = client.get("/interviews/X01/code").text
     assert payload not in page
     assert "&lt;" in page or "\\u003c" in page
+
+
+def test_coders_writing_at_the_same_moment_all_succeed(app: Any, demo_study: Study) -> None:
+    """Concurrent writes over real HTTP: each waits its turn, none fails as 'locked'."""
+    import httpx
+
+    from tests.research.web.conftest import LiveServer
+
+    text = demo_study.interviews.get_interview("D01").transcript
+    assert text is not None
+    words = [(i, i + 5) for i in range(0, 2000, 40) if not text[i : i + 5].isspace()][:24]
+
+    def post(span: tuple[int, int], name: str) -> int:
+        with httpx.Client(base_url=server.url) as http:
+            token = http.get("/api/session").json()["csrf_token"]
+            http.headers["X-CSRF-Token"] = token
+            http.post("/api/session/coder", json={"name": name}).raise_for_status()
+            response = http.post(
+                "/api/codings",
+                json={
+                    "interview_id": "D01",
+                    "code": "clans_nepotism",
+                    "start": span[0],
+                    "end": span[1],
+                    "unit": "code_point",
+                    "quote": text[span[0] : span[1]],
+                },
+            )
+            return response.status_code
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with LiveServer(app) as server, ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(post, words, [f"coder{i % 4}" for i in range(len(words))]))
+    assert statuses == [201] * len(words)
+    stored = demo_study.codings.list_codings(interview_id="D01", code="clans_nepotism")
+    assert sum(c.coder.startswith("coder") for c in stored) == len(words)
