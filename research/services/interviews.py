@@ -28,6 +28,7 @@ from research.services.attributes import check_record, from_storage, to_storage
 from research.services.filters import matches_all, parse_conditions
 from research.services.records import ImportReport, InterviewRecord
 from research.services.respondents import check_respondent_id
+from research.services.search import Snippet, TranscriptMatch, fold, snippet
 from research.services.sheets import SheetRow, read_sheet
 from research.storage.tables import CodingRow, InterviewRow, RespondentRow, utc_now
 
@@ -459,3 +460,36 @@ class _SheetPlan:
             transcripts_attached=[row.interview_id for row, _ in self.interviews],
             respondents_created=list(self.new_respondents),
         )
+
+
+def search_interviews(
+    session: Session, query: str, *, where: Sequence[str] = ()
+) -> list[TranscriptMatch]:
+    """Interviews (filtered by `where`) whose transcript holds `query`, case folded, any script.
+
+    Each match carries a short snippet around the first hit and the number of hits.
+    """
+    if not fold(query.strip()):
+        raise ResearchError("type a word or phrase to search the transcripts for")
+    records = {record.interview_id: record for record in list_interviews(session, where=where)}
+    found: dict[str, Snippet] = {}
+    rows = session.execute(
+        select(InterviewRow.interview_id, InterviewRow.transcript)
+        .where(InterviewRow.transcript.is_not(None))
+        .execution_options(yield_per=200)
+    )
+    for interview_id, text in rows:
+        if interview_id in records and text is not None:
+            passage = snippet(text, query)
+            if passage is not None:
+                found[interview_id] = passage
+    return [
+        TranscriptMatch(interview=record, snippet=found[interview_id])
+        for interview_id, record in records.items()
+        if interview_id in found
+    ]
+
+
+def transcript_encoding(session: Session, interview_id: str) -> str | None:
+    """The encoding an interview's transcript was decoded from, or None without a transcript."""
+    return _row(session, interview_id).source_encoding

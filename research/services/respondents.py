@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from pydantic import ValidationError
@@ -14,7 +14,9 @@ from interviews.models import Respondent
 from research.errors import ConflictError, InvalidRecordError, NotFoundError
 from research.services import study_info
 from research.services.attributes import check_record, from_storage, to_storage
+from research.services.filters import matches_all, parse_conditions
 from research.services.records import RespondentRecord
+from research.services.search import attribute_words, matches_text
 from research.storage.tables import InterviewRow, RespondentRow, utc_now
 
 
@@ -129,3 +131,23 @@ def check_respondent_id(respondent_id: str) -> None:
                 )
             ],
         ) from error
+
+
+def search_respondents(
+    session: Session, *, query: str = "", where: Sequence[str] = ()
+) -> list[RespondentRecord]:
+    """Respondents matching every `attribute=value` condition and, case folded, the `query`.
+
+    The query is looked for in the respondent id, the attribute values and the labels of
+    chosen options, in any script.
+    """
+    dictionary = study_info.load_dictionary(session)
+    conditions = parse_conditions(dictionary, where)
+    return [
+        record
+        for record in list_respondents(session)
+        if matches_all(conditions, record.attributes)
+        and matches_text(
+            query, [record.respondent_id, *attribute_words(dictionary, record.attributes)]
+        )
+    ]

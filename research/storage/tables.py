@@ -218,3 +218,24 @@ class TimelineEventRow(Base):
     source: Mapped[str] = mapped_column(String(300))
     contested: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FormSubmissionRow(Base):
+    """One entry form sent once: its random token and the record it created.
+
+    The row is written in the transaction that creates the record, so a form sent twice
+    (a double click, a resent request after a network drop) finds the first record instead
+    of making a second one.
+    """
+
+    __tablename__ = "form_submissions"
+    __table_args__ = (
+        CheckConstraint("length(token) > 0", name="token_not_empty"),
+        CheckConstraint("length(kind) > 0", name="kind_not_empty"),
+    )
+
+    token: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # Filled in the same transaction as the claim; a claim whose record fails is rolled back.
+    record_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -1,9 +1,860 @@
-"""Pages and API of this area (being built)."""
+"""Field entry: respondents and interviews, their forms, transcripts, lists and JSON API.
+
+Forms are generated from the study's data dictionary. A refused form comes back with what
+was typed and each issue beside its field (422); soft warnings come back with a box to
+confirm them. Each entry form carries a submission token, so sending it twice stores one
+record (`research.services.submissions`).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from urllib.parse import quote
 
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUpload
+
+from interviews.dictionary import DataDictionary, Issue
+from interviews.errors import InterviewsError, TranscriptError
+from interviews.importers import Transcript
+from interviews.models import CORE_INTERVIEW_FIELDS
+from interviews.text import canonicalise
+from research.errors import (
+    ConflictError,
+    InvalidRecordError,
+    NotFoundError,
+    ResearchError,
+    UnconfirmedWarningsError,
+)
+from research.services import interviews, respondents, study_info, submissions
+from research.services.records import InterviewRecord, RespondentRecord
+from research.services.search import Snippet, TranscriptMatch
+from research.web.dependencies import SessionDep, StudyDep, render
+from research.web.errors import status_of
+from research.web.routes import records_forms as forms
+from research.web.routes import records_transcripts as intake
+from research.web.schemas import Strict
 from research.web.security import require_csrf
 
 router = APIRouter(dependencies=[Depends(require_csrf)])
+
+EXCERPT_CHARACTERS = 600
+
+
+async def read_form(request: Request) -> AsyncIterator[FormData]:
+    """The posted form (parsed once, by the CSRF check); its uploaded files closed afterwards."""
+    form = await request.form()
+    try:
+        yield form
+    finally:
+        await form.close()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _issues_of(error: Exception) -> list[Issue]:
+    """The field issues a refusal carries; other refusals as one issue without a field."""
+    if isinstance(error, InvalidRecordError):
+        return error.issues
+    if isinstance(error, UnconfirmedWarningsError):
+        return error.warnings
+    return [Issue(field="", message=str(error), severity="error")]
+
+
+def _page_status(error: Exception) -> int:
+    return (
+        422
+        if isinstance(error, InvalidRecordError | UnconfirmedWarningsError)
+        else status_of(error)
+    )
+
+
+def _dictionary(session: Session) -> DataDictionary:
+    return study_info.load_dictionary(session)
+
+
+# Respondent pages
+
+
+@router.get("/respondents", response_class=HTMLResponse, include_in_schema=False)
+def respondents_page(
+    request: Request,
+    session: SessionDep,
+    q: str = "",
+    where: Annotated[list[str], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
+) -> HTMLResponse:
+    """Respondents, filtered by attribute and searched by id and values."""
+    dictionary = _dictionary(session)
+    chosen = forms.chosen_filters(dictionary, ["respondent"], request.query_params)
+    error, status_code = "", 200
+    found: list[RespondentRecord] = []
+    try:
+        found = respondents.search_respondents(
+            session, query=q, where=forms.conditions(chosen, where)
+        )
+    except (ResearchError, InterviewsError) as problem:
+        error, status_code = str(problem), status_of(problem)
+    columns = dictionary.for_scope("respondent")
+    return render(
+        request,
+        "respondents.html.j2",
+        {
+            "columns": columns,
+            "rows": [(record, forms.cells(columns, record.attributes)) for record in found],
+            "filters": forms.filter_views(dictionary, ["respondent"], chosen),
+            "q": q,
+            "where": [expression for expression in where if expression.strip()],
+            "error": error,
+            "total": len(respondents.list_respondents(session)),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/respondents/new", response_class=HTMLResponse, include_in_schema=False)
+def new_respondent_page(request: Request, session: SessionDep) -> HTMLResponse:
+    """An empty respondent form."""
+    dictionary = _dictionary(session)
+    return _respondent_form(
+        request,
+        forms.FormState(fields=forms.form_fields(dictionary, "respondent")),
+        respondent_id="",
+        token=submissions.new_token(),
+    )
+
+
+@router.post("/respondents", include_in_schema=False)
+def create_respondent_page(
+    request: Request, study: StudyDep, session: SessionDep, form: FormDep
+) -> Response:
+    """Store a new respondent from the form, once per form; else show the form again."""
+    # Read in a transaction of its own: the claim of the form's token must be the first
+    # statement of this request's transaction, so that a second copy of the form waits
+    # for the first one's commit instead of failing on SQLite with a stale snapshot.
+    dictionary = study.dictionary()
+    typed = forms.typed_values(form, dictionary, "respondent")
+    respondent_id = _text(form, "respondent_id").strip()
+    token = _text(form, "submission_token")
+    confirm = _text(form, "confirm_warnings") == "yes"
+
+    def create() -> str:
+        values = forms.service_values(typed)
+        return respondents.add_respondent(
+            session, respondent_id, values, confirm_warnings=confirm
+        ).respondent_id
+
+    try:
+        submission = submissions.submit_once(session, token, kind="respondent", create=create)
+    except (InvalidRecordError, UnconfirmedWarningsError, ConflictError) as error:
+        id_errors: dict[str, list[str]] = {"respondent_id": [], "": []}
+        state = forms.with_issues(
+            forms.form_fields(dictionary, "respondent", typed),
+            _issues_of(error),
+            extra_fields=id_errors,
+        )
+        # A duplicate id is a problem of the id field.
+        id_errors["respondent_id"].extend(id_errors.pop(""))
+        return _respondent_form(
+            request,
+            state,
+            respondent_id=respondent_id,
+            token=token,
+            id_errors=id_errors["respondent_id"],
+            status_code=_page_status(error),
+        )
+    flag = "created" if submission.created else "already"
+    return RedirectResponse(f"/respondents/{quote(submission.record_id)}?{flag}=1", 303)
+
+
+def _respondent_form(
+    request: Request,
+    state: forms.FormState,
+    *,
+    respondent_id: str,
+    token: str,
+    id_errors: list[str] | None = None,
+    editing: bool = False,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "respondents_form.html.j2",
+        {
+            "state": state,
+            "respondent_id": respondent_id,
+            "id_errors": id_errors or [],
+            "submission_token": token,
+            "editing": editing,
+            "draft_key": f"respondent-edit-{respondent_id}" if editing else "respondent-new",
+            "action": f"/respondents/{quote(respondent_id)}/edit" if editing else "/respondents",
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/respondents/{respondent_id}", response_class=HTMLResponse, include_in_schema=False)
+def respondent_page(
+    request: Request,
+    session: SessionDep,
+    respondent_id: str,
+    created: str = "",
+    updated: str = "",
+    already: str = "",
+) -> HTMLResponse:
+    """One respondent: attributes by label, and their interviews."""
+    record = respondents.get_respondent(session, respondent_id)
+    dictionary = _dictionary(session)
+    place = _attribute_or_none(dictionary, "place")
+    held = [
+        (interview, forms.shown(place, interview.place))
+        for interview in (
+            interviews.get_interview(session, interview_id, with_transcript=False)
+            for interview_id in record.interview_ids
+        )
+    ]
+    message = ""
+    if created:
+        message = f"Respondent {record.respondent_id} saved."
+    elif updated:
+        message = f"Respondent {record.respondent_id} updated."
+    elif already:
+        message = f"This form had already been saved as respondent {record.respondent_id}."
+    return render(
+        request,
+        "respondents_detail.html.j2",
+        {
+            "record": record,
+            "attributes": forms.described(dictionary, "respondent", record.attributes),
+            "interviews": held,
+            "message": message,
+            "clear_draft": _cleared_drafts(
+                created or already, updated, "respondent-new", f"respondent-edit-{respondent_id}"
+            ),
+        },
+    )
+
+
+def _cleared_drafts(created: str, updated: str, new_key: str, edit_key: str) -> str:
+    """The draft keys a page whose record was just saved tells the browser to forget."""
+    if created:
+        return new_key
+    return edit_key if updated else ""
+
+
+@router.get(
+    "/respondents/{respondent_id}/edit", response_class=HTMLResponse, include_in_schema=False
+)
+def edit_respondent_page(request: Request, session: SessionDep, respondent_id: str) -> HTMLResponse:
+    """The respondent form holding the stored values."""
+    record = respondents.get_respondent(session, respondent_id)
+    dictionary = _dictionary(session)
+    typed = forms.stored_as_typed(dictionary, "respondent", record.attributes)
+    return _respondent_form(
+        request,
+        forms.FormState(fields=forms.form_fields(dictionary, "respondent", typed)),
+        respondent_id=record.respondent_id,
+        token="",
+        editing=True,
+    )
+
+
+@router.post("/respondents/{respondent_id}/edit", include_in_schema=False)
+def update_respondent_page(
+    request: Request, session: SessionDep, respondent_id: str, form: FormDep
+) -> Response:
+    """Change a respondent from the form; every field is sent, so a blank clears it."""
+    record = respondents.get_respondent(session, respondent_id)
+    dictionary = _dictionary(session)
+    typed = forms.typed_values(form, dictionary, "respondent")
+    confirm = _text(form, "confirm_warnings") == "yes"
+    try:
+        respondents.update_respondent(
+            session, record.respondent_id, forms.service_values(typed), confirm_warnings=confirm
+        )
+    except (InvalidRecordError, UnconfirmedWarningsError) as error:
+        state = forms.with_issues(
+            forms.form_fields(dictionary, "respondent", typed), _issues_of(error)
+        )
+        return _respondent_form(
+            request,
+            state,
+            respondent_id=record.respondent_id,
+            token="",
+            editing=True,
+            status_code=422,
+        )
+    return RedirectResponse(f"/respondents/{quote(record.respondent_id)}?updated=1", 303)
+
+
+# Interview pages
+
+
+@router.get("/interviews", response_class=HTMLResponse, include_in_schema=False)
+def interviews_page(
+    request: Request,
+    session: SessionDep,
+    q: str = "",
+    where: Annotated[list[str], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
+) -> HTMLResponse:
+    """Interviews, filtered by respondent and interview attributes, searched in transcripts."""
+    dictionary = _dictionary(session)
+    scopes: list[Any] = ["respondent", "interview"]
+    chosen = forms.chosen_filters(dictionary, scopes, request.query_params)
+    conditions = forms.conditions(chosen, where)
+    error, status_code = "", 200
+    rows: list[tuple[InterviewRecord, Snippet | None]] = []
+    try:
+        if q.strip():
+            matches = interviews.search_interviews(session, q, where=conditions)
+            rows = [(match.interview, match.snippet) for match in matches]
+        else:
+            listed = interviews.list_interviews(session, where=conditions)
+            rows = [(record, None) for record in listed]
+    except (ResearchError, InterviewsError) as problem:
+        error, status_code = str(problem), status_of(problem)
+    place = _attribute_or_none(dictionary, "place")
+    language = _attribute_or_none(dictionary, "language")
+    return render(
+        request,
+        "interviews.html.j2",
+        {
+            "rows": [
+                (
+                    record,
+                    passage,
+                    forms.shown(place, record.place),
+                    forms.shown(language, record.language),
+                )
+                for record, passage in rows
+            ],
+            "filters": forms.filter_views(dictionary, scopes, chosen),
+            "q": q,
+            "where": [expression for expression in where if expression.strip()],
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
+def _attribute_or_none(dictionary: DataDictionary, name: str) -> Any:
+    """The attribute called `name`, or None when this study's dictionary has none."""
+    return next((a for a in dictionary.attributes if a.name == name), None)
+
+
+@dataclass
+class IntakeView:
+    """The transcript part of a form: the upload held, the encoding, the pasted text, issues."""
+
+    encoding: str = intake.AUTO
+    text: str = ""
+    held_token: str = ""
+    held_name: str = ""
+    errors: list[str] = field(default_factory=list)
+    candidates: list[intake.Candidate] = field(default_factory=list)
+    others: list[tuple[str, str]] = field(default_factory=list)
+    decoded_lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Intake:
+    """What a form's transcript part gave: a transcript (or None) and how to show it again."""
+
+    transcript: Transcript | None
+    view: IntakeView
+
+
+def _take_transcript(request: Request, form: FormData, *, required: bool) -> Intake:
+    """The transcript a form carries: a new file, else a held upload, else pasted text.
+
+    A file that cannot be read is held for the next try and previewed in other encodings.
+    """
+    encoding = _text(form, "encoding") or intake.AUTO
+    view = IntakeView(encoding=encoding, text=_text(form, "transcript_text"))
+    store = intake.upload_store(request)
+    name, data = _uploaded(form)
+    if data is None:
+        held = store.get(_text(form, "upload_token")) if _text(form, "upload_token") else None
+        if held is None and _text(form, "upload_token"):
+            view.errors.append("the file chosen earlier has expired; choose it again")
+            return Intake(None, view)
+        if held is not None:
+            name, data = held.name, held.data
+            view.held_token, view.held_name = _text(form, "upload_token"), held.name
+    elif data:
+        view.held_token, view.held_name = store.put(name, data), intake.safe_name(name)
+    try:
+        transcript = _transcript_from(name, data, view, required=required)
+    except TranscriptError as error:
+        view.errors.append(str(error))
+        if data is not None:
+            view.candidates = intake.candidates(name, data, encoding)
+            view.others = intake.other_encodings(view.candidates) if view.candidates else []
+        return Intake(None, view)
+    if transcript is not None and data is not None:
+        view.decoded_lines = intake.first_lines(transcript)
+    return Intake(transcript, view)
+
+
+def _uploaded(form: FormData) -> tuple[str, bytes | None]:
+    """The file of the form's file input, or (name, None) when none was chosen."""
+    upload = form.get("file")
+    if not isinstance(upload, StarletteUpload) or not upload.filename:
+        return "", None
+    data = upload.file.read(intake.MAX_UPLOAD_BYTES + 1)
+    return upload.filename, data
+
+
+def _transcript_from(
+    name: str, data: bytes | None, view: IntakeView, *, required: bool
+) -> Transcript | None:
+    if data is not None:
+        return intake.read_upload(name, data, view.encoding)
+    if view.text.strip():
+        return intake.pasted(view.text)
+    if required:
+        raise TranscriptError("choose a file or paste the transcript text")
+    return None
+
+
+@router.get("/interviews/new", response_class=HTMLResponse, include_in_schema=False)
+def new_interview_page(request: Request, session: SessionDep, respondent: str = "") -> HTMLResponse:
+    """An empty interview form, its respondent chosen when one is named."""
+    dictionary = _dictionary(session)
+    return _interview_form(
+        request,
+        session,
+        forms.FormState(fields=forms.form_fields(dictionary, "interview")),
+        respondent_id=respondent,
+        interview_id="",
+        token=submissions.new_token(),
+        view=IntakeView(),
+    )
+
+
+@router.post("/interviews", include_in_schema=False)
+def create_interview_page(
+    request: Request, study: StudyDep, session: SessionDep, form: FormDep
+) -> Response:
+    """Store a new interview (and its transcript, if given) once per form."""
+    dictionary = study.dictionary()  # its own transaction: see create_respondent_page
+    typed = forms.typed_values(form, dictionary, "interview")
+    respondent_id = _text(form, "respondent_id").strip()
+    interview_id = _text(form, "interview_id").strip()
+    token = _text(form, "submission_token")
+    confirm = _text(form, "confirm_warnings") == "yes"
+    taken = _take_transcript(request, form, required=False)
+
+    def again(issues: list[Issue], status_code: int) -> HTMLResponse:
+        extra: dict[str, list[str]] = {"respondent_id": [], "interview_id": [], "": []}
+        state = forms.with_issues(
+            forms.form_fields(dictionary, "interview", typed), issues, extra_fields=extra
+        )
+        state.general_errors.extend(extra[""])
+        return _interview_form(
+            request,
+            session,
+            state,
+            respondent_id=respondent_id,
+            interview_id=interview_id,
+            token=token,
+            view=taken.view,
+            id_errors=extra,
+            status_code=status_code,
+        )
+
+    if taken.view.errors:
+        return again([], 422)
+
+    def create() -> str:
+        return interviews.add_interview(
+            session,
+            respondent_id=respondent_id,
+            values=forms.service_values(typed),
+            interview_id=interview_id or None,
+            transcript=taken.transcript,
+            confirm_warnings=confirm,
+        ).interview_id
+
+    try:
+        submission = submissions.submit_once(session, token, kind="interview", create=create)
+    except (InvalidRecordError, UnconfirmedWarningsError) as error:
+        return again(_issues_of(error), 422)
+    except NotFoundError as error:
+        return again([Issue(field="respondent_id", message=str(error), severity="error")], 422)
+    except ConflictError as error:
+        return again([Issue(field="interview_id", message=str(error), severity="error")], 409)
+    if taken.view.held_token:
+        intake.upload_store(request).drop(taken.view.held_token)
+    flag = "created" if submission.created else "already"
+    return RedirectResponse(f"/interviews/{quote(submission.record_id)}?{flag}=1", 303)
+
+
+def _interview_form(
+    request: Request,
+    session: Session,
+    state: forms.FormState,
+    *,
+    respondent_id: str,
+    interview_id: str,
+    token: str,
+    view: IntakeView,
+    id_errors: dict[str, list[str]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "interviews_form.html.j2",
+        {
+            "state": state,
+            "respondent_ids": [r.respondent_id for r in respondents.list_respondents(session)],
+            "respondent_id": respondent_id,
+            "interview_id": interview_id,
+            "id_errors": id_errors or {},
+            "submission_token": token,
+            "intake": view,
+            "encodings": intake.ENCODINGS,
+            "draft_key": f"interview-new-{respondent_id or 'any'}",
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/interviews/{interview_id}", response_class=HTMLResponse, include_in_schema=False)
+def interview_page(
+    request: Request,
+    session: SessionDep,
+    interview_id: str,
+    created: str = "",
+    already: str = "",
+    transcript_saved: str = "",
+) -> HTMLResponse:
+    """One interview: its fields, its respondent, its transcript's state."""
+    record = interviews.get_interview(session, interview_id)
+    dictionary = _dictionary(session)
+    own = {**record.attributes, **{name: getattr(record, name) for name in CORE_INTERVIEW_FIELDS}}
+    message = ""
+    if created:
+        message = f"Interview {record.interview_id} saved."
+    elif already:
+        message = f"This form had already been saved as interview {record.interview_id}."
+    elif transcript_saved:
+        message = f"Transcript saved: {record.characters:,} characters."
+    clear = ""
+    if created or already:
+        clear = f"interview-new transcript-{record.interview_id}"
+    elif transcript_saved:
+        clear = f"transcript-{record.interview_id}"
+    return render(
+        request,
+        "interviews_detail.html.j2",
+        {
+            "record": record,
+            "attributes": forms.described(dictionary, "interview", own),
+            "respondent_attributes": forms.described(
+                dictionary, "respondent", record.respondent_attributes
+            ),
+            "excerpt": (record.transcript or "")[:EXCERPT_CHARACTERS],
+            "encoding": interviews_encoding(session, record.interview_id),
+            "message": message,
+            "clear_draft": clear,
+        },
+    )
+
+
+def interviews_encoding(session: Session, interview_id: str) -> str:
+    """The encoding the interview's transcript was read in, as people name it."""
+    used = interviews.transcript_encoding(session, interview_id)
+    return intake.label_of(used) if used else ""
+
+
+@router.get(
+    "/interviews/{interview_id}/transcript",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+)
+def transcript_page(request: Request, session: SessionDep, interview_id: str) -> HTMLResponse:
+    """Upload or paste an interview's transcript."""
+    record = interviews.get_interview(session, interview_id, with_transcript=False)
+    return _transcript_form(request, record, IntakeView())
+
+
+@router.post("/interviews/{interview_id}/transcript", include_in_schema=False)
+def save_transcript_page(
+    request: Request, session: SessionDep, interview_id: str, form: FormDep
+) -> Response:
+    """Save the uploaded or pasted transcript; an unreadable file is previewed instead."""
+    record = interviews.get_interview(session, interview_id, with_transcript=False)
+    taken = _take_transcript(request, form, required=True)
+    if taken.transcript is None:
+        return _transcript_form(request, record, taken.view, status_code=422)
+    try:
+        interviews.set_transcript(session, record.interview_id, taken.transcript)
+    except ConflictError as error:
+        taken.view.errors.append(str(error))
+        return _transcript_form(request, record, taken.view, status_code=409)
+    if taken.view.held_token:
+        intake.upload_store(request).drop(taken.view.held_token)
+    return RedirectResponse(
+        f"/interviews/{quote(record.interview_id)}?transcript_saved=1", status_code=303
+    )
+
+
+def _transcript_form(
+    request: Request, record: InterviewRecord, view: IntakeView, *, status_code: int = 200
+) -> HTMLResponse:
+    return render(
+        request,
+        "interviews_transcript.html.j2",
+        {
+            "record": record,
+            "intake": view,
+            "encodings": intake.ENCODINGS,
+            "draft_key": f"transcript-{record.interview_id}",
+        },
+        status_code=status_code,
+    )
+
+
+# JSON API
+
+
+class RespondentCreate(Strict):
+    """A new respondent: id, attribute values by name, and whether warnings were checked."""
+
+    respondent_id: str = Field(max_length=200)
+    values: dict[str, Any] = Field(default_factory=dict)
+    confirm_warnings: bool = False
+    submission_token: str | None = Field(default=None, max_length=100)
+
+
+class RespondentChange(Strict):
+    """Attribute values to change; the whole record is checked again."""
+
+    values: dict[str, Any]
+    confirm_warnings: bool = False
+
+
+class InterviewCreate(Strict):
+    """A new interview of an existing respondent; the id is made up when left out."""
+
+    respondent_id: str = Field(max_length=200)
+    interview_id: str | None = Field(default=None, max_length=200)
+    values: dict[str, Any] = Field(default_factory=dict)
+    transcript: str | None = None
+    confirm_warnings: bool = False
+    submission_token: str | None = Field(default=None, max_length=100)
+
+
+class TranscriptText(Strict):
+    """A transcript as text; it is stored in canonical form (LF line breaks, NFC)."""
+
+    text: str
+    source_name: str = Field(default=intake.PASTED_SOURCE, min_length=1, max_length=500)
+
+
+class DecodingProblem(BaseModel):
+    """Why a file could not be read, and where."""
+
+    message: str
+    line: int | None
+    column: int | None
+    offset: int | None
+
+
+class EncodingPreview(BaseModel):
+    """The first lines of a file as one encoding reads it, or why it cannot."""
+
+    encoding: str
+    label: str
+    lines: list[str]
+    error: str
+
+
+class TranscriptPreview(BaseModel):
+    """A file's first lines, or the problem reading it with the candidates to choose from."""
+
+    source_name: str
+    readable: bool
+    encoding: str | None
+    lines: list[str]
+    problem: DecodingProblem | None
+    candidates: list[EncodingPreview]
+
+
+def _submitted(response: Response, submission: submissions.Submission) -> None:
+    """201 for a new record; 200 when the token had already made it."""
+    response.status_code = 201 if submission.created else 200
+
+
+@router.get("/api/respondents", tags=["respondents"])
+def list_respondents_api(
+    session: SessionDep,
+    q: str = "",
+    where: Annotated[list[str], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
+) -> list[RespondentRecord]:
+    """Respondents matching every `where` NAME=VALUE and, case-insensitively, the text `q`."""
+    return respondents.search_respondents(session, query=q, where=where)
+
+
+@router.post("/api/respondents", tags=["respondents"], status_code=201)
+def create_respondent_api(
+    body: RespondentCreate, session: SessionDep, response: Response
+) -> RespondentRecord:
+    """Add a respondent; a repeated `submission_token` returns the first record (200)."""
+
+    def create() -> str:
+        return respondents.add_respondent(
+            session, body.respondent_id, body.values, confirm_warnings=body.confirm_warnings
+        ).respondent_id
+
+    submission = submissions.submit_once(
+        session, body.submission_token, kind="respondent", create=create
+    )
+    _submitted(response, submission)
+    return respondents.get_respondent(session, submission.record_id)
+
+
+@router.get("/api/respondents/{respondent_id}", tags=["respondents"])
+def get_respondent_api(session: SessionDep, respondent_id: str) -> RespondentRecord:
+    """One respondent and the ids of their interviews."""
+    return respondents.get_respondent(session, respondent_id)
+
+
+@router.patch("/api/respondents/{respondent_id}", tags=["respondents"])
+def update_respondent_api(
+    body: RespondentChange, session: SessionDep, respondent_id: str
+) -> RespondentRecord:
+    """Change some attributes; a null or blank value clears one."""
+    return respondents.update_respondent(
+        session, respondent_id, body.values, confirm_warnings=body.confirm_warnings
+    )
+
+
+@router.get("/api/interviews", tags=["interviews"])
+def list_interviews_api(
+    session: SessionDep,
+    q: str = "",
+    where: Annotated[list[str], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
+) -> list[InterviewRecord]:
+    """Interviews by date, filtered by `where` NAME=VALUE; `q` searches the transcripts."""
+    if q.strip():
+        return [match.interview for match in interviews.search_interviews(session, q, where=where)]
+    return interviews.list_interviews(session, where=where)
+
+
+@router.get("/api/interviews/search", tags=["interviews"])
+def search_interviews_api(
+    session: SessionDep,
+    q: str,
+    where: Annotated[list[str], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
+) -> list[TranscriptMatch]:
+    """Interviews whose transcript holds `q` (any script or case), with a snippet."""
+    return interviews.search_interviews(session, q, where=where)
+
+
+@router.post("/api/interviews", tags=["interviews"], status_code=201)
+def create_interview_api(
+    body: InterviewCreate, session: SessionDep, response: Response
+) -> InterviewRecord:
+    """Add an interview, optionally with its transcript text; a repeated token returns the first."""
+    transcript = intake.pasted(body.transcript) if body.transcript is not None else None
+
+    def create() -> str:
+        return interviews.add_interview(
+            session,
+            respondent_id=body.respondent_id,
+            values=body.values,
+            interview_id=body.interview_id,
+            transcript=transcript,
+            confirm_warnings=body.confirm_warnings,
+        ).interview_id
+
+    submission = submissions.submit_once(
+        session, body.submission_token, kind="interview", create=create
+    )
+    _submitted(response, submission)
+    return interviews.get_interview(session, submission.record_id, with_transcript=False)
+
+
+@router.get("/api/interviews/{interview_id}", tags=["interviews"])
+def get_interview_api(
+    session: SessionDep, interview_id: str, transcript: bool = False
+) -> InterviewRecord:
+    """One interview; its transcript text with `?transcript=true`."""
+    return interviews.get_interview(session, interview_id, with_transcript=transcript)
+
+
+@router.put("/api/interviews/{interview_id}/transcript", tags=["interviews"])
+def put_transcript_api(
+    body: TranscriptText, session: SessionDep, interview_id: str
+) -> InterviewRecord:
+    """Attach a transcript as text; a coded transcript is never replaced by another text."""
+    transcript = Transcript(
+        text=canonicalise(body.text),
+        source_name=body.source_name,
+        encoding="utf-8",
+        format="txt",
+    )
+    interviews.set_transcript(session, interview_id, transcript)
+    return interviews.get_interview(session, interview_id, with_transcript=False)
+
+
+@router.post("/api/interviews/{interview_id}/transcript/file", tags=["interviews"])
+def upload_transcript_api(
+    session: SessionDep,
+    interview_id: str,
+    file: Annotated[UploadFile, File(description="a .txt, .md, .docx or .odt transcript")],
+    encoding: Annotated[str, Form(description="auto, utf-8, cp1251, koi8-r, ...")] = intake.AUTO,
+) -> InterviewRecord:
+    """Attach a transcript file; undecodable bytes are refused with their line and column."""
+    interviews.get_interview(session, interview_id, with_transcript=False)
+    data = file.file.read(intake.MAX_UPLOAD_BYTES + 1)
+    transcript = intake.read_upload(file.filename or "", data, encoding)
+    interviews.set_transcript(session, interview_id, transcript)
+    return interviews.get_interview(session, interview_id, with_transcript=False)
+
+
+@router.post("/api/transcripts/preview", tags=["interviews"])
+def preview_transcript_api(
+    file: Annotated[UploadFile, File(description="a .txt, .md, .docx or .odt transcript")],
+    encoding: Annotated[str, Form(description="auto, utf-8, cp1251, koi8-r, ...")] = intake.AUTO,
+) -> TranscriptPreview:
+    """How a file would be read: its first lines, or the problem and other encodings' readings."""
+    data = file.file.read(intake.MAX_UPLOAD_BYTES + 1)
+    name = intake.safe_name(file.filename)
+    try:
+        transcript = intake.read_upload(name, data, encoding)
+    except TranscriptError as error:
+        return TranscriptPreview(
+            source_name=name,
+            readable=False,
+            encoding=None,
+            lines=[],
+            problem=DecodingProblem(
+                message=str(error), line=error.line, column=error.column, offset=error.offset
+            ),
+            candidates=[
+                EncodingPreview(**vars(candidate))
+                for candidate in intake.candidates(name, data, encoding)
+            ],
+        )
+    return TranscriptPreview(
+        source_name=name,
+        readable=True,
+        encoding=transcript.encoding,
+        lines=intake.first_lines(transcript),
+        problem=None,
+        candidates=[],
+    )

@@ -1,0 +1,203 @@
+"""Transcript intake for the web: uploaded bytes to canonical text, previews, held uploads.
+
+A file that is not UTF-8 is refused with its line and column; the page then shows the
+first lines as each legacy encoding would read them, so a person can pick the one that
+reads right. The uploaded bytes wait server-side meanwhile (a few entries, size-capped,
+thirty minutes), named by a random token the page sends back.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from fastapi import Request
+
+from interviews.errors import TranscriptError
+from interviews.importers import SUPPORTED_SUFFIXES, Transcript, read_transcript
+from interviews.text import canonicalise, decode_transcript
+
+AUTO = "auto"
+ENCODINGS: tuple[tuple[str, str], ...] = (
+    (AUTO, "Automatic: UTF-8, or as the byte order mark says"),
+    ("utf-8", "UTF-8"),
+    ("cp1251", "Windows Cyrillic (cp1251)"),
+    ("koi8-r", "KOI8-R (Russian)"),
+    ("cp866", "DOS Cyrillic (cp866)"),
+    ("iso-8859-5", "ISO 8859-5 (Cyrillic)"),
+    ("mac-cyrillic", "Mac Cyrillic"),
+    ("latin-1", "Latin-1 (ISO 8859-1)"),
+    ("cp1252", "Windows Western (cp1252)"),
+    ("utf-16", "UTF-16 (with byte order mark)"),
+    ("utf-16-le", "UTF-16 little-endian, no mark"),
+    ("utf-16-be", "UTF-16 big-endian, no mark"),
+)
+ENCODING_NAMES = frozenset(name for name, _ in ENCODINGS)
+# Tried for a preview when a file is not UTF-8 and no encoding was named.
+LEGACY_CANDIDATES: tuple[str, ...] = ("cp1251", "koi8-r", "cp866", "iso-8859-5", "latin-1")
+PREVIEW_LINES = 15
+PASTED_SOURCE = "pasted text"
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+HELD_UPLOADS = 6
+HELD_SECONDS = 30 * 60
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """How one encoding reads an upload: its first lines, or why it cannot."""
+
+    encoding: str
+    label: str
+    lines: list[str]
+    error: str
+
+
+def label_of(encoding: str) -> str:
+    """The name people see for an encoding."""
+    return dict(ENCODINGS).get(encoding, encoding)
+
+
+def check_encoding(encoding: str) -> str | None:
+    """The codec to use (None for automatic); refuses names not offered."""
+    if encoding not in ENCODING_NAMES:
+        offered = ", ".join(name for name, _ in ENCODINGS)
+        raise TranscriptError(f"unknown encoding {encoding!r}; choose one of: {offered}")
+    return None if encoding == AUTO else encoding
+
+
+def safe_name(name: str | None) -> str:
+    """The file's own name, without any folder a browser may send."""
+    base = PurePath((name or "").replace("\\", "/")).name.strip()
+    return base or "upload.txt"
+
+
+def read_upload(name: str, data: bytes, encoding: str) -> Transcript:
+    """An uploaded file as a canonical transcript; TranscriptError names line and column."""
+    source = safe_name(name)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise TranscriptError(
+            f"the file has {len(data):,} bytes; at most {MAX_UPLOAD_BYTES:,} are accepted",
+            source=source,
+        )
+    codec = check_encoding(encoding)
+    suffix = PurePath(source).suffix.lower()
+    if suffix in (".txt", ".md"):
+        text, used = decode_transcript(data, encoding=codec, source=source)
+        return Transcript(text=text, source_name=source, encoding=used, format=suffix[1:])  # type: ignore[arg-type]
+    if suffix not in SUPPORTED_SUFFIXES:
+        # read_transcript names the supported formats and what to do with this one.
+        return read_transcript(Path(source), encoding=codec)
+    # Documents carry their own encoding: the choice of the form applies to text files only.
+    with tempfile.TemporaryDirectory(prefix="transcript-") as folder:
+        path = Path(folder) / source
+        path.write_bytes(data)
+        return read_transcript(path)
+
+
+def pasted(text: str) -> Transcript:
+    """Pasted text as a canonical transcript."""
+    return Transcript(
+        text=canonicalise(text), source_name=PASTED_SOURCE, encoding="utf-8", format="txt"
+    )
+
+
+def is_text_file(name: str) -> bool:
+    """Whether an encoding choice applies to this file (plain text and Markdown)."""
+    return PurePath(safe_name(name)).suffix.lower() in (".txt", ".md")
+
+
+def candidates(name: str, data: bytes, encoding: str) -> list[Candidate]:
+    """The first lines as the named encoding and each legacy encoding read them."""
+    if not is_text_file(name):
+        return []
+    chosen = (encoding,) if encoding in ENCODING_NAMES - {AUTO, "utf-8"} else ()
+    names = dict.fromkeys((*chosen, *LEGACY_CANDIDATES))
+    return [_candidate(data, codec, safe_name(name)) for codec in names]
+
+
+def other_encodings(shown: list[Candidate]) -> list[tuple[str, str]]:
+    """The encodings offered besides the previewed ones (automatic left out)."""
+    previewed = {candidate.encoding for candidate in shown}
+    return [(name, label) for name, label in ENCODINGS if name != AUTO and name not in previewed]
+
+
+def _candidate(data: bytes, codec: str, source: str) -> Candidate:
+    try:
+        text, _ = decode_transcript(data, encoding=codec, source=source)
+    except TranscriptError as error:
+        return Candidate(codec, label_of(codec), [], str(error))
+    return Candidate(codec, label_of(codec), text.splitlines()[:PREVIEW_LINES], "")
+
+
+def first_lines(transcript: Transcript) -> list[str]:
+    """The first lines of a decoded transcript, for a preview."""
+    return transcript.text.splitlines()[:PREVIEW_LINES]
+
+
+@dataclass(frozen=True)
+class HeldUpload:
+    """An uploaded file kept while a person chooses its encoding."""
+
+    name: str
+    data: bytes
+    stored_at: float
+
+
+class UploadStore:
+    """A few uploads kept in memory, oldest dropped first, each for thirty minutes."""
+
+    def __init__(self, *, capacity: int = HELD_UPLOADS, seconds: float = HELD_SECONDS) -> None:
+        self.capacity = capacity
+        self.seconds = seconds
+        self._held: OrderedDict[str, HeldUpload] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, name: str, data: bytes) -> str:
+        """Keep an upload; returns the token that names it."""
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self._expire()
+            self._held[token] = HeldUpload(name, data, time.monotonic())
+            while len(self._held) > self.capacity:
+                self._held.popitem(last=False)
+        return token
+
+    def get(self, token: str) -> HeldUpload | None:
+        """The upload a token names, unless it expired or was dropped."""
+        with self._lock:
+            self._expire()
+            return self._held.get(token)
+
+    def drop(self, token: str) -> None:
+        """Forget an upload once its transcript is saved."""
+        with self._lock:
+            self._held.pop(token, None)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._held)
+
+    def _expire(self) -> None:
+        deadline = time.monotonic() - self.seconds
+        for token in [token for token, held in self._held.items() if held.stored_at < deadline]:
+            del self._held[token]
+
+
+_STORE_LOCK = threading.Lock()
+
+
+def upload_store(request: Request) -> UploadStore:
+    """The app's store of held uploads, made on first use."""
+    state = request.app.state
+    with _STORE_LOCK:
+        store = getattr(state, "records_uploads", None)
+        if store is None:
+            store = UploadStore()
+            state.records_uploads = store
+    return store
