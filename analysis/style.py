@@ -13,14 +13,15 @@ additions: U+0560 and U+0588 (two letters for dialect transcription), the eterni
 U+058D–U+058E and the dram sign U+058F. Where "Noto Sans Armenian" is installed (Debian
 package fonts-noto-core) it is added as a fallback and supplies those too.
 
-SVG output is byte-identical for identical input: `save_figure` fixes `svg.hashsalt` (the
-seed of the ids of clip paths and glyphs), drops the date from the metadata and writes a
-fixed creator. Text is stored as paths (`svg.fonttype: path`), so an SVG looks the same on
-a machine without the font.
+SVG output is byte-identical for identical input: `save_figure` (and `figure_svg`, which
+renders in memory) fix `svg.hashsalt` (the seed of the ids of clip paths and glyphs), drop
+the date from the metadata and write a fixed creator. Text is stored as paths
+(`svg.fonttype: path`), so an SVG looks the same on a machine without the font.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -190,6 +191,24 @@ def save_figure(
             )
             written.append(path)
     return written
+
+
+def figure_svg(fig: Figure, dpi: int = 100) -> bytes:
+    """The figure as SVG bytes, in memory, identical for identical input like `save_figure`.
+
+    `dpi` only matters for raster parts (heat maps); text and lines stay vector.
+    """
+    buffer = io.BytesIO()
+    with plot_style():
+        fig.savefig(
+            buffer,
+            format="svg",
+            dpi=dpi,
+            metadata=_metadata("svg"),
+            bbox_inches=None,
+            pad_inches=0.05,
+        )
+    return buffer.getvalue()
 
 
 def _metadata(fmt: str) -> dict[str, str | None]:

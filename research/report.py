@@ -4,13 +4,17 @@ This is the one module that writes report files. It reads the study into frames,
 pure functions of `analysis` for tables and charts, and writes CSV, Markdown and XLSX tables,
 PNG and SVG (and PDF on request) figures and `report.html`. SVG and CSV files are
 byte-identical when the data are unchanged.
+
+Computing the results is separate from writing them: `compute_results` gives the results of
+a selection (attribute values, coder, code groups) and `render_sections` gives them with
+their figures as SVG bytes in memory, for the web dashboard, writing nothing.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -32,14 +36,37 @@ from analysis import (
     regression,
 )
 from analysis.frames import presence_matrix
-from analysis.style import save_figure
-from research.errors import ResearchError
+from analysis.style import figure_svg, save_figure
+from research.errors import NotFoundError, ResearchError
 from research.services.analysis_data import StudyFrames
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 CROSSTAB_ATTRIBUTES = ("gender", "place", "role", "migration_era")
 REGRESSION_PREDICTORS = ("gender", "role")
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which data results are about: attribute values, one coder, top-level code groups."""
+
+    where: Mapping[str, Any] = field(default_factory=dict)
+    coder: str | None = None
+    groups: Sequence[str] = ()
+
+    def describe(self) -> str:
+        """The selection in words, e.g. 'place = moscow; all coders; all code groups'."""
+        return filters.describe_filters(
+            where=dict(self.where) or None, coders=self.coder_list(), groups=self.group_list()
+        )
+
+    def coder_list(self) -> list[str] | None:
+        """The coders whose codings count, or None for all."""
+        return [self.coder] if self.coder else None
+
+    def group_list(self) -> list[str] | None:
+        """The top-level code groups whose codings count, or None for all."""
+        return list(self.groups) or None
 
 
 @dataclass(frozen=True)
@@ -51,6 +78,11 @@ class ReportOptions:
     coder: str | None = None
     groups: Sequence[str] = ()
     formats: Sequence[str] = ("png", "svg")
+
+    @property
+    def selection(self) -> Selection:
+        """The data these options report on."""
+        return Selection(where=self.where, coder=self.coder, groups=self.groups)
 
 
 @dataclass
@@ -90,10 +122,7 @@ def write_report(frames: StudyFrames, options: ReportOptions, *, progress: Progr
         results=[],
         folder=options.out,
     )
-    # Rendering figures at 300 dpi is most of the work: a second process renders half of them
-    # while this one computes and writes tables.
-    for step in _steps(frames, options):
-        result = step()
+    for result in iter_results(frames, options.selection):
         progress(result.title)
         _write_tables(result, options)
         if result.figure is not None:
@@ -112,43 +141,148 @@ def write_report(frames: StudyFrames, options: ReportOptions, *, progress: Progr
 
 def planned_steps() -> int:
     """How many results a report has (for progress bars)."""
-    return len(_STEP_NAMES)
+    return len(SECTIONS)
 
 
-_STEP_NAMES = (
-    "frequencies",
-    "crosstabs",
-    "groups_by_place",
-    "era",
-    "motives",
-    "cooccurrence",
-    "matrix",
-    "coverage",
-    "saturation",
-    "agreement",
-    "regression",
-    "departures",
-)
+# Every result of the report, in report order, with its title.
+SECTION_TITLES = {
+    "frequencies": "Code frequencies",
+    "crosstabs": "Code prevalence by respondent attributes",
+    "groups_by_place": "Code groups by interview place",
+    "era": "Soviet-era and post-Soviet migration compared",
+    "motives": "The memo's ranked motives against the data",
+    "cooccurrence": "Co-occurrence of codes",
+    "matrix": "Code-by-interview matrix",
+    "coverage": "Coverage: share of each transcript coded",
+    "saturation": "Saturation: new codes per interview",
+    "agreement": "Intercoder agreement",
+    "regression": "Logistic regression of code presence on attributes",
+    "departures": "Departures by year and the historical timeline",
+}
+SECTIONS = tuple(SECTION_TITLES)
+# The results that have a figure (coverage and regression are tables only).
+FIGURE_SECTIONS = tuple(name for name in SECTIONS if name not in ("coverage", "regression"))
 
 
-def _steps(frames: StudyFrames, options: ReportOptions) -> list[Callable[[], Result]]:
-    """Each result as a function, in report order; filters are applied once, here."""
-    coders = [options.coder] if options.coder else None
-    groups = list(options.groups) or None
-    codings, interviews = filters.select_codings(
+@dataclass(frozen=True)
+class SelectionCounts:
+    """How much data a selection holds, and the selection in words."""
+
+    interviews: int
+    respondents: int
+    codings: int
+    description: str
+
+
+def select(frames: StudyFrames, selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The (codings, interviews) of a selection.
+
+    An attribute no interview has a value for matches nothing (the frames have no column for
+    it), rather than being an error: the data dictionary knows it, the data do not use it yet.
+    """
+    where = dict(selection.where)
+    if any(name not in frames.interviews.columns for name in where):
+        return frames.codings.iloc[0:0], frames.interviews.iloc[0:0]
+    return filters.select_codings(
         frames.codings,
         frames.interviews,
-        where=dict(options.where) or None,
-        coders=coders,
-        groups=groups,
+        where=where or None,
+        coders=selection.coder_list(),
+        groups=selection.group_list(),
     )
-    described = filters.describe_filters(
-        where=dict(options.where) or None, coders=coders, groups=groups
+
+
+def count_selection(frames: StudyFrames, selection: Selection) -> SelectionCounts:
+    """Interviews, respondents and codings a selection holds."""
+    codings, interviews = select(frames, selection)
+    return SelectionCounts(
+        interviews=len(interviews),
+        respondents=int(interviews["respondent_id"].nunique()),
+        codings=len(codings),
+        description=selection.describe(),
     )
+
+
+def result_steps(
+    frames: StudyFrames, selection: Selection, steps: Sequence[str] | None = None
+) -> list[tuple[str, Callable[[], Result]]]:
+    """Each wanted result (default: all) as (name, function), in report order.
+
+    The selection is applied once, here; an unknown name is refused before any work.
+    """
+    wanted = list(SECTIONS) if steps is None else list(dict.fromkeys(steps))
+    unknown = [name for name in wanted if name not in SECTIONS]
+    if unknown:
+        raise NotFoundError(
+            f"no report section {unknown[0]!r}; the sections are {', '.join(SECTIONS)}"
+        )
+    codings, interviews = select(frames, selection)
     codes = frames.codes
     present = presence_matrix(codings, interviews, codes)
-    context = _Context(frames, codings, interviews, codes, present, described)
-    return [getattr(context, name) for name in _STEP_NAMES]
+    context = _Context(frames, codings, interviews, codes, present, selection.describe(), selection)
+    return [(name, getattr(context, name)) for name in SECTIONS if name in wanted]
+
+
+def iter_results(
+    frames: StudyFrames, selection: Selection, steps: Sequence[str] | None = None
+) -> Iterator[Result]:
+    """The wanted results (default: all), computed one at a time, in report order."""
+    for _, step in result_steps(frames, selection, steps):
+        yield step()
+
+
+def compute_results(
+    frames: StudyFrames, selection: Selection, steps: Sequence[str] | None = None
+) -> list[Result]:
+    """The wanted results (default: all) of a selection, with figures as matplotlib Axes."""
+    return list(iter_results(frames, selection, steps))
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    """One result ready to show: its tables, its figure as SVG bytes, or why it failed."""
+
+    key: str
+    title: str
+    note: str
+    tables: dict[str, pd.DataFrame]
+    svg: bytes | None
+    error: str | None = None
+
+
+def render_sections(
+    frames: StudyFrames,
+    selection: Selection,
+    steps: Sequence[str] | None = None,
+    *,
+    dpi: int = 100,
+) -> list[RenderedSection]:
+    """The wanted results with their figures rendered as SVG in memory; no file is written.
+
+    A result that cannot be computed for this selection (too little data for a chart or a
+    test) becomes a section that says so, so one result never hides the others.
+    """
+    sections = []
+    for name, step in result_steps(frames, selection, steps):
+        try:
+            result = step()
+            svg = None
+            if result.figure is not None:
+                figure = result.figure.get_figure(root=True)
+                assert figure is not None
+                svg = figure_svg(figure, dpi=dpi)
+        # Any failure of one analysis on an unusual selection is shown in its own section.
+        except Exception as error:
+            sections.append(
+                RenderedSection(name, SECTION_TITLES[name], "", {}, None, _failure(error))
+            )
+            continue
+        sections.append(RenderedSection(result.key, result.title, result.note, result.tables, svg))
+    return sections
+
+
+def _failure(error: Exception) -> str:
+    return f"not computed for this selection ({type(error).__name__}: {error})"
 
 
 @dataclass
@@ -161,6 +295,7 @@ class _Context:
     codes: pd.DataFrame
     present: pd.DataFrame
     filters: str
+    selection: Selection
     crosstabs_done: dict[str, crosstabs.Crosstab] = field(default_factory=dict)
 
     def crosstab(self, attribute: str) -> crosstabs.Crosstab:
@@ -192,7 +327,7 @@ class _Context:
         ]
         return Result(
             "frequencies",
-            "Code frequencies",
+            SECTION_TITLES["frequencies"],
             self.note(
                 "Counts at three units: codings; interviews in which any selected coder "
                 "applied the code; respondents with any such interview. Parent codes roll "
@@ -225,7 +360,7 @@ class _Context:
             )
         return Result(
             "crosstabs",
-            "Code prevalence by respondent attributes",
+            SECTION_TITLES["crosstabs"],
             self.note(" ".join(dict.fromkeys(methods))),
             tables,
             figure,
@@ -239,7 +374,7 @@ class _Context:
         counts.index = counts.index.map(dict(zip(top["code_id"], top["title"], strict=True)))
         return Result(
             "groups_by_place",
-            "Code groups by interview place",
+            SECTION_TITLES["groups_by_place"],
             self.note(
                 f"Respondents mentioning each top-level code group, by place. {table.method}"
             ),
@@ -253,7 +388,7 @@ class _Context:
         table = findings.era_comparison(self.present, self.interviews, self.codes)
         return Result(
             "era",
-            "Soviet-era and post-Soviet migration compared",
+            SECTION_TITLES["era"],
             self.note(table.method),
             {
                 "era_counts": table.counts.reset_index(),
@@ -276,7 +411,7 @@ class _Context:
         ranking = findings.motive_ranking(self.present, self.interviews, self.codes)
         return Result(
             "motives",
-            "The memo's ranked motives against the data",
+            SECTION_TITLES["motives"],
             self.note(str(ranking["method"].iloc[0]) if len(ranking) else ""),
             {"motive_ranking": ranking},
             charts.plot_motive_ranking(ranking, codes=self.codes),
@@ -287,7 +422,7 @@ class _Context:
         overlapping = cooccurrence.cooccurrence_segments(self.codings, distance=0)
         return Result(
             "cooccurrence",
-            "Co-occurrence of codes",
+            SECTION_TITLES["cooccurrence"],
             self.note(
                 "Same interview: interviews in which both codes are present (Jaccard = "
                 "both / either). Overlapping segments: pairs of codings of two codes "
@@ -302,7 +437,7 @@ class _Context:
         matrix = coverage.code_matrix(self.codings, self.interviews, self.codes)
         return Result(
             "matrix",
-            "Code-by-interview matrix",
+            SECTION_TITLES["matrix"],
             self.note("Number of codings of each code in each interview."),
             {"code_matrix": matrix.reset_index()},
             charts.plot_code_matrix(matrix, codes=self.codes),
@@ -312,7 +447,7 @@ class _Context:
         table = coverage.coverage(self.codings, self.interviews)
         return Result(
             "coverage",
-            "Coverage: share of each transcript coded",
+            SECTION_TITLES["coverage"],
             self.note(
                 "Characters inside at least one coding, per coder, over the "
                 "transcript's characters; overlaps are counted once."
@@ -324,7 +459,7 @@ class _Context:
         table = coverage.saturation(self.codings, self.interviews)
         return Result(
             "saturation",
-            "Saturation: new codes per interview",
+            SECTION_TITLES["saturation"],
             self.note(
                 "Interviews in date order; a code is new the first time any "
                 "selected coder applies it."
@@ -334,10 +469,11 @@ class _Context:
         )
 
     def agreement(self) -> Result:
+        # Agreement compares coders, so the coder filter does not apply; the others do.
+        every_coder = replace(self.selection, coder=None)
+        codings, interviews = select(self.frames, every_coder)
         tables = {
-            f"agreement_{unit}": agreement.agreement(
-                self.frames.codings, self.frames.interviews, self.codes, unit=unit
-            )
+            f"agreement_{unit}": agreement.agreement(codings, interviews, self.codes, unit=unit)
             for unit in ("interview", "segment", "character")
         }
         methods = " ".join(
@@ -345,8 +481,8 @@ class _Context:
         )
         return Result(
             "agreement",
-            "Intercoder agreement",
-            "All coders, before the coder filter. " + methods,
+            SECTION_TITLES["agreement"],
+            f"All coders, before the coder filter. {methods} Filters: {every_coder.describe()}.",
             tables,
             charts.plot_agreement(tables["agreement_interview"], codes=self.codes),
         )
@@ -363,7 +499,7 @@ class _Context:
         notes = " ".join(dict.fromkeys(str(t["method"].iloc[0]) for t in tables.values() if len(t)))
         return Result(
             "regression",
-            "Logistic regression of code presence on attributes",
+            SECTION_TITLES["regression"],
             self.note(notes),
             tables,
         )
@@ -373,7 +509,7 @@ class _Context:
         events = self.frames.events
         return Result(
             "departures",
-            "Departures by year and the historical timeline",
+            SECTION_TITLES["departures"],
             self.note(
                 "Respondents by the year their household first left, by migration "
                 "era; timeline events are marked with their source, contested accounts "
@@ -454,7 +590,7 @@ def _write_html(report: Report) -> Path:
                 "title": result.title,
                 "note": result.note,
                 "image": image,
-                "tables": [(name, *_html_table(table)) for name, table in result.tables.items()],
+                "tables": [(name, *html_table(table)) for name, table in result.tables.items()],
             }
         )
     page = template.render(
@@ -468,7 +604,7 @@ def _write_html(report: Report) -> Path:
     return path
 
 
-def _html_table(table: pd.DataFrame) -> tuple[str, str]:
+def html_table(table: pd.DataFrame) -> tuple[str, str]:
     """A table as HTML, and its method when one method holds for every row.
 
     pandas escapes every cell and header; the method, shown once beside the table, is
