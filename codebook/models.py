@@ -26,6 +26,8 @@ COLOUR_PATTERN = re.compile(r"#[0-9A-Fa-f]{6}")
 # Characters YAML cannot carry as text, plus controls that have no place in a codebook.
 # Categories Cc (controls), Cs (surrogates), Zl and Zp, and the two noncharacters.
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufffe\uffff]")
+# Bidirectional overrides and isolates: a name must read as what it is.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
 
 
@@ -46,6 +48,12 @@ def clean_text(value: str, *, field: str) -> str:
     return text
 
 
+def _invisible(character: str) -> bool:
+    """Combining marks, spaces and format characters (zero-width ones) show nothing alone."""
+    category = unicodedata.category(character)
+    return category[0] in "MZ" or category == "Cf"
+
+
 def check_name(value: str) -> str:
     """Validate a path component: non-empty, one line, no '/', no surrounding whitespace."""
     name = unicodedata.normalize("NFC", value)
@@ -58,6 +66,14 @@ def check_name(value: str) -> str:
     bad = _unprintable(name)
     if bad is not None:
         raise CodebookError(f"name {name!r} contains the control character U+{ord(bad):04X}")
+    bidi = _BIDI_CONTROLS.search(name)
+    if bidi is not None:
+        raise CodebookError(
+            f"name {name!r} contains the direction control U+{ord(bidi.group()):04X}, "
+            "which would make it read differently from what it is"
+        )
+    if all(_invisible(ch) for ch in name):
+        raise CodebookError(f"name {name!r} has no visible character")
     return name
 
 

@@ -50,6 +50,7 @@ MULTIPLE_CHOICE_SEPARATOR = ";"
 
 _YES = frozenset({"yes", "y", "true", "t", "1", "да", "այո"})
 _NO = frozenset({"no", "n", "false", "f", "0", "нет", "ոչ"})
+_MAX_INTEGER_DIGITS = 30
 _RELATIVE_YEAR = re.compile(r"current_year\s*(?:([+-])\s*(\d+))?")
 _INTEGER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
@@ -620,7 +621,14 @@ def _parse_integer(attribute: Attribute, raw: object) -> int:
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
     if isinstance(raw, str) and _INTEGER.fullmatch(raw.strip()):
-        return int(raw.strip().split(".")[0])
+        digits = raw.strip().split(".")[0]
+        if len(digits) > _MAX_INTEGER_DIGITS:
+            # Python refuses to parse very long numbers; no attribute needs one.
+            raise InvalidValueError(
+                f"a number of {len(digits)} digits is too long (at most {_MAX_INTEGER_DIGITS})",
+                field=attribute.name,
+            )
+        return int(digits)
     raise InvalidValueError(f"{_shown_raw(raw)} is not a whole number", field=attribute.name)
 
 

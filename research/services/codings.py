@@ -26,6 +26,7 @@ from research.services.records import CodingRecord
 from research.storage.tables import CodingRow, InterviewRow, utc_now
 
 MAX_CODER_LENGTH = 100
+MAX_MEMO_LENGTH = 20_000
 CODINGS = cast(Table, CodingRow.__table__)
 
 
@@ -227,9 +228,14 @@ def _check_coder(coder: str) -> str:
 def _check_memo(memo: str) -> str:
     """A memo is free text, but no control characters (PostgreSQL refuses NUL outright)."""
     text = unicodedata.normalize("NFC", memo.replace("\r\n", "\n"))
-    bad = next((ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t"), None)
+    bad = next(
+        (ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\t"),
+        None,
+    )
     if bad is not None:
         raise ResearchError(f"memo contains the control character U+{ord(bad):04X}")
+    if len(text) > MAX_MEMO_LENGTH:
+        raise ResearchError(f"a memo is at most {MAX_MEMO_LENGTH} characters, not {len(text)}")
     return text
 
 
@@ -399,7 +405,9 @@ def update_coding(
         with session.begin_nested():
             session.flush()
     except IntegrityError as error:
-        raise ConflictError(f"coding {coding_id} cannot be changed so: {error.orig}") from error
+        raise ConflictError(
+            f"coding {coding_id} cannot be changed so: it would repeat a stored coding"
+        ) from error
     return get_coding(session, coding_id)
 
 

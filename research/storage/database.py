@@ -21,7 +21,8 @@ def make_engine(url: str) -> Engine:
     """An engine for a study database; SQLite gets foreign keys on and write-ahead logging."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url)
+        # Writers queue for SQLite's lock; 30 s covers a large upload decoded by another writer.
+        engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _configure_sqlite)
         # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN.
         event.listen(engine, "begin", _begin_sqlite)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -23,7 +22,12 @@ from research.web.routes import (
     retrieval,
     session,
 )
-from research.web.security import LOOPBACK_HOSTS, HostCheckMiddleware, SecurityHeadersMiddleware
+from research.web.security import (
+    LOOPBACK_HOSTS,
+    HostCheckMiddleware,
+    SecurityHeadersMiddleware,
+    TokenSigner,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -54,15 +58,10 @@ def create_app(study: Study, *, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -
     app.state.fictional = summary.fictional
     app.state.templates = Jinja2Templates(env=template_environment())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.mount(
-        "/vendor/swagger",
-        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
-        name="swagger",
-    )
     errors.install(app)
     for module in (session, home, records, coding, codebook, retrieval, dashboard, docs):
         app.include_router(module.router)
     # The last middleware added runs first: the Host check before anything else.
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, signer=TokenSigner())
     app.add_middleware(HostCheckMiddleware, allowed_hosts=allowed_hosts)
     return app

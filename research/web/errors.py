@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from codebook.errors import CodebookError
@@ -64,7 +66,28 @@ async def _handle(request: Request, error: Exception) -> Response:
     )
 
 
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    """A request that does not fit its model: where and why, without echoing the input.
+
+    Echoing input would repeat what the user sent (a lone surrogate cannot even be encoded).
+    """
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {"loc": list(item.get("loc", ())), "msg": str(item.get("msg", "")), "type": item["type"]}
+        for item in error.errors()
+    ]
+    if wants_json(request):
+        body = json.dumps({"detail": problems}, ensure_ascii=True).encode("ascii")
+        return Response(body, status_code=422, media_type="application/json")
+    message = "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc'][1:]) or 'request'}: {problem['msg']}"
+        for problem in problems
+    )
+    return render(request, "error.html.j2", {"status": 422, "message": message}, status_code=422)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on the app."""
     for kind in (ResearchError, CodebookError, InterviewsError, CsrfError):
         app.add_exception_handler(kind, _handle)
+    app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -8,6 +8,9 @@ the server set in a SameSite=Strict cookie (the double-submit pattern): as the f
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable
 
@@ -33,7 +36,8 @@ SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    # Never to other sites; same-origin keeps the Origin header of form posts meaningful.
+    "referrer-policy": "same-origin",
     "cache-control": "no-store",
 }
 
@@ -76,19 +80,51 @@ class HostCheckMiddleware:
         await self.app(scope, receive, send)
 
 
-class SecurityHeadersMiddleware:
-    """Add the security headers, and the CSRF cookie on a browser's first visit."""
+class TokenSigner:
+    """CSRF tokens signed with a key of this server process.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Cookies are not separated by port: a page served on another local port could plant its
+    own `research_csrf` cookie and send the same value as the form field. A token this
+    process did not sign is refused, and the browser is given a new one.
+    """
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self.key = key or secrets.token_bytes(32)
+
+    def new_token(self) -> str:
+        """A fresh random token with its signature."""
+        nonce = secrets.token_urlsafe(24)
+        return f"{nonce}.{self._signature(nonce)}"
+
+    def is_valid(self, token: str | None) -> bool:
+        """Whether `token` was signed by this process."""
+        if not token or token.count(".") != 1:
+            return False
+        nonce, signature = token.split(".")
+        return secrets.compare_digest(signature, self._signature(nonce))
+
+    def _signature(self, nonce: str) -> str:
+        digest = hmac.new(self.key, nonce.encode("ascii", "replace"), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+class SecurityHeadersMiddleware:
+    """Add the security headers, and a signed CSRF cookie to a browser that has no valid one."""
+
+    def __init__(self, app: ASGIApp, *, signer: TokenSigner) -> None:
         self.app = app
+        self.signer = signer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cookie = _cookie(scope, CSRF_COOKIE)
-        token = cookie or secrets.token_urlsafe(32)
-        scope.setdefault("state", {})["csrf_token"] = token
+        existing = _cookie(scope, CSRF_COOKIE)
+        cookie = existing if self.signer.is_valid(existing) else None
+        token = cookie or self.signer.new_token()
+        state = scope.setdefault("state", {})
+        state["csrf_token"] = token
+        state["csrf_signer"] = self.signer
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -123,11 +159,32 @@ def csrf_token(request: Request) -> str:
     return str(request.state.csrf_token)
 
 
+def _same_origin(request: Request) -> bool:
+    """Whether a browser says the request comes from a page of this very server.
+
+    Browsers send Origin with every POST and fetch write; scripts and command-line clients
+    send none and rely on the token alone. Another port of the same host is another origin.
+    """
+    origin = request.headers.get("origin")
+    if origin is not None and origin != "null":
+        host = request.headers.get("host", "")
+        return origin in (f"http://{host}", f"https://{host}")
+    return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+
+
 async def require_csrf(request: Request) -> None:
-    """Refuse a write whose token is missing or differs from the browser's cookie."""
+    """Refuse a write from another origin, or whose token is missing, forged or not ours."""
     if request.method in SAFE_METHODS:
         return
+    if not _same_origin(request):
+        raise CsrfError(
+            f"cross-origin write refused (Origin {request.headers.get('origin')!r}); "
+            "use the pages of this server"
+        )
+    signer: TokenSigner = request.state.csrf_signer
     expected = request.cookies.get(CSRF_COOKIE)
+    if not signer.is_valid(expected):
+        expected = None
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -320,3 +320,18 @@ def test_colour_of_falls_back_to_the_nearest_ancestor(small: Codebook) -> None:
 
 def test_colour_of_is_none_without_any_colour(small: Codebook) -> None:
     assert small.colour_of("clan") is None
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u0301", "evil\u202eexe", " \u2060 "])
+def test_invisible_or_direction_tricking_names_are_refused(name: str) -> None:
+    from codebook.models import check_name
+
+    with pytest.raises(CodebookError):
+        check_name(name)
+
+
+@pytest.mark.parametrize("name", ["Работы нет", "աշխատանք", "🙏", "?", "in_vivo"])
+def test_visible_names_in_any_script_are_accepted(name: str) -> None:
+    from codebook.models import check_name
+
+    assert check_name(name) == name

@@ -421,3 +421,11 @@ def test_required_message_names_field_and_label() -> None:
 
 def test_separated_is_distinct_from_divorced() -> None:
     assert DICTIONARY.parse_value("marital_status", "Separated (living apart)") == "separated"
+
+
+def test_an_absurdly_long_integer_is_refused_with_a_message() -> None:
+    from interviews.defaults import default_dictionary
+    from interviews.errors import InvalidValueError
+
+    with pytest.raises(InvalidValueError, match="too long"):
+        default_dictionary().parse_value("birth_year", "9" * 5000)

@@ -210,7 +210,7 @@ def _apply_api(
     The transaction is committed before the answer leaves, so a client's next request
     sees the change.
     """
-    with study.transaction() as session:
+    with study.transaction(immediate=True) as session:
         codes = () if code is None else (codebooks.find_code(session, code).code_id,)
         change, moved = codebooks.run_operation(
             session, operation, *codes, *args, changed_by=coder, **kwargs
@@ -443,7 +443,7 @@ def _apply_form(
             raise ResearchError(missing)
         # Its own transaction, committed before the redirect: the next page sees the change,
         # and a refused operation is rolled back whole.
-        with study.transaction() as session:
+        with study.transaction(immediate=True) as session:
             before = codebooks.codings_per_code(session)
             change, moved = codebooks.run_operation(
                 session, operation, *args, changed_by=coder, **(kwargs or {})

@@ -30,7 +30,7 @@ router = APIRouter(dependencies=[Depends(require_csrf)])
 # Okabe-Ito, for codes whose codebook gives no colour (nor does an ancestor).
 FALLBACK_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 InterviewId = Annotated[str, Path(description="Interview id, e.g. D03.")]
-CodingId = Annotated[int, Path(description="Coding id.")]
+CodingId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Coding id.")]
 
 
 class CodingOut(Strict):

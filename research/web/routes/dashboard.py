@@ -505,5 +505,5 @@ def dashboard_figure(
     return Response(
         dashboard.sections[0].svg,
         media_type="image/svg+xml",
-        headers={"Cache-Control": "no-cache"},
+        headers={"Cache-Control": "no-store"},
     )

@@ -43,8 +43,13 @@ def home(request: Request, session: SessionDep, study: StudyDep) -> HTMLResponse
 
 @router.get("/api/summary", tags=["study"])
 def summary_api(study: StudyDep) -> StudySummary:
-    """Counts of the study: respondents, interviews, transcripts, codings per coder, codebook."""
-    return study.summary()
+    """Counts of the study: respondents, interviews, transcripts, codings per coder, codebook.
+
+    The database's location stays on the server: `database` names only its kind.
+    """
+    summary = study.summary()
+    kind = "SQLite" if study.location.is_sqlite else "PostgreSQL"
+    return summary.model_copy(update={"database": kind})
 
 
 @router.get("/api/activity", tags=["study"])

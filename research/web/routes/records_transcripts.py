@@ -12,6 +12,7 @@ import secrets
 import tempfile
 import threading
 import time
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -71,9 +72,17 @@ def check_encoding(encoding: str) -> str | None:
     return None if encoding == AUTO else encoding
 
 
+MAX_NAME_LENGTH = 200
+
+
 def safe_name(name: str | None) -> str:
-    """The file's own name, without any folder a browser may send."""
-    base = PurePath((name or "").replace("\\", "/")).name.strip()
+    """The file's own name: no folder a browser may send, no control characters, not too long."""
+    base = PurePath((name or "").replace("\\", "/")).name
+    base = "".join(ch for ch in base if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    base = base.strip()
+    if len(base) > MAX_NAME_LENGTH:
+        suffix = PurePath(base).suffix[:10]
+        base = base[: MAX_NAME_LENGTH - len(suffix) - 1] + "…" + suffix
     return base or "upload.txt"
 
 
@@ -94,10 +103,21 @@ def read_upload(name: str, data: bytes, encoding: str) -> Transcript:
         # read_transcript names the supported formats and what to do with this one.
         return read_transcript(Path(source), encoding=codec)
     # Documents carry their own encoding: the choice of the form applies to text files only.
+    # A fixed file name: the browser's name may be too long or odd for the file system.
     with tempfile.TemporaryDirectory(prefix="transcript-") as folder:
-        path = Path(folder) / source
+        path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
-        return read_transcript(path)
+        try:
+            transcript = read_transcript(path)
+        except TranscriptError as error:
+            raise TranscriptError(
+                error.message,
+                source=source,
+                line=error.line,
+                column=error.column,
+                offset=error.offset,
+            ) from None
+        return transcript.model_copy(update={"source_name": source})
 
 
 def pasted(text: str) -> Transcript:

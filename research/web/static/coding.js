@@ -167,13 +167,24 @@
     return range.toString().length;
   }
 
+  // The selection clipped to the transcript (a triple click or a drag may end in the
+  // sidebar), whitespace trimmed; null when it holds no transcript text.
   function currentSelection() {
     const selection = window.getSelection();
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
     const range = selection.getRangeAt(0);
-    if (!container.contains(range.startContainer) || !container.contains(range.endContainer)) return null;
-    let start = offsetWithin(range.startContainer, range.startOffset);
-    let end = offsetWithin(range.endContainer, range.endOffset);
+    const whole = document.createRange();
+    whole.selectNodeContents(container);
+    let startSide, endSide;
+    try {
+      startSide = whole.comparePoint(range.startContainer, range.startOffset);
+      endSide = whole.comparePoint(range.endContainer, range.endOffset);
+    } catch (ignored) {
+      return null;
+    }
+    if (startSide > 0 || endSide < 0) return null;
+    let start = startSide < 0 ? 0 : offsetWithin(range.startContainer, range.startOffset);
+    let end = endSide > 0 ? text.length : offsetWithin(range.endContainer, range.endOffset);
     while (start < end && /\s/.test(text[start])) start++;
     while (end > start && /\s/.test(text[end - 1])) end--;
     if (start >= end) return null;
@@ -264,6 +275,14 @@
     refreshOptions();
     markPending(span);
     elements.search.focus({ preventScroll: true });
+  }
+
+  function cancelResize() {
+    if (state.mode !== "resize") return false;
+    state.mode = "new";
+    state.target = null;
+    say("Resizing cancelled.");
+    return true;
   }
 
   function closePicker() {
@@ -410,9 +429,10 @@
           openPicker("recode", { start: coding.start_utf16, end: coding.end_utf16 }, coding.coding_id);
         }),
         button("Resize", function () {
+          closePicker();
           state.mode = "resize";
           state.target = coding.coding_id;
-          say("Select the new extent of coding " + coding.coding_id + " in the transcript.");
+          say("Resizing coding " + coding.coding_id + ": select its new extent in the transcript, or press Esc to cancel.");
         }, "secondary"),
         button("Remove", async function () {
           if (!window.confirm("Remove the coding " + coding.code_path + "?")) return;
@@ -459,10 +479,22 @@
     return true;
   }
 
-  container.addEventListener("mouseup", function (event) {
-    if (onSelectionDone()) return;
-    const piece = event.target.closest ? event.target.closest(".seg") : null;
+  // A drag may end anywhere on the page: listen on the document, not the transcript alone.
+  // Controls keep their own clicks: a press on "Apply code" must not reopen the picker.
+  const CONTROLS = "button, input, textarea, select, a, label, summary, [role='option']";
+
+  document.addEventListener("mouseup", function (event) {
+    if (event.target.closest && event.target.closest(CONTROLS)) return;
+    const selection = window.getSelection();
+    const inTranscript = container.contains(event.target);
+    if (selection && !selection.isCollapsed && selection.rangeCount) {
+      if (onSelectionDone()) return;
+      if (inTranscript) say("The selection holds no transcript text to code.", true);
+      return;
+    }
+    const piece = inTranscript && event.target.closest ? event.target.closest(".seg") : null;
     if (piece) {
+      cancelResize();
       showSegment(piece.dataset.ids.split(" ").map(Number));
     }
   });
@@ -474,6 +506,10 @@
   });
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && document.activeElement !== elements.search) {
+      if (!cancelResize()) closePicker();
+      return;
+    }
     if (event.key === "Enter" && document.activeElement !== elements.search && currentSelection()) {
       event.preventDefault();
       onSelectionDone();

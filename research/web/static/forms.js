@@ -1,6 +1,7 @@
 // Entry forms: what is typed is kept as a draft in this browser until the record is saved.
 //
-// A form with data-draft="KEY" is saved to localStorage as the person types, and restored
+// A form with data-draft="KEY" is saved to sessionStorage (this tab only, gone when it closes: the
+// data are sensitive, so drafts never outlive the browsing session) as the person types, and restored
 // when the page is opened again (after a lost connection, a crash, a reload). A page that
 // shows a saved record carries data-clear-draft="KEY ..." (key prefixes) to forget them.
 "use strict";
@@ -34,7 +35,7 @@
 
   function read(key) {
     try {
-      const raw = window.localStorage.getItem(key);
+      const raw = window.sessionStorage.getItem(key);
       return raw ? JSON.parse(raw) : null;
     } catch (ignored) {
       return null;  // storage disabled or a damaged entry: drafts are a convenience only
@@ -43,7 +44,7 @@
 
   function save(form) {
     try {
-      window.localStorage.setItem(storageKey(form), JSON.stringify({ savedAt: Date.now(), values: collect(form) }));
+      window.sessionStorage.setItem(storageKey(form), JSON.stringify({ savedAt: Date.now(), values: collect(form) }));
     } catch (ignored) {
       // Storage full or disabled: typing goes on without a draft.
     }
@@ -80,7 +81,7 @@
     discard.className = "secondary";
     discard.textContent = "Discard draft";
     discard.addEventListener("click", function () {
-      try { window.localStorage.removeItem(storageKey(form)); } catch (ignored) { /* nothing kept */ }
+      try { window.sessionStorage.removeItem(storageKey(form)); } catch (ignored) { /* nothing kept */ }
       form.reset();  // back to the values the page was served with
       note.remove();
     });
@@ -91,11 +92,11 @@
   function clearDrafts(prefixes) {
     try {
       const doomed = [];
-      for (let index = 0; index < window.localStorage.length; index += 1) {
-        const key = window.localStorage.key(index);
+      for (let index = 0; index < window.sessionStorage.length; index += 1) {
+        const key = window.sessionStorage.key(index);
         if (key && prefixes.some(function (prefix) { return key.indexOf(PREFIX + prefix) === 0; })) doomed.push(key);
       }
-      doomed.forEach(function (key) { window.localStorage.removeItem(key); });
+      doomed.forEach(function (key) { window.sessionStorage.removeItem(key); });
     } catch (ignored) {
       // Storage disabled: there is nothing to clear.
     }

@@ -268,3 +268,42 @@ def test_coders_writing_at_the_same_moment_all_succeed(app: Any, demo_study: Stu
     assert statuses == [201] * len(words)
     stored = demo_study.codings.list_codings(interview_id="D01", code="clans_nepotism")
     assert sum(c.coder.startswith("coder") for c in stored) == len(words)
+
+
+def test_codebook_and_coding_writes_at_the_same_moment_all_succeed(
+    app: Any, demo_study: Study
+) -> None:
+    import httpx
+
+    from tests.research.web.conftest import LiveServer
+
+    def write(number: int) -> int:
+        with httpx.Client(base_url=server.url) as http:
+            http.headers["X-CSRF-Token"] = http.get("/api/session").json()["csrf_token"]
+            http.post("/api/session/coder", json={"name": f"coder{number}"}).raise_for_status()
+            if number % 3 == 0:
+                return http.post("/api/codebook/codes", json={"name": f"new_{number}"}).status_code
+            if number % 3 == 1:
+                token = http.headers["X-CSRF-Token"]
+                form = {"csrf_token": token, "name": f"form_{number}", "parent": ""}
+                return http.post("/codebook/codes", data=form).status_code
+            return http.post(
+                "/api/codings",
+                json={
+                    "interview_id": "D02",
+                    "code": "clans_nepotism",
+                    "start": 10 * number,
+                    "end": 10 * number + 4,
+                    "unit": "code_point",
+                    "quote": text[10 * number : 10 * number + 4],
+                },
+            ).status_code
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    text = demo_study.interviews.get_interview("D02").transcript or ""
+    with LiveServer(app) as server, ThreadPoolExecutor(max_workers=9) as pool:
+        statuses = list(pool.map(write, range(18)))
+    assert all(status in (200, 201, 303) for status in statuses), statuses
+    paths = {demo_study.codebook().path_of(code.code_id) for code in demo_study.codebook().codes}
+    assert {f"new_{n}" for n in range(0, 18, 3)} | {f"form_{n}" for n in range(1, 18, 3)} <= paths

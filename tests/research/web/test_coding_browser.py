@@ -201,3 +201,80 @@ def test_the_api_page_lists_the_routes_offline(page: Any) -> None:
     assert all(
         url.startswith(page.url.split("/api/")[0]) or url.startswith("data:") for url in requested
     )
+
+
+def test_a_drag_that_ends_in_the_sidebar_codes_the_transcript_part(
+    page: Any, demo_study: Study
+) -> None:
+    add_interview_with_text(demo_study, TEXT, interview_id="W01")
+    open_view(page, "W01")
+    last_line = "Ամեն ամիս սպասում էինք նրա զանգին. Он звонил редко."
+    start = TEXT.index(last_line)
+    first, _ = page.evaluate(RECTS, [utf16(TEXT, start), utf16(TEXT, start + 1)])
+    page.mouse.move(first[0] + 1, first[2])
+    page.mouse.down()
+    box = page.locator("#layer-toggles").bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + box["height"] + 30, steps=8)
+    page.mouse.up()
+    assert page.inner_text("#picker-quote") == f"“{last_line}”"
+    page.click("#apply-code")  # the first code offered; a click must not reopen the picker
+    page.wait_for_selector("#status:has-text('Coded')")
+    [stored] = demo_study.codings.list_codings(interview_id="W01")
+    assert stored.quote == last_line
+
+
+def test_escape_cancels_a_resize_so_the_next_selection_is_a_new_coding(
+    page: Any, demo_study: Study
+) -> None:
+    add_interview_with_text(demo_study, TEXT, interview_id="W01")
+    start = TEXT.index(PASSAGE)
+    coding = demo_study.codings.add_coding(
+        interview_id="W01",
+        code="motives/economy/unemployment",
+        start_offset=start,
+        end_offset=start + len(PASSAGE),
+        coder="ani",
+    )
+    open_view(page, "W01")
+    page.locator(".seg").first.click()
+    page.get_by_role("button", name="Resize").click()
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#status:has-text('cancelled')")
+    drag_select(page, "Работы нет")
+    pick(page, "clans")
+    page.wait_for_selector("#status:has-text('Coded')")
+    assert demo_study.codings.get_coding(coding.coding_id).quote == PASSAGE
+    assert len(demo_study.codings.list_codings(interview_id="W01")) == 2
+
+
+ATTACK = """<!DOCTYPE html><html><body>
+<form id="f" method="post" action="{target}/codebook/codes/motives/retire">
+<input name="csrf_token" value="planted"></form>
+<script>document.cookie = "research_csrf=planted; path=/";
+document.getElementById("f").submit();</script>
+</body></html>"""
+
+
+def test_a_page_on_another_local_port_cannot_write(
+    page: Any, demo_study: Study, live_server: Any, tmp_path: Any
+) -> None:
+    import functools
+    import http.server
+    import threading
+
+    from tests.research.web.conftest import free_port
+
+    (tmp_path / "attack.html").write_text(ATTACK.format(target=live_server.url))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    port = free_port()
+    attacker = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=attacker.serve_forever, daemon=True)
+    thread.start()
+    try:
+        page.goto(f"http://127.0.0.1:{port}/attack.html")
+        page.wait_for_url(f"{live_server.url}/**")
+        assert "cross-origin write refused" in page.inner_text("main")
+    finally:
+        attacker.shutdown()
+        attacker.server_close()
+    assert not demo_study.codebook().resolve("motives").retired

@@ -74,3 +74,39 @@ def test_the_offline_api_page_loads_swagger_from_this_server(anonymous: TestClie
     assert "/vendor/swagger/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert anonymous.get("/vendor/swagger/swagger-ui-bundle.js").status_code == 200
     assert "/api/session" in anonymous.get("/api/openapi.json").json()["paths"]
+
+
+def test_a_write_from_another_local_port_is_refused(client: TestClient, demo_study: Study) -> None:
+    before = demo_study.codebook()
+    response = client.post(
+        "/api/codebook/codes",
+        json={"name": "planted"},
+        headers={"origin": "http://127.0.0.1:9999"},
+    )
+    assert response.status_code == 403
+    assert "cross-origin" in response.json()["detail"]
+    assert demo_study.codebook() == before
+
+
+def test_a_same_origin_browser_write_is_accepted(client: TestClient) -> None:
+    response = client.post(
+        "/api/session/coder", json={"name": "ani"}, headers={"origin": BASE_URL}
+    )
+    assert response.status_code == 200
+
+
+def test_a_planted_csrf_cookie_is_refused_and_replaced(app: FastAPI, demo_study: Study) -> None:
+    with TestClient(app, base_url=BASE_URL) as client:
+        client.cookies.set("research_csrf", "attacker")
+        response = client.post(
+            "/api/session/coder", json={"name": "x"}, headers={"X-CSRF-Token": "attacker"}
+        )
+        assert response.status_code == 403
+        fresh = client.get("/api/session").json()["csrf_token"]
+    assert fresh != "attacker" and "." in fresh
+
+
+def test_only_the_swagger_files_the_page_needs_are_served(anonymous: TestClient) -> None:
+    assert anonymous.get("/vendor/swagger/swagger-ui.css").status_code == 200
+    assert anonymous.get("/vendor/swagger/index.html").status_code == 404
+    assert anonymous.get("/vendor/swagger/oauth2-redirect.html").status_code == 404
