@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -14,32 +16,67 @@ from research.services import study_info
 from research.services.records import ChangeRecord
 from research.storage.tables import CodebookChangeRow, CodeRow, CodingRow, utc_now
 
+_SESSION_KEY = "research.codebook"
+_BUILT: OrderedDict[tuple[Any, ...], Codebook] = OrderedDict()
+_BUILT_LIMIT = 16
+_BUILT_LOCK = threading.Lock()
+
 
 def load_codebook(session: Session) -> Codebook:
-    """The study's current codebook, in tree order."""
-    rows = session.scalars(select(CodeRow).order_by(CodeRow.position)).all()
-    return Codebook(
-        name=study_info.require_fact(session, study_info.CODEBOOK_NAME),
-        version=int(study_info.require_fact(session, study_info.CODEBOOK_VERSION)),
-        codes=[_code_from_row(row) for row in rows],
-    )
+    """The study's current codebook, in tree order.
+
+    Validating a codebook costs milliseconds, and every coding checks its code: the codebook
+    is read once per transaction (kept in `session.info` until `store_codebook` changes it)
+    and built once per distinct content (a small process-wide cache keyed by every stored
+    field, so an edit can never be served stale).
+    """
+    cached = session.info.get(_SESSION_KEY)
+    if cached is not None:
+        return cast(Codebook, cached)
+    name = study_info.require_fact(session, study_info.CODEBOOK_NAME)
+    version = study_info.require_fact(session, study_info.CODEBOOK_VERSION)
+    rows = session.execute(select(*_CODE_FIELDS).order_by(CodeRow.position)).all()
+    key = (name, version, *(_hashable(tuple(row)) for row in rows))
+    with _BUILT_LOCK:
+        codebook = _BUILT.get(key)
+        if codebook is not None:
+            _BUILT.move_to_end(key)
+    if codebook is None:
+        codebook = Codebook(
+            name=name,
+            version=int(version),
+            codes=[_code_from_values(row._mapping) for row in rows],
+        )
+        with _BUILT_LOCK:
+            _BUILT[key] = codebook
+            while len(_BUILT) > _BUILT_LIMIT:
+                _BUILT.popitem(last=False)
+    session.info[_SESSION_KEY] = codebook
+    return codebook
 
 
-def _code_from_row(row: CodeRow) -> Code:
-    return Code(
-        code_id=row.code_id,
-        name=row.name,
-        title=row.title,
-        parent_id=row.parent_id,
-        definition=row.definition,
-        inclusion=row.inclusion,
-        exclusion=row.exclusion,
-        examples=list(row.examples),
-        colour=row.colour,
-        memo=row.memo,
-        group_only=row.group_only,
-        retired=row.retired,
-    )
+_CODE_FIELDS = (
+    CodeRow.code_id,
+    CodeRow.name,
+    CodeRow.title,
+    CodeRow.parent_id,
+    CodeRow.definition,
+    CodeRow.inclusion,
+    CodeRow.exclusion,
+    CodeRow.examples,
+    CodeRow.colour,
+    CodeRow.memo,
+    CodeRow.group_only,
+    CodeRow.retired,
+)
+
+
+def _hashable(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(tuple(value) if isinstance(value, list) else value for value in values)
+
+
+def _code_from_values(values: Any) -> Code:
+    return Code(**{**values, "examples": list(values["examples"])})
 
 
 def codings_per_code(session: Session) -> dict[str, int]:
@@ -50,6 +87,7 @@ def codings_per_code(session: Session) -> dict[str, int]:
 
 def store_codebook(session: Session, codebook: Codebook) -> None:
     """Make the stored codebook equal `codebook`; codes that still hold codings cannot vanish."""
+    session.info.pop(_SESSION_KEY, None)
     existing = {row.code_id: row for row in session.scalars(select(CodeRow))}
     wanted = {code.code_id for code in codebook.codes}
     removed = [code_id for code_id in existing if code_id not in wanted]
@@ -83,6 +121,7 @@ def store_codebook(session: Session, codebook: Codebook) -> None:
     study_info.set_fact(session, study_info.CODEBOOK_NAME, codebook.name)
     study_info.set_fact(session, study_info.CODEBOOK_VERSION, str(codebook.version))
     session.flush()
+    session.info.pop(_SESSION_KEY, None)
 
 
 def _fill_row(row: CodeRow, code: Code, *, position: int, path: str) -> None:

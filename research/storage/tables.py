@@ -184,6 +184,8 @@ class CodingRow(Base):
         Index("ix_codings_code_id", "code_id"),
         # One interview's codings in text order: the coding view and per-interview listings.
         Index("ix_codings_interview_span", "interview_id", "start_offset", "end_offset"),
+        # A coder's codes by time: recent codes in the picker, the list of coders.
+        Index("ix_codings_coder_code", "coder", "code_id", "created_at"),
     )
 
     coding_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

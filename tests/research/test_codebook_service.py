@@ -103,3 +103,28 @@ def test_import_of_an_edited_codebook_updates_definitions(study: Study) -> None:
     reloaded = loads_codebook(dumps_codebook(edited))
     study.codebooks.import_codebook(reloaded, changed_by="lead")
     assert study.codebook().get("unemployment").memo == "revised after pilot"
+
+
+def test_a_codebook_edit_is_seen_within_the_same_transaction_and_after(study: Study) -> None:
+    from codebook import operations
+    from research.services import codebooks
+
+    with study.transaction() as session:
+        before = codebooks.load_codebook(session)
+        codebooks.run_operation(
+            session, operations.rename_code, "clans_nepotism", "clans", changed_by="lead"
+        )
+        inside = codebooks.load_codebook(session)
+    assert before.path_of("clans_nepotism").endswith("clans_nepotism")
+    assert inside.path_of("clans_nepotism").endswith("/clans")
+    assert study.codebook().path_of("clans_nepotism").endswith("/clans")
+
+
+def test_an_imported_codebook_of_the_same_version_is_not_served_stale(study: Study) -> None:
+    from codebook import operations
+
+    codebook = study.codebook()
+    edited, _ = operations.update_code(codebook, "unemployment", definition="Changed.")
+    same_version = edited.model_validate({**edited.model_dump(), "version": codebook.version})
+    study.codebooks.import_codebook(same_version, changed_by="lead")
+    assert study.codebook().get("unemployment").definition == "Changed."
