@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 import uvicorn
@@ -151,9 +151,19 @@ def page(chromium: Any, live_server: LiveServer) -> Iterator[Any]:
             problems.append(message.text)
 
     browser_page.on("console", on_console)
+    # Every page works offline: nothing may be fetched from anywhere but this machine.
+    outside: list[str] = []
+
+    def on_request(request: Any) -> None:
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("http:", "https:")) and host not in ("127.0.0.1", "localhost"):
+            outside.append(request.url)
+
+    context.on("request", on_request)
     yield browser_page
     context.close()
     assert not problems, f"the page reported errors: {problems}"
+    assert not outside, f"the page fetched from outside this machine: {outside}"
 
 
 def screenshot(page: Any, name: str) -> Path:
