@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from research.errors import ResearchError
 from research.services.codings import list_codings
 from research.services.interviews import get_interview
-from research.services.records import Record
+from research.services.records import CodingRecord, Record
 
 DEFAULT_CONTEXT_CHARACTERS = 200
 MAX_CONTEXT_CHARACTERS = 5000
@@ -20,20 +19,9 @@ ZERO_WIDTH_JOINER = "\u200d"
 _ATTACHED = frozenset({ZERO_WIDTH_JOINER, "\ufe0e", "\ufe0f"})
 
 
-class SegmentInContext(Record):
+class SegmentInContext(CodingRecord):
     """One coded segment with the transcript text around it (offsets in code points)."""
 
-    coding_id: int
-    interview_id: str
-    respondent_id: str
-    code_id: str
-    code_path: str
-    start_offset: int
-    end_offset: int
-    quote: str
-    coder: str
-    memo: str
-    created_at: datetime
     before: str
     after: str
     text_before_omitted: bool

@@ -19,6 +19,7 @@ from research.web.routes import (
     docs,
     home,
     records,
+    records_api,
     retrieval,
     session,
 )
@@ -59,7 +60,17 @@ def create_app(study: Study, *, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -
     app.state.templates = Jinja2Templates(env=template_environment())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     errors.install(app)
-    for module in (session, home, records, coding, codebook, retrieval, dashboard, docs):
+    for module in (
+        session,
+        home,
+        records,
+        records_api,
+        coding,
+        codebook,
+        retrieval,
+        dashboard,
+        docs,
+    ):
         app.include_router(module.router)
     # The last middleware added runs first: the Host check before anything else.
     app.add_middleware(SecurityHeadersMiddleware, signer=TokenSigner())

@@ -86,14 +86,7 @@ def retrieval_api(
     context: ContextQuery = retrieval.DEFAULT_CONTEXT_CHARACTERS,
 ) -> Retrieval:
     """Every segment of `code` (codes below it included) with the text around it."""
-    chosen = codebooks.find_code(session, code)
-    segments = retrieval.segments_in_context(
-        session,
-        code=chosen.code_id,
-        coder=coder or None,
-        where=_conditions(where),
-        context_characters=context,
-    )
+    chosen, segments = _segments(session, code, coder, where, context)
     return Retrieval(
         code=_retrieved_code(session, chosen),
         counts=retrieval.count_segments(segments),
@@ -110,14 +103,7 @@ def retrieval_csv(
     context: ContextQuery = retrieval.DEFAULT_CONTEXT_CHARACTERS,
 ) -> Response:
     """The retrieval page's rows as CSV (UTF-8 with BOM, so spreadsheets read every script)."""
-    chosen = codebooks.find_code(session, code)
-    segments = retrieval.segments_in_context(
-        session,
-        code=chosen.code_id,
-        coder=coder or None,
-        where=_conditions(where),
-        context_characters=context,
-    )
+    chosen, segments = _segments(session, code, coder, where, context)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -164,14 +150,7 @@ def retrieval_page(
 def _results(
     session: Session, code: str, coder: str, conditions: list[str], context: int
 ) -> dict[str, Any]:
-    chosen = codebooks.find_code(session, code)
-    segments = retrieval.segments_in_context(
-        session,
-        code=chosen.code_id,
-        coder=coder or None,
-        where=conditions,
-        context_characters=context,
-    )
+    chosen, segments = _segments(session, code, coder, conditions, context)
     codebook = codebooks.load_codebook(session)
     return {
         "chosen": chosen,
@@ -229,6 +208,21 @@ def _filter_attributes(dictionary: DataDictionary) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def _segments(
+    session: Session, code: str, coder: str | None, where: list[str], context: int
+) -> tuple[Code, list[SegmentInContext]]:
+    """The chosen code and its segments in context, as every view of retrieval asks."""
+    chosen = codebooks.find_code(session, code)
+    segments = retrieval.segments_in_context(
+        session,
+        code=chosen.code_id,
+        coder=coder or None,
+        where=_conditions(where),
+        context_characters=context,
+    )
+    return chosen, segments
 
 
 def _conditions(where: list[str]) -> list[str]:
