@@ -13,7 +13,7 @@
   const text = container.textContent;
   const api = window.research.api;
   const MAX_LANES = 6;
-  const LANE_HEIGHT = 3;
+  const LANE_HEIGHT = 4;
 
   const state = {
     codings: data.codings,
@@ -78,9 +78,10 @@
     const innermost = covering.reduce(function (best, c) {
       return (c.end_utf16 - c.start_utf16) < (best.end_utf16 - best.start_utf16) ? c : best;
     });
+    // Bands one pixel apart, so two codings of one colour still read as two.
     const layers = covering.map(function (c) {
       const low = lanes.get(c.coding_id) * LANE_HEIGHT;
-      const high = low + LANE_HEIGHT;
+      const high = low + LANE_HEIGHT - 1;
       return "linear-gradient(to top, transparent " + low + "px, " + c.colour + " " + low + "px, " +
         c.colour + " " + high + "px, transparent " + high + "px)";
     });
