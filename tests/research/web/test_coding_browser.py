@@ -278,3 +278,25 @@ def test_a_page_on_another_local_port_cannot_write(
         attacker.shutdown()
         attacker.server_close()
     assert not demo_study.codebook().resolve("motives").retired
+
+
+def test_an_in_vivo_code_and_a_memo_from_the_page(page: Any, demo_study: Study) -> None:
+    add_interview_with_text(demo_study, TEXT, interview_id="W01")
+    open_view(page, "W01")
+    drag_select(page, "Работы нет")
+    page.wait_for_selector("#picker-body:not(.hidden)")
+    page.click("#in-vivo")
+    page.wait_for_selector("#status:has-text('in-vivo')")
+    [coding] = demo_study.codings.list_codings(interview_id="W01")
+    assert coding.code_path == "in_vivo/Работы нет" and coding.quote == "Работы нет"
+    page.locator(".seg", has_text="Работы нет").click()
+    item = page.locator(f"#segment-codings li[data-coding-id='{coding.coding_id}']")
+    item.get_by_role("textbox").fill("Said with a laugh; «нет» twice.")
+    item.get_by_role("button", name="Save memo").click()
+    page.wait_for_selector("#status:has-text('Memo saved')")
+    assert demo_study.codings.get_coding(coding.coding_id).memo == "Said with a laugh; «нет» twice."
+    # The new code is offered at once, recent first, for the next selection.
+    drag_select(page, "Он звонил редко")
+    page.wait_for_selector("#picker-body:not(.hidden)")
+    first = page.locator("#code-options li").first.get_attribute("data-code-id")
+    assert first == coding.code_id
