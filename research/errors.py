@@ -31,6 +31,10 @@ class ConflictError(ResearchError):
     """The request contradicts what is stored (duplicate id, duplicate coding, coded transcript)."""
 
 
+class NotAllowedError(ResearchError):
+    """The request is clear but this person may not do it (another coder's coding)."""
+
+
 class InvalidRecordError(ResearchError):
     """A record failed the data dictionary's hard checks; `issues` lists each field's error."""
 

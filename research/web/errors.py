@@ -14,6 +14,7 @@ from interviews.errors import InterviewsError, QuoteMismatchError
 from research.errors import (
     ConflictError,
     InvalidRecordError,
+    NotAllowedError,
     NotFoundError,
     ResearchError,
     UnconfirmedWarningsError,
@@ -24,7 +25,7 @@ from research.web.security import CsrfError
 
 def status_of(error: Exception) -> int:
     """The HTTP status a domain error answers with."""
-    if isinstance(error, CsrfError):
+    if isinstance(error, CsrfError | NotAllowedError):
         return 403
     if isinstance(error, NotFoundError):
         return 404

@@ -13,12 +13,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import Field
+from pydantic import Field, model_validator
 from sqlalchemy.orm import Session
 
 from codebook import Codebook
 from interviews.text import Utf16Index
-from research.errors import ConflictError
+from research.errors import NotAllowedError
 from research.services import codebooks, codings, interviews
 from research.services.records import CodingRecord
 from research.web.dependencies import CoderDep, SessionDep, current_coder, render
@@ -83,6 +83,15 @@ class CodingUpdate(Strict):
     unit: OffsetUnit = "utf16"
     quote: str | None = None
     memo: str | None = None
+
+    @model_validator(mode="after")
+    def _one_whole_change(self) -> CodingUpdate:
+        span = (self.start, self.end, self.quote)
+        if any(part is not None for part in span) and any(part is None for part in span):
+            raise ValueError("a resize gives start, end and the quote of the new span together")
+        if self.code is None and self.start is None and self.memo is None:
+            raise ValueError("nothing to change: give code, start/end/quote or memo")
+        return self
 
 
 class InVivoCreate(Strict):
@@ -165,7 +174,7 @@ def _out(session: Session, record: CodingRecord) -> CodingOut:
 def _own(session: Session, coding_id: int, coder: str) -> CodingRecord:
     record = codings.get_coding(session, coding_id)
     if record.coder != coder:
-        raise ConflictError(
+        raise NotAllowedError(
             f"coding {coding_id} belongs to {record.coder}; coders change only their own "
             "codings, so that agreement between coders stays measurable"
         )
@@ -232,9 +241,7 @@ def update_coding(
     """Recode, resize or re-memo one of your own codings."""
     record = _own(session, coding_id, coder)
     start = end = None
-    if body.start is not None or body.end is not None:
-        if body.start is None or body.end is None or body.quote is None:
-            raise ConflictError("resizing needs start, end and the quote of the new span")
+    if body.start is not None and body.end is not None:
         start, end = _code_points(session, record.interview_id, body.start, body.end, body.unit)
     updated = codings.update_coding(
         session,

@@ -103,7 +103,6 @@
     });
     const fragment = document.createDocumentFragment();
     let active = [];
-    const anchored = new Set();
     for (let i = 0; i < points.length - 1; i++) {
       const from = points[i];
       const to = points[i + 1];
@@ -119,12 +118,6 @@
       span.dataset.ids = active.map(function (c) { return c.coding_id; }).join(" ");
       span.setAttribute("style", pieceStyle(active, lanes));
       span.title = active.map(function (c) { return c.code_path + " (" + c.coder + ")"; }).join("\n");
-      active.forEach(function (c) {
-        if (!anchored.has(c.coding_id) && c.start_utf16 === from) {
-          anchored.add(c.coding_id);
-          if (!span.id) span.id = "coding-" + c.coding_id;
-        }
-      });
       if (state.focused && active.some(function (c) { return state.focused.indexOf(c.coding_id) !== -1; })) {
         span.classList.add("selected");
       }
@@ -132,6 +125,7 @@
       fragment.appendChild(span);
     }
     container.replaceChildren(fragment);
+    markPending(state.selection);
     elements.count.textContent = shown.length + " of " + state.codings.length + " codings shown";
   }
 
@@ -147,6 +141,9 @@
       box.addEventListener("change", function () {
         if (box.checked) state.hiddenCoders.delete(name); else state.hiddenCoders.add(name);
         render();
+        // A hidden coder's codings leave the panel with their highlights.
+        const shown = new Set(visibleCodings().map(function (c) { return c.coding_id; }));
+        showSegment((state.focused || []).filter(function (id) { return shown.has(id); }));
       });
       const count = state.codings.filter(function (c) { return c.coder === name; }).length;
       label.append(box, document.createTextNode(" " + name + (name === data.coder ? " (you)" : "") + ": " + count));
@@ -311,7 +308,18 @@
     state.codings.sort(function (a, b) { return a.start_utf16 - b.start_utf16 || a.end_utf16 - b.end_utf16 || a.coding_id - b.coding_id; });
   }
 
-  async function choose() {
+  // One write at a time: a double click on Apply or Remove sends one request.
+  let busy = false;
+
+  async function once(work) {
+    if (busy) return;
+    busy = true;
+    try { await work(); } finally { busy = false; }
+  }
+
+  function choose() { return once(applyChosen); }
+
+  async function applyChosen() {
     const code = state.options[state.active];
     if (!code) { say("No code matches your search.", true); return; }
     try {
@@ -343,7 +351,9 @@
     }
   }
 
-  async function inVivo() {
+  function inVivo() { return once(applyInVivo); }
+
+  async function applyInVivo() {
     if (!state.selection) return;
     const span = state.selection;
     try {
@@ -354,6 +364,7 @@
         unit: "utf16",
         quote: text.slice(span.start, span.end),
       });
+      state.codes = state.codes.filter(function (c) { return c.code_id !== result.code.code_id; });
       state.codes.push(result.code);
       replaceCoding(result.coding);
       rememberRecent(result.code.code_id);
@@ -420,11 +431,13 @@
       const actions = document.createElement("div");
       actions.className = "actions";
       actions.append(
-        button("Save memo", async function () {
-          try {
-            replaceCoding(await api("PATCH", "/api/codings/" + coding.coding_id, { memo: memo.value }));
-            say("Memo saved.");
-          } catch (error) { say(error.message, true); }
+        button("Save memo", function () {
+          return once(async function () {
+            try {
+              replaceCoding(await api("PATCH", "/api/codings/" + coding.coding_id, { memo: memo.value }));
+              say("Memo saved.");
+            } catch (error) { say(error.message, true); }
+          });
         }, "secondary"),
         button("Recode", function () {
           openPicker("recode", { start: coding.start_utf16, end: coding.end_utf16 }, coding.coding_id);
@@ -435,16 +448,9 @@
           state.target = coding.coding_id;
           say("Resizing coding " + coding.coding_id + ": select its new extent in the transcript, or press Esc to cancel.");
         }, "secondary"),
-        button("Remove", async function () {
+        button("Remove", function () {
           if (!window.confirm("Remove the coding " + coding.code_path + "?")) return;
-          try {
-            await api("DELETE", "/api/codings/" + coding.coding_id);
-            state.codings = state.codings.filter(function (c) { return c.coding_id !== coding.coding_id; });
-            say("Removed the coding " + coding.code_path + ".");
-            render();
-            renderLayers();
-            showSegment(null);
-          } catch (error) { say(error.message, true); }
+          return once(async function () { await removeCoding(coding); });
         }, "danger")
       );
       item.appendChild(actions);
@@ -452,7 +458,23 @@
     return item;
   }
 
-  async function resizeTo(span) {
+  async function removeCoding(coding) {
+    try {
+      await api("DELETE", "/api/codings/" + coding.coding_id);
+      if (state.target === coding.coding_id) closePicker();  // no recode or resize of it
+      state.codings = state.codings.filter(function (c) { return c.coding_id !== coding.coding_id; });
+      say("Removed the coding " + coding.code_path + ".");
+      render();
+      renderLayers();
+      showSegment(null);
+    } catch (error) {
+      say(error.message, true);
+    }
+  }
+
+  function resizeTo(span) { return once(function () { return resizeCoding(span); }); }
+
+  async function resizeCoding(span) {
     const target = state.target;
     state.mode = "new";
     state.target = null;
@@ -495,7 +517,7 @@
     }
     const piece = inTranscript && event.target.closest ? event.target.closest(".seg") : null;
     if (piece) {
-      cancelResize();
+      // During a resize a click is often the first half of a double click: only Esc cancels.
       showSegment(piece.dataset.ids.split(" ").map(Number));
     }
   });
@@ -528,9 +550,9 @@
   elements.inVivo.addEventListener("click", inVivo);
   elements.cancel.addEventListener("click", function () { closePicker(); say("Cancelled."); });
 
-  render();
-  renderLayers();
-  if (location.hash.indexOf("#coding-") === 0) {
+  // #coding-N (from retrieval, or a link on this page) scrolls to that coding's first piece.
+  function followHash() {
+    if (location.hash.indexOf("#coding-") !== 0) return;
     const id = Number(location.hash.slice("#coding-".length));
     const anchor = Array.from(container.querySelectorAll(".seg")).find(function (s) {
       return s.dataset.ids.split(" ").map(Number).indexOf(id) !== -1;
@@ -540,5 +562,10 @@
       showSegment([id]);
     }
   }
+
+  render();
+  renderLayers();
+  followHash();
+  window.addEventListener("hashchange", followHash);
   container.dataset.ready = "yes";
 })();

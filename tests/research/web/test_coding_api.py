@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from research.study import Study
 from tests.research.helpers import add_interview_with_text, counts
+from tests.research.web.conftest import LiveServer
 
 # Armenian, Cyrillic and an emoji (two UTF-16 units) before the passage that gets coded.
 TEXT = (
@@ -155,8 +158,9 @@ def test_another_coders_coding_cannot_be_changed_or_removed(
     client: TestClient, demo_study: Study
 ) -> None:
     theirs = demo_study.codings.list_codings(coder="pavel")[0]
-    assert client.patch(f"/api/codings/{theirs.coding_id}", json={"memo": "x"}).status_code == 409
-    assert client.delete(f"/api/codings/{theirs.coding_id}").status_code == 409
+    refused = client.patch(f"/api/codings/{theirs.coding_id}", json={"memo": "x"})
+    assert refused.status_code == 403 and "belongs to pavel" in refused.json()["detail"]
+    assert client.delete(f"/api/codings/{theirs.coding_id}").status_code == 403
     assert demo_study.codings.get_coding(theirs.coding_id) == theirs
 
 
@@ -228,17 +232,18 @@ def test_markup_in_transcripts_and_memos_stays_inert(
         },
     )
     assert coding.status_code == 201
-    page = client.get("/interviews/X01/code").text
+    response = client.get("/interviews/X01/code")
+    assert response.status_code == 200
+    page = response.text
     assert payload not in page
-    assert "&lt;" in page or "\\u003c" in page
+    # In the transcript element, HTML-escaped; in the JSON data block, < and > as \u escapes.
+    assert payload.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;") in page
+    escaped_json = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace('"', '\\"')
+    assert page.count(escaped_json) == 2  # the coding's quote and its memo
 
 
 def test_coders_writing_at_the_same_moment_all_succeed(app: Any, demo_study: Study) -> None:
     """Concurrent writes over real HTTP: each waits its turn, none fails as 'locked'."""
-    import httpx
-
-    from tests.research.web.conftest import LiveServer
-
     text = demo_study.interviews.get_interview("D01").transcript
     assert text is not None
     words = [(i, i + 5) for i in range(0, 2000, 40) if not text[i : i + 5].isspace()][:24]
@@ -261,8 +266,6 @@ def test_coders_writing_at_the_same_moment_all_succeed(app: Any, demo_study: Stu
             )
             return response.status_code
 
-    from concurrent.futures import ThreadPoolExecutor
-
     with LiveServer(app) as server, ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(post, words, [f"coder{i % 4}" for i in range(len(words))]))
     assert statuses == [201] * len(words)
@@ -273,10 +276,6 @@ def test_coders_writing_at_the_same_moment_all_succeed(app: Any, demo_study: Stu
 def test_codebook_and_coding_writes_at_the_same_moment_all_succeed(
     app: Any, demo_study: Study
 ) -> None:
-    import httpx
-
-    from tests.research.web.conftest import LiveServer
-
     def write(number: int) -> int:
         with httpx.Client(base_url=server.url) as http:
             http.headers["X-CSRF-Token"] = http.get("/api/session").json()["csrf_token"]
@@ -299,11 +298,55 @@ def test_codebook_and_coding_writes_at_the_same_moment_all_succeed(
                 },
             ).status_code
 
-    from concurrent.futures import ThreadPoolExecutor
-
     text = demo_study.interviews.get_interview("D02").transcript or ""
     with LiveServer(app) as server, ThreadPoolExecutor(max_workers=9) as pool:
         statuses = list(pool.map(write, range(18)))
     assert all(status in (200, 201, 303) for status in statuses), statuses
     paths = {demo_study.codebook().path_of(code.code_id) for code in demo_study.codebook().codes}
     assert {f"new_{n}" for n in range(0, 18, 3)} | {f"form_{n}" for n in range(1, 18, 3)} <= paths
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"start": 0}, {"start": 0, "end": 5}, {"quote": "zzz"}, {}, {"unit": "utf16"}],
+)
+def test_a_malformed_change_is_refused_and_changes_nothing(
+    client: TestClient, interview: str, demo_study: Study, body: dict[str, Any]
+) -> None:
+    coding_id = client.post("/api/codings", json=selection()).json()["coding_id"]
+    before = demo_study.codings.get_coding(coding_id)
+    response = client.patch(f"/api/codings/{coding_id}", json=body)
+    assert response.status_code == 422, response.text
+    assert demo_study.codings.get_coding(coding_id) == before
+
+
+def test_a_refused_in_vivo_code_stores_nothing(
+    client: TestClient, interview: str, demo_study: Study
+) -> None:
+    codes_before = len(demo_study.codebook().codes)
+    start = TEXT.index("Работы")
+    response = client.post(
+        "/api/codings/in-vivo",
+        json={
+            "interview_id": "W01",
+            "start": start,
+            "end": start + 6,
+            "quote": "Работа",
+            "unit": "code_point",
+        },
+    )
+    assert response.status_code == 409
+    invisible = client.post(
+        "/api/codings/in-vivo",
+        json={
+            "interview_id": "W01",
+            "start": start,
+            "end": start + 6,
+            "quote": "Работы",
+            "unit": "code_point",
+            "name": "\u200b",
+        },
+    )
+    assert invisible.status_code == 422 and "visible" in invisible.json()["detail"]
+    assert len(demo_study.codebook().codes) == codes_before
+    assert demo_study.codings.list_codings(interview_id="W01") == []

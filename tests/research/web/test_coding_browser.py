@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
+from codebook import operations
 from research.study import Study
 from tests.research.helpers import add_interview_with_text
 from tests.research.web.conftest import screenshot
@@ -189,7 +191,11 @@ def test_a_retrieval_link_scrolls_to_its_coding(page: Any, demo_study: Study) ->
     page.wait_for_selector("#transcript[data-ready='yes']")
     item = page.locator(f"#segment-codings li[data-coding-id='{coding.coding_id}']")
     assert item.is_visible()
-    assert page.locator(".seg.selected").first.is_visible()
+    expect(page.locator(".seg.selected").first).to_be_in_viewport()
+    # A link on the same page works too.
+    other = demo_study.codings.list_codings(interview_id="D05")[0]
+    page.evaluate(f"location.hash = '#coding-{other.coding_id}'")
+    expect(page.locator(f"#segment-codings li[data-coding-id='{other.coding_id}']")).to_be_visible()
 
 
 def test_the_api_page_lists_the_routes_offline(page: Any) -> None:
@@ -217,10 +223,11 @@ def test_a_drag_that_ends_in_the_sidebar_codes_the_transcript_part(
     page.mouse.move(box["x"] + 5, box["y"] + box["height"] + 30, steps=8)
     page.mouse.up()
     assert page.inner_text("#picker-quote") == f"“{last_line}”"
-    page.click("#apply-code")  # the first code offered; a click must not reopen the picker
+    page.keyboard.type("clans")
+    page.click("#apply-code")  # the mouse applies the code searched for
     page.wait_for_selector("#status:has-text('Coded')")
     [stored] = demo_study.codings.list_codings(interview_id="W01")
-    assert stored.quote == last_line
+    assert (stored.quote, stored.code_id) == (last_line, "clans_nepotism")
 
 
 def test_escape_cancels_a_resize_so_the_next_selection_is_a_new_coding(
@@ -300,3 +307,104 @@ def test_an_in_vivo_code_and_a_memo_from_the_page(page: Any, demo_study: Study) 
     page.wait_for_selector("#picker-body:not(.hidden)")
     first = page.locator("#code-options li").first.get_attribute("data-code-id")
     assert first == coding.code_id
+
+
+def _coded(demo_study: Study, passage: str = PASSAGE, coder: str = "ani") -> int:
+    add_interview_with_text(demo_study, TEXT, interview_id="W01")
+    start = TEXT.index(passage)
+    return demo_study.codings.add_coding(
+        interview_id="W01",
+        code="motives/economy/unemployment",
+        start_offset=start,
+        end_offset=start + len(passage),
+        coder=coder,
+    ).coding_id
+
+
+def test_a_double_click_during_a_resize_resizes(page: Any, demo_study: Study) -> None:
+    coding_id = _coded(demo_study)
+    open_view(page, "W01")
+    page.locator(".seg").first.click()
+    page.get_by_role("button", name="Resize").click()
+    page.locator(".seg").first.dblclick(position={"x": 5, "y": 8})
+    page.wait_for_selector("#status:has-text('Resized')")
+    assert demo_study.codings.get_coding(coding_id).quote == "There"
+
+
+def test_removing_a_coding_being_recoded_closes_the_picker(page: Any, demo_study: Study) -> None:
+    _coded(demo_study)
+    open_view(page, "W01")
+    page.locator(".seg").first.click()
+    page.get_by_role("button", name="Recode").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Remove").click()
+    page.wait_for_selector("#status:has-text('Removed')")
+    assert page.locator("#picker-body").get_attribute("class") == "hidden"
+    assert page.inner_text("#picker-title") == "Code the selection"
+
+
+def test_hiding_a_coders_layer_takes_their_codings_off_the_panel(page: Any) -> None:
+    open_view(page, "D05")
+    page.locator(".seg").first.click()
+    assert page.locator("#segment-codings li").count() >= 1
+    for name in ("lusine", "pavel"):
+        page.locator(f"#layer-toggles input[data-coder='{name}']").uncheck()
+    assert page.locator(".seg").count() == 0
+    assert page.locator("#segment-codings li").count() == 0
+    assert page.locator("#segment-panel").is_hidden()
+
+
+def test_a_double_click_on_apply_stores_one_coding_without_an_error(
+    page: Any, demo_study: Study
+) -> None:
+    add_interview_with_text(demo_study, TEXT, interview_id="W01")
+    open_view(page, "W01")
+    drag_select(page, PASSAGE)
+    page.keyboard.type("unemploy")
+    page.locator("#apply-code").dblclick()
+    page.wait_for_selector("#status:has-text('Coded')")
+    page.wait_for_timeout(300)  # a second request, if one were sent, would answer by now
+    assert "already" not in page.inner_text("#status")
+    assert len(demo_study.codings.list_codings(interview_id="W01")) == 1
+
+
+XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_markup_everywhere_in_the_coding_view_stays_text(
+    page: Any, demo_study: Study, payload: str
+) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    text = f"Before {payload} after, and more words.\n"
+    add_interview_with_text(demo_study, text, interview_id="X01")
+    change, _ = demo_study.codebooks.run_operation(
+        operations.add_code,
+        name=payload.replace("/", "|"),
+        title=payload,
+        definition=payload,
+        changed_by=payload,
+    )
+    start = text.index(payload)
+    demo_study.codings.add_coding(
+        interview_id="X01",
+        code=change.code_id,
+        start_offset=start,
+        end_offset=start + len(payload),
+        coder=payload,
+        memo=payload,
+    )
+    open_view(page, "X01")
+    assert payload in page.inner_text("#transcript")
+    page.locator(".seg").first.click()
+    panel = page.inner_text("#segment-codings")
+    assert payload.replace("/", "|") in panel and payload in panel
+    assert page.locator("#segment-codings textarea").input_value() == payload
+    assert page.locator("#layer-toggles").inner_text().count(payload) == 1
+    drag_select(page, "more words", text=text)
+    page.keyboard.type(payload[:5])
+    assert payload.replace("/", "|") in page.inner_text("#code-options")
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("script:not([src])").count() == 1  # the JSON data block only
+    assert dialogs == []

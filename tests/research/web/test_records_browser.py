@@ -119,7 +119,7 @@ def test_a_draft_survives_a_reload_and_is_cleared_once_saved(page: Any, demo_stu
     page.fill("#f-destination", "Ростов-на-Дону")
     page.check('input[name="relatives_abroad"][value="no"]')
     page.select_option("#f-gender", "male")
-    page.wait_for_timeout(400)  # the draft is written a moment after typing stops
+    _wait_for_draft(page, "respondent-new")
     page.reload()
     page.locator(".draft-note").wait_for()
     assert "Draft restored" in page.inner_text(".draft-note")
@@ -138,7 +138,7 @@ def test_a_draft_survives_a_reload_and_is_cleared_once_saved(page: Any, demo_stu
 def test_a_draft_can_be_discarded(page: Any) -> None:
     page.goto("/interviews/new")
     page.fill("#f-interviewer", "Someone")
-    page.wait_for_timeout(400)
+    _wait_for_draft(page, "interview-new")
     page.reload()
     page.locator(".draft-note").wait_for()
     page.click("text=Discard draft")
@@ -211,3 +211,11 @@ def test_lists_and_pages_render_for_a_look(page: Any) -> None:
     screenshot(page, "records_interview")
     page.goto("/interviews/new?respondent=R01")
     screenshot(page, "records_interview_form")
+
+
+def _wait_for_draft(page: Any, key: str) -> None:
+    """Until the form's draft is kept in this tab (it is written a moment after typing stops)."""
+    page.wait_for_function(
+        "key => Object.keys(sessionStorage).some(k => k.startsWith('research-draft:' + key))",
+        arg=key,
+    )
