@@ -70,6 +70,18 @@ def pick(page: Any, search: str) -> None:
     page.keyboard.press("Enter")
 
 
+def _coded(demo_study: Study, passage: str = PASSAGE, coder: str = "ani") -> int:
+    add_interview_with_text(demo_study, TEXT, interview_id="W01")
+    start = TEXT.index(passage)
+    return demo_study.codings.add_coding(
+        interview_id="W01",
+        code="motives/economy/unemployment",
+        start_offset=start,
+        end_offset=start + len(passage),
+        coder=coder,
+    ).coding_id
+
+
 def test_a_mouse_selection_after_armenian_cyrillic_and_emoji_stores_the_exact_quote(
     page: Any, demo_study: Study
 ) -> None:
@@ -111,15 +123,7 @@ def test_overlapping_selections_show_both_codings(page: Any, demo_study: Study) 
 
 
 def test_recoding_a_highlight_from_its_panel(page: Any, demo_study: Study) -> None:
-    add_interview_with_text(demo_study, TEXT, interview_id="W01")
-    start = TEXT.index(PASSAGE)
-    coding = demo_study.codings.add_coding(
-        interview_id="W01",
-        code="motives/economy/unemployment",
-        start_offset=start,
-        end_offset=start + len(PASSAGE),
-        coder="ani",
-    )
+    coding = demo_study.codings.get_coding(_coded(demo_study))
     open_view(page, "W01")
     page.locator(".seg", has_text=PASSAGE).click()
     panel = page.locator(f"#segment-codings li[data-coding-id='{coding.coding_id}']")
@@ -131,15 +135,7 @@ def test_recoding_a_highlight_from_its_panel(page: Any, demo_study: Study) -> No
 
 
 def test_resize_and_remove_from_the_panel(page: Any, demo_study: Study) -> None:
-    add_interview_with_text(demo_study, TEXT, interview_id="W01")
-    start = TEXT.index("There was no work")
-    coding = demo_study.codings.add_coding(
-        interview_id="W01",
-        code="motives/economy/unemployment",
-        start_offset=start,
-        end_offset=start + len("There was no work"),
-        coder="ani",
-    )
+    coding = demo_study.codings.get_coding(_coded(demo_study, "There was no work"))
     open_view(page, "W01")
     page.locator(".seg").first.click()
     page.get_by_role("button", name="Resize").click()
@@ -233,15 +229,7 @@ def test_a_drag_that_ends_in_the_sidebar_codes_the_transcript_part(
 def test_escape_cancels_a_resize_so_the_next_selection_is_a_new_coding(
     page: Any, demo_study: Study
 ) -> None:
-    add_interview_with_text(demo_study, TEXT, interview_id="W01")
-    start = TEXT.index(PASSAGE)
-    coding = demo_study.codings.add_coding(
-        interview_id="W01",
-        code="motives/economy/unemployment",
-        start_offset=start,
-        end_offset=start + len(PASSAGE),
-        coder="ani",
-    )
+    coding = demo_study.codings.get_coding(_coded(demo_study))
     open_view(page, "W01")
     page.locator(".seg").first.click()
     page.get_by_role("button", name="Resize").click()
@@ -307,18 +295,6 @@ def test_an_in_vivo_code_and_a_memo_from_the_page(page: Any, demo_study: Study) 
     page.wait_for_selector("#picker-body:not(.hidden)")
     first = page.locator("#code-options li").first.get_attribute("data-code-id")
     assert first == coding.code_id
-
-
-def _coded(demo_study: Study, passage: str = PASSAGE, coder: str = "ani") -> int:
-    add_interview_with_text(demo_study, TEXT, interview_id="W01")
-    start = TEXT.index(passage)
-    return demo_study.codings.add_coding(
-        interview_id="W01",
-        code="motives/economy/unemployment",
-        start_offset=start,
-        end_offset=start + len(passage),
-        coder=coder,
-    ).coding_id
 
 
 def test_a_double_click_during_a_resize_resizes(page: Any, demo_study: Study) -> None:
