@@ -14,7 +14,7 @@ from codebook import Change, Code, Codebook, CodebookError
 from research.errors import ConflictError, NotFoundError
 from research.services import study_info
 from research.services.records import ChangeRecord
-from research.storage.tables import CodebookChangeRow, CodeRow, CodingRow, utc_now
+from research.storage.tables import CodebookChangeRow, CodeRow, CodingRow, StudyInfo, utc_now
 
 _SESSION_KEY = "research.codebook"
 _BUILT: OrderedDict[tuple[Any, ...], Codebook] = OrderedDict()
@@ -211,6 +211,22 @@ def history(session: Session) -> list[ChangeRecord]:
     ]
 
 
+def lock_codebook(session: Session) -> None:
+    """Hold the codebook until this transaction ends, and read it afresh.
+
+    An operation reads the whole codebook and writes back its next version: two at once
+    would each drop the other's change. On PostgreSQL the version row is locked (a second
+    editor waits, then sees the first one's codebook); SQLite's writing transactions begin
+    IMMEDIATE and are already one at a time.
+    """
+    session.execute(
+        select(StudyInfo.value)
+        .where(StudyInfo.key == study_info.CODEBOOK_VERSION)
+        .with_for_update()
+    )
+    session.info.pop(_SESSION_KEY, None)
+
+
 def run_operation(
     session: Session,
     operation: Callable[..., tuple[Codebook, Change]],
@@ -219,12 +235,14 @@ def run_operation(
     **kwargs: Any,
 ) -> tuple[Change, int]:
     """Apply a pure codebook operation to the stored codebook; return the change, codings moved."""
+    lock_codebook(session)
     new_codebook, change = operation(load_codebook(session), *args, **kwargs)
     return change, apply_change(session, new_codebook, change, changed_by=changed_by)
 
 
 def import_codebook(session: Session, codebook: Codebook, *, changed_by: str) -> None:
     """Replace the codebook by an edited one; codes holding codings must still be there."""
+    lock_codebook(session)
     store_codebook(session, codebook)
     session.add(
         CodebookChangeRow(

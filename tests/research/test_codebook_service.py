@@ -128,3 +128,39 @@ def test_an_imported_codebook_of_the_same_version_is_not_served_stale(study: Stu
     same_version = edited.model_validate({**edited.model_dump(), "version": codebook.version})
     study.codebooks.import_codebook(same_version, changed_by="lead")
     assert study.codebook().get("unemployment").definition == "Changed."
+
+
+def test_two_editors_at_once_keep_both_changes(study: Study) -> None:
+    """The second editor waits for the first and builds on its codebook: nothing is lost."""
+    import threading
+
+    from research.services import codebooks
+
+    version = study.codebook().version
+    second_done = threading.Event()
+    errors: list[BaseException] = []
+
+    def second_editor() -> None:
+        try:
+            with study.transaction(immediate=True) as session:
+                codebooks.run_operation(
+                    session, operations.add_code, name="second", changed_by="pavel"
+                )
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            second_done.set()
+
+    with study.transaction(immediate=True) as session:
+        codebooks.run_operation(session, operations.add_code, name="first", changed_by="lusine")
+        thread = threading.Thread(target=second_editor)
+        thread.start()
+        # The first editor has not committed: the second must still be waiting.
+        assert not second_done.wait(timeout=1.0)
+    thread.join(timeout=30)
+    assert not errors, errors
+    codebook = study.codebook()
+    assert {"first", "second"} <= {code.name for code in codebook.codes}
+    assert codebook.version == version + 2
+    versions = [change.version for change in study.codebooks.history()]
+    assert versions[-2:] == [version + 1, version + 2]
