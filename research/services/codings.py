@@ -522,3 +522,8 @@ def _in_vivo_parent(session: Session, codebook: Codebook, *, changed_by: str) ->
 def transcript_text(session: Session, interview_id: str) -> str:
     """The canonical transcript of an interview; an error if it has none yet."""
     return _transcript(session, interview_id)
+
+
+def transcript_texts(session: Session, interview_ids: Iterable[str]) -> dict[str, str]:
+    """The transcripts of several interviews, read in one query."""
+    return _transcripts(session, set(interview_ids))

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from research.errors import ResearchError
-from research.services.codings import list_codings
-from research.services.interviews import get_interview
+from research.services.codings import list_codings, transcript_texts
 from research.services.records import CodingRecord, Record
 
 DEFAULT_CONTEXT_CHARACTERS = 200
@@ -50,13 +49,10 @@ def segments_in_context(
             f"context of {context_characters} characters: choose 0 to {MAX_CONTEXT_CHARACTERS}"
         )
     codings = list_codings(session, code=code, coder=coder, where=where)
-    transcripts: dict[str, str] = {}
+    transcripts = transcript_texts(session, {coding.interview_id for coding in codings})
     segments = []
     for coding in codings:
-        text = transcripts.get(coding.interview_id)
-        if text is None:
-            interview = get_interview(session, coding.interview_id)
-            text = transcripts[coding.interview_id] = interview.transcript or ""
+        text = transcripts[coding.interview_id]
         before, before_omitted = context_before(text, coding.start_offset, context_characters)
         after, after_omitted = context_after(text, coding.end_offset, context_characters)
         segments.append(

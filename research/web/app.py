@@ -58,6 +58,7 @@ def create_app(study: Study, *, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -
     app.state.study_name = summary.name
     app.state.fictional = summary.fictional
     app.state.templates = Jinja2Templates(env=template_environment())
+    app.state.dashboard_cache = dashboard.DashboardCache()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     errors.install(app)
     for module in (

@@ -16,8 +16,7 @@ from interviews.errors import InterviewsError
 from research.errors import ResearchError
 from research.services import codebooks
 from research.services.records import ChangeRecord
-from research.study import Study
-from research.web.dependencies import CoderDep, SessionDep, StudyDep, current_coder, render
+from research.web.dependencies import CoderDep, SessionDep, current_coder, render
 from research.web.errors import status_of
 from research.web.schemas import Strict
 from research.web.security import require_csrf
@@ -155,75 +154,72 @@ def get_code(code: str, session: SessionDep) -> CodeOut:
 
 
 @router.post("/api/codebook/codes", tags=["codebook"], status_code=201)
-def add_code_api(new: NewCode, study: StudyDep, coder: CoderDep) -> ChangeOut:
+def add_code_api(new: NewCode, session: SessionDep, coder: CoderDep) -> ChangeOut:
     """Add a code; its id is derived from the name unless given."""
-    return _apply_api(study, None, operations.add_code, coder=coder, **new.model_dump())
+    return _apply_api(session, None, operations.add_code, coder=coder, **new.model_dump())
 
 
 @router.patch("/api/codebook/codes/{code:path}", tags=["codebook"], description=CODE_REFERENCE)
-def update_code_api(code: str, update: CodeUpdate, study: StudyDep, coder: CoderDep) -> ChangeOut:
+def update_code_api(
+    code: str, update: CodeUpdate, session: SessionDep, coder: CoderDep
+) -> ChangeOut:
     """Change a code's title, definition, inclusion, exclusion, examples, colour or memo."""
     fields = update.model_dump(include=update.model_fields_set)
-    return _apply_api(study, code, operations.update_code, coder=coder, **fields)
+    return _apply_api(session, code, operations.update_code, coder=coder, **fields)
 
 
 @router.post(
     "/api/codebook/codes/{code:path}/rename", tags=["codebook"], description=CODE_REFERENCE
 )
-def rename_code_api(code: str, rename: Rename, study: StudyDep, coder: CoderDep) -> ChangeOut:
+def rename_code_api(code: str, rename: Rename, session: SessionDep, coder: CoderDep) -> ChangeOut:
     """Rename a code; its id and codings stay, its sub-codes' paths follow."""
     return _apply_api(
-        study, code, operations.rename_code, rename.name, new_title=rename.title, coder=coder
+        session, code, operations.rename_code, rename.name, new_title=rename.title, coder=coder
     )
 
 
 @router.post("/api/codebook/codes/{code:path}/move", tags=["codebook"], description=CODE_REFERENCE)
-def move_code_api(code: str, move: Move, study: StudyDep, coder: CoderDep) -> ChangeOut:
+def move_code_api(code: str, move: Move, session: SessionDep, coder: CoderDep) -> ChangeOut:
     """Move a code, with its sub-codes and codings, under another parent (null: to the top)."""
-    return _apply_api(study, code, operations.move_code, move.parent, coder=coder)
+    return _apply_api(session, code, operations.move_code, move.parent, coder=coder)
 
 
 @router.post("/api/codebook/codes/{code:path}/merge", tags=["codebook"], description=CODE_REFERENCE)
-def merge_code_api(code: str, merge: Merge, study: StudyDep, coder: CoderDep) -> ChangeOut:
+def merge_code_api(code: str, merge: Merge, session: SessionDep, coder: CoderDep) -> ChangeOut:
     """Merge a code into `target`: its codings and sub-codes follow the target, it goes."""
-    return _apply_api(study, code, operations.merge_codes, merge.target, coder=coder)
+    return _apply_api(session, code, operations.merge_codes, merge.target, coder=coder)
 
 
 @router.post(
     "/api/codebook/codes/{code:path}/retire", tags=["codebook"], description=CODE_REFERENCE
 )
-def retire_code_api(code: str, study: StudyDep, coder: CoderDep) -> ChangeOut:
+def retire_code_api(code: str, session: SessionDep, coder: CoderDep) -> ChangeOut:
     """Retire a code: it keeps its codings for history but is no longer offered for coding."""
-    return _apply_api(study, code, operations.retire_code, coder=coder)
+    return _apply_api(session, code, operations.retire_code, coder=coder)
 
 
 def _apply_api(
-    study: Study,
+    session: Session,
     code: str | None,
     operation: Callable[..., tuple[Codebook, Change]],
     *args: Any,
     coder: str,
     **kwargs: Any,
 ) -> ChangeOut:
-    """Run one operation on `code` (None: no code in the address) in its own transaction.
-
-    The transaction is committed before the answer leaves, so a client's next request
-    sees the change.
-    """
-    with study.transaction(immediate=True) as session:
-        codes = () if code is None else (codebooks.find_code(session, code).code_id,)
-        change, moved = codebooks.run_operation(
-            session, operation, *codes, *args, changed_by=coder, **kwargs
-        )
-        codebook = codebooks.load_codebook(session)
-        return ChangeOut(
-            kind=change.kind,
-            description=change.describe(),
-            code_id=change.code_id,
-            version=codebook.version,
-            codings_moved=moved,
-            code=_current_code(session, change.remap(change.code_id)),
-        )
+    """Run one operation on `code` (None: no code in the address) in the request's session."""
+    codes = () if code is None else (codebooks.find_code(session, code).code_id,)
+    change, moved = codebooks.run_operation(
+        session, operation, *codes, *args, changed_by=coder, **kwargs
+    )
+    codebook = codebooks.load_codebook(session)
+    return ChangeOut(
+        kind=change.kind,
+        description=change.describe(),
+        code_id=change.code_id,
+        version=codebook.version,
+        codings_moved=moved,
+        code=_current_code(session, change.remap(change.code_id)),
+    )
 
 
 def _current_code(session: Session, code_id: str) -> CodeOut:
@@ -274,7 +270,7 @@ def codebook_page(request: Request, session: SessionDep, code: str = "") -> Resp
 @router.post("/codebook/codes", include_in_schema=False)
 def add_code_form(
     request: Request,
-    study: StudyDep,
+    session: SessionDep,
     name: Annotated[str, Form()] = "",
     parent: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
@@ -291,7 +287,7 @@ def add_code_form(
     }
     return _apply_form(
         request,
-        study,
+        session,
         form="add",
         typed=typed,
         selected=parent,
@@ -309,7 +305,7 @@ def add_code_form(
 @router.post("/codebook/codes/{code_id}/edit", include_in_schema=False)
 def edit_code_form(
     request: Request,
-    study: StudyDep,
+    session: SessionDep,
     code_id: str,
     title: Annotated[str, Form()] = "",
     definition: Annotated[str, Form()] = "",
@@ -331,7 +327,7 @@ def edit_code_form(
     }
     return _apply_form(
         request,
-        study,
+        session,
         form="edit",
         typed=typed,
         selected=code_id,
@@ -352,14 +348,14 @@ def edit_code_form(
 @router.post("/codebook/codes/{code_id}/rename", include_in_schema=False)
 def rename_code_form(
     request: Request,
-    study: StudyDep,
+    session: SessionDep,
     code_id: str,
     name: Annotated[str, Form()] = "",
 ) -> Response:
     """Rename a code from the page's form."""
     return _apply_form(
         request,
-        study,
+        session,
         form="rename",
         typed={"name": name},
         selected=code_id,
@@ -371,14 +367,14 @@ def rename_code_form(
 @router.post("/codebook/codes/{code_id}/move", include_in_schema=False)
 def move_code_form(
     request: Request,
-    study: StudyDep,
+    session: SessionDep,
     code_id: str,
     parent: Annotated[str, Form()] = "",
 ) -> Response:
     """Move a code under another parent (empty: to the top level) from the page's form."""
     return _apply_form(
         request,
-        study,
+        session,
         form="move",
         typed={"parent": parent},
         selected=code_id,
@@ -390,14 +386,14 @@ def move_code_form(
 @router.post("/codebook/codes/{code_id}/merge", include_in_schema=False)
 def merge_code_form(
     request: Request,
-    study: StudyDep,
+    session: SessionDep,
     code_id: str,
     target: Annotated[str, Form()] = "",
 ) -> Response:
     """Merge a code into the chosen target from the page's form."""
     return _apply_form(
         request,
-        study,
+        session,
         form="merge",
         typed={"target": target},
         selected=code_id,
@@ -408,11 +404,11 @@ def merge_code_form(
 
 
 @router.post("/codebook/codes/{code_id}/retire", include_in_schema=False)
-def retire_code_form(request: Request, study: StudyDep, code_id: str) -> Response:
+def retire_code_form(request: Request, session: SessionDep, code_id: str) -> Response:
     """Retire a code from the page's form."""
     return _apply_form(
         request,
-        study,
+        session,
         form="retire",
         typed={},
         selected=code_id,
@@ -423,7 +419,7 @@ def retire_code_form(request: Request, study: StudyDep, code_id: str) -> Respons
 
 def _apply_form(
     request: Request,
-    study: Study,
+    session: Session,
     *,
     form: str,
     typed: dict[str, str],
@@ -441,24 +437,23 @@ def _apply_form(
     try:
         if missing is not None:
             raise ResearchError(missing)
-        # Its own transaction, committed before the redirect: the next page sees the change,
-        # and a refused operation is rolled back whole.
-        with study.transaction(immediate=True) as session:
+        # A savepoint: a refused operation is rolled back whole before the page is shown
+        # again from the same session.
+        with session.begin_nested():
             before = codebooks.codings_per_code(session)
             change, moved = codebooks.run_operation(
                 session, operation, *args, changed_by=coder, **(kwargs or {})
             )
     except RefusedErrors as error:
-        with study.transaction() as session:
-            return _page(
-                request,
-                session,
-                selected=selected,
-                form=form,
-                typed=typed,
-                error=str(error),
-                status_code=status_of(error),
-            )
+        return _page(
+            request,
+            session,
+            selected=selected,
+            form=form,
+            typed=typed,
+            error=str(error),
+            status_code=status_of(error),
+        )
     shown = change.remap(change.code_id)
     message = _describe(change, moved, kept=before.get(change.code_id, 0))
     response = RedirectResponse(

@@ -144,17 +144,9 @@ class DashboardCache:
                 self.entries.popitem(last=False)
 
 
-_CACHE_CREATION = threading.Lock()
-
-
 def get_cache(request: Request) -> DashboardCache:
-    """The app's dashboard cache, made on first use."""
-    state = request.app.state
-    with _CACHE_CREATION:
-        cache = getattr(state, "dashboard_cache", None)
-        if cache is None:
-            cache = state.dashboard_cache = DashboardCache()
-    assert isinstance(cache, DashboardCache)
+    """The app's dashboard cache (made with the app)."""
+    cache: DashboardCache = request.app.state.dashboard_cache
     return cache
 
 

@@ -33,7 +33,7 @@ from research.errors import (
 from research.services import interviews, respondents, study_info, submissions
 from research.services.records import InterviewRecord, RespondentRecord
 from research.services.search import Snippet
-from research.web.dependencies import SessionDep, StudyDep, render
+from research.web.dependencies import SessionDep, render
 from research.web.errors import status_of
 from research.web.routes import records_forms as forms
 from research.web.routes import records_transcripts as intake
@@ -133,14 +133,9 @@ def new_respondent_page(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 @router.post("/respondents", include_in_schema=False)
-def create_respondent_page(
-    request: Request, study: StudyDep, session: SessionDep, form: FormDep
-) -> Response:
+def create_respondent_page(request: Request, session: SessionDep, form: FormDep) -> Response:
     """Store a new respondent from the form, once per form; else show the form again."""
-    # Read in a transaction of its own: the claim of the form's token must be the first
-    # statement of this request's transaction, so that a second copy of the form waits
-    # for the first one's commit instead of failing on SQLite with a stale snapshot.
-    dictionary = study.dictionary()
+    dictionary = _dictionary(session)
     typed = forms.typed_values(form, dictionary, "respondent")
     respondent_id = _text(form, "respondent_id").strip()
     token = _text(form, "submission_token")
@@ -441,11 +436,9 @@ def new_interview_page(request: Request, session: SessionDep, respondent: str = 
 
 
 @router.post("/interviews", include_in_schema=False)
-def create_interview_page(
-    request: Request, study: StudyDep, session: SessionDep, form: FormDep
-) -> Response:
+def create_interview_page(request: Request, session: SessionDep, form: FormDep) -> Response:
     """Store a new interview (and its transcript, if given) once per form."""
-    dictionary = study.dictionary()  # its own transaction: see create_respondent_page
+    dictionary = _dictionary(session)
     typed = forms.typed_values(form, dictionary, "interview")
     respondent_id = _text(form, "respondent_id").strip()
     interview_id = _text(form, "interview_id").strip()
