@@ -5,7 +5,7 @@ pure functions of `analysis` for tables and charts, and writes CSV, Markdown and
 PNG and SVG (and PDF on request) figures and `report.html`. SVG and CSV files are
 byte-identical when the data are unchanged.
 
-Computing the results is separate from writing them: `compute_results` gives the results of
+Computing the results is separate from writing them: `iter_results` gives the results of
 a selection (attribute values, coder, code groups) and `render_sections` gives them with
 their figures as SVG bytes in memory, for the web dashboard, writing nothing.
 """
@@ -229,13 +229,6 @@ def iter_results(
     """The wanted results (default: all), computed one at a time, in report order."""
     for _, step in result_steps(frames, selection, steps):
         yield step()
-
-
-def compute_results(
-    frames: StudyFrames, selection: Selection, steps: Sequence[str] | None = None
-) -> list[Result]:
-    """The wanted results (default: all) of a selection, with figures as matplotlib Axes."""
-    return list(iter_results(frames, selection, steps))
 
 
 @dataclass(frozen=True)
