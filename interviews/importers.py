@@ -56,24 +56,23 @@ class Transcript(BaseModel):
 def read_transcript(path: str | Path, *, encoding: str | None = None) -> Transcript:
     """Read a transcript file by its suffix; ``encoding`` applies to .txt and .md only."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    source = path.name
-    if suffix not in SUPPORTED_SUFFIXES:
-        hint = _HINTS.get(suffix, "")
-        raise TranscriptError(
-            f"unsupported format {suffix or '(no suffix)'!r}"
-            f"{'; ' + hint if hint else ''}; supported: {', '.join(SUPPORTED_SUFFIXES)}",
-            source=source,
-        )
+    _check_suffix(path.suffix.lower(), path.name)
+    return transcript_from_bytes(_read_bytes(path), name=path.name, encoding=encoding)
+
+
+def transcript_from_bytes(data: bytes, *, name: str, encoding: str | None = None) -> Transcript:
+    """Read a transcript's bytes (an upload, say) by the suffix of its file ``name``."""
+    suffix = Path(name).suffix.lower()
+    source = name
+    _check_suffix(suffix, source)
     file_format: TranscriptFormat = suffix[1:]  # type: ignore[assignment]
     if file_format in ("txt", "md"):
-        text, used = decode_transcript(_read_bytes(path), encoding=encoding, source=source)
+        text, used = decode_transcript(data, encoding=encoding, source=source)
         return Transcript(text=text, source_name=source, encoding=used, format=file_format)
     if encoding is not None:
         raise TranscriptError(
             f"an encoding applies only to .txt and .md files, not {suffix}", source=source
         )
-    data = _read_bytes(path)
     raw = _docx_text(data, source) if file_format == "docx" else _odt_text(data, source)
     try:
         text = canonicalise(raw)
@@ -82,6 +81,16 @@ def read_transcript(path: str | Path, *, encoding: str | None = None) -> Transcr
             error.message, source=source, line=error.line, column=error.column, offset=error.offset
         ) from None
     return Transcript(text=text, source_name=source, encoding="utf-8", format=file_format)
+
+
+def _check_suffix(suffix: str, source: str) -> None:
+    if suffix not in SUPPORTED_SUFFIXES:
+        hint = _HINTS.get(suffix, "")
+        raise TranscriptError(
+            f"unsupported format {suffix or '(no suffix)'!r}"
+            f"{'; ' + hint if hint else ''}; supported: {', '.join(SUPPORTED_SUFFIXES)}",
+            source=source,
+        )
 
 
 def _read_bytes(path: Path) -> bytes:

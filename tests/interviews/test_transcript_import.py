@@ -196,3 +196,17 @@ def test_encoding_for_docx_is_refused(tmp_path: Path) -> None:
 def test_transcript_refuses_non_canonical_text() -> None:
     with pytest.raises(ValueError, match="canonical"):
         Transcript(text="a\r\nb", source_name="x.txt", encoding="utf-8", format="txt")
+
+
+def test_bytes_are_read_by_the_suffix_of_their_name(tmp_path: Path) -> None:
+    from interviews.importers import transcript_from_bytes
+
+    text = "Мы уехали в 1996 году.\r\n"
+    legacy = transcript_from_bytes(text.encode("cp1251"), name="r07.txt", encoding="cp1251")
+    assert (legacy.text, legacy.encoding, legacy.source_name) == (
+        "Мы уехали в 1996 году.\n",
+        "cp1251",
+        "r07.txt",
+    )
+    with pytest.raises(TranscriptError, match="unsupported format"):
+        transcript_from_bytes(b"x", name="notes.pdf")

@@ -9,18 +9,17 @@ thirty minutes), named by a random token the page sends back.
 from __future__ import annotations
 
 import secrets
-import tempfile
 import threading
 import time
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from fastapi import Request
 
 from interviews.errors import TranscriptError
-from interviews.importers import SUPPORTED_SUFFIXES, Transcript, read_transcript
+from interviews.importers import Transcript, transcript_from_bytes
 from interviews.text import canonicalise, decode_transcript
 
 AUTO = "auto"
@@ -95,29 +94,10 @@ def read_upload(name: str, data: bytes, encoding: str) -> Transcript:
             source=source,
         )
     codec = check_encoding(encoding)
-    suffix = PurePath(source).suffix.lower()
-    if suffix in (".txt", ".md"):
-        text, used = decode_transcript(data, encoding=codec, source=source)
-        return Transcript(text=text, source_name=source, encoding=used, format=suffix[1:])  # type: ignore[arg-type]
-    if suffix not in SUPPORTED_SUFFIXES:
-        # read_transcript names the supported formats and what to do with this one.
-        return read_transcript(Path(source), encoding=codec)
-    # Documents carry their own encoding: the choice of the form applies to text files only.
-    # A fixed file name: the browser's name may be too long or odd for the file system.
-    with tempfile.TemporaryDirectory(prefix="transcript-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(data)
-        try:
-            transcript = read_transcript(path)
-        except TranscriptError as error:
-            raise TranscriptError(
-                error.message,
-                source=source,
-                line=error.line,
-                column=error.column,
-                offset=error.offset,
-            ) from None
-        return transcript.model_copy(update={"source_name": source})
+    if PurePath(source).suffix.lower() not in (".txt", ".md"):
+        # Documents carry their own encoding: the form's choice applies to text files only.
+        codec = None
+    return transcript_from_bytes(data, name=source, encoding=codec)
 
 
 def pasted(text: str) -> Transcript:
