@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from fastapi import Request
 from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -119,7 +120,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        existing = _cookie(scope, CSRF_COOKIE)
+        existing = cookie_parser(Headers(scope=scope).get("cookie", "")).get(CSRF_COOKIE)
         cookie = existing if self.signer.is_valid(existing) else None
         token = cookie or self.signer.new_token()
         state = scope.setdefault("state", {})
@@ -144,14 +145,6 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def _cookie(scope: Scope, name: str) -> str | None:
-    for part in Headers(scope=scope).get("cookie", "").split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name and value:
-            return value
-    return None
 
 
 def csrf_token(request: Request) -> str:
