@@ -7,6 +7,7 @@ browser saw against the stored transcript: a mismatch answers 409 and stores not
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -134,14 +135,19 @@ def code_out(codebook: Codebook, code_id: str) -> CodeOut:
     )
 
 
-def coding_out(record: CodingRecord, index: Utf16Index, codebook: Codebook) -> CodingOut:
+def code_colours(codebook: Codebook) -> dict[str, str]:
+    """Every code's colour, worked out once per request rather than once per coding."""
+    return {code.code_id: colour_of(codebook, code.code_id) for code in codebook.codes}
+
+
+def coding_out(record: CodingRecord, index: Utf16Index, colours: Mapping[str, str]) -> CodingOut:
     """A stored coding with its UTF-16 offsets added."""
     return CodingOut(
         coding_id=record.coding_id,
         interview_id=record.interview_id,
         code_id=record.code_id,
         code_path=record.code_path,
-        colour=colour_of(codebook, record.code_id),
+        colour=colours[record.code_id],
         coder=record.coder,
         start_offset=record.start_offset,
         end_offset=record.end_offset,
@@ -166,9 +172,8 @@ def _code_points(
 
 
 def _out(session: Session, record: CodingRecord) -> CodingOut:
-    return coding_out(
-        record, _index(session, record.interview_id), codebooks.load_codebook(session)
-    )
+    colours = code_colours(codebooks.load_codebook(session))
+    return coding_out(record, _index(session, record.interview_id), colours)
 
 
 def _own(session: Session, coding_id: int, coder: str) -> CodingRecord:
@@ -191,7 +196,8 @@ def list_interview_codings(
     found = codings.list_codings(session, interview_id=interview_id, coder=coder)
     index = _index(session, interview_id)
     codebook = codebooks.load_codebook(session)
-    return [coding_out(record, index, codebook) for record in found]
+    colours = code_colours(codebook)
+    return [coding_out(record, index, colours) for record in found]
 
 
 @router.post("/api/codings", tags=["codings"], status_code=201)
@@ -263,9 +269,7 @@ def delete_coding(session: SessionDep, coder: CoderDep, coding_id: CodingId) -> 
     return Response(status_code=204)
 
 
-@router.get(
-    "/interviews/{interview_id}/code", response_class=HTMLResponse, include_in_schema=False
-)
+@router.get("/interviews/{interview_id}/code", response_class=HTMLResponse, include_in_schema=False)
 def coding_view(request: Request, session: SessionDep, interview_id: InterviewId) -> Any:
     """The transcript with its codings, the code picker and the codebook."""
     record = interviews.get_interview(session, interview_id)
@@ -274,11 +278,12 @@ def coding_view(request: Request, session: SessionDep, interview_id: InterviewId
         return _choose_coder_first(request)
     codebook = codebooks.load_codebook(session)
     index = Utf16Index(record.transcript or "")
+    colours = code_colours(codebook)
     found = codings.list_codings(session, interview_id=interview_id) if record.transcript else []
     data = {
         "interview_id": interview_id,
         "coder": coder,
-        "codings": [coding_out(item, index, codebook).model_dump(mode="json") for item in found],
+        "codings": [coding_out(item, index, colours).model_dump(mode="json") for item in found],
         "codes": [
             code_out(codebook, code.code_id).model_dump(mode="json")
             for code in codebook.codes
