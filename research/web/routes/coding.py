@@ -172,8 +172,8 @@ def _code_points(
 
 
 def _out(session: Session, record: CodingRecord) -> CodingOut:
-    colours = code_colours(codebooks.load_codebook(session))
-    return coding_out(record, _index(session, record.interview_id), colours)
+    colour = colour_of(codebooks.load_codebook(session), record.code_id)
+    return coding_out(record, _index(session, record.interview_id), {record.code_id: colour})
 
 
 def _own(session: Session, coding_id: int, coder: str) -> CodingRecord:
