@@ -158,6 +158,8 @@ class Attribute(BaseModel):
     type: AttributeType
     scope: Scope
     required: bool = False
+    # Crossed with codes in the report (crosstabs, groups); see research.study_settings.
+    analysis: bool = False
     help: str = ""
     choices: list[Choice] = Field(default_factory=list)
     minimum: Bound = None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -45,6 +46,7 @@ from research.settings import (
     write_settings,
 )
 from research.storage import database
+from research.study_settings import StudySettings, loads_settings
 
 
 class BoundServices:
@@ -128,6 +130,12 @@ class Study:
         self.close()
 
 
+def karabakh_settings() -> StudySettings:
+    """The analysis settings shipped with the Karabakh study."""
+    text = resources.files("research.data").joinpath("karabakh_settings.yaml").read_text("utf-8")
+    return loads_settings(text, source="karabakh_settings.yaml")
+
+
 def _describe(location: StudyLocation) -> str:
     if location.is_sqlite:
         return str(location.folder / DATABASE_FILE)
@@ -150,6 +158,7 @@ def create_study(
     dictionary: DataDictionary | None = None,
     database_url: str | None = None,
     fictional: bool = False,
+    settings: StudySettings | None = None,
 ) -> Study:
     """Create a study folder with a database at the newest schema, a codebook and a dictionary."""
     folder = Path(path)
@@ -169,6 +178,7 @@ def create_study(
         study_info.set_fact(session, study_info.NAME, name or folder.resolve().name)
         study_info.set_fact(session, study_info.FICTIONAL, "true" if fictional else "false")
         study_info.store_dictionary(session, dictionary or default_dictionary())
+        study_info.store_settings(session, settings or karabakh_settings())
         codebooks.store_codebook(session, codebook or default_codebook())
         timeline.seed_default(session)
     return study

@@ -1,4 +1,4 @@
-"""Study-wide facts: name, the fictional flag and the data dictionary, kept in the database."""
+"""Study-wide facts: name, the fictional flag, the data dictionary and the analysis settings."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from interviews.dictionary import DataDictionary
 from research.errors import ResearchError
 from research.services.records import StudySummary
 from research.storage.tables import CodeRow, CodingRow, InterviewRow, RespondentRow, StudyInfo
+from research.study_settings import StudySettings, settings_from_json
 
 NAME = "name"
 FICTIONAL = "fictional"
 DICTIONARY = "data_dictionary"
 CODEBOOK_NAME = "codebook_name"
 CODEBOOK_VERSION = "codebook_version"
+SETTINGS = "settings"
 
 
 def get_fact(session: Session, key: str) -> str | None:
@@ -78,3 +80,13 @@ def summarise(session: Session, *, database: str) -> StudySummary:
         codebook_version=int(require_fact(session, CODEBOOK_VERSION)),
         codes=session.scalar(select(func.count()).select_from(CodeRow)) or 0,
     )
+
+
+def load_settings(session: Session) -> StudySettings:
+    """The study's analysis settings (empty for a study that has none)."""
+    return settings_from_json(get_fact(session, SETTINGS))
+
+
+def store_settings(session: Session, settings: StudySettings) -> None:
+    """Replace the study's analysis settings."""
+    set_fact(session, SETTINGS, settings.model_dump_json())
