@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from analysis.frames import codes_frame, codings_frame, interviews_frame
 from codebook import Codebook
+from interviews.dictionary import DataDictionary
 from interviews.models import CORE_INTERVIEW_FIELDS
 from research.services import study_info, timeline
 from research.services.codebooks import load_codebook
 from research.services.interviews import list_interviews
 from research.services.records import StudySummary
 from research.storage.tables import CodingRow, InterviewRow
+from research.study_settings import StudySettings
 
 EVENT_COLUMNS = ("event_id", "year", "event_date", "label", "event", "source", "contested")
 
@@ -30,6 +32,10 @@ class StudyFrames:
     events: pd.DataFrame
     codebook: Codebook
     summary: StudySummary
+    dictionary: DataDictionary
+    settings: StudySettings
+    # Interviews left out of analysis because their record is incomplete (see ARCHITECTURE.md).
+    incomplete: tuple[str, ...] = ()
 
 
 def study_frames(session: Session, *, database: str) -> StudyFrames:
@@ -102,4 +108,6 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
         events=events,
         codebook=codebook,
         summary=study_info.summarise(session, database=database),
+        dictionary=study_info.load_dictionary(session),
+        settings=study_info.load_settings(session),
     )
