@@ -45,6 +45,7 @@ from research.services.records import (
     RemovalRecord,
 )
 from research.services.respondents import (
+    INTERVIEW_ORDER,
     check_respondent_id,
     codings_by_coder,
     delete_records,
@@ -291,15 +292,6 @@ def list_interviews(
         if matches_all(conditions, record_attributes(record)):
             records.append(record)
     return records
-
-
-# Dated interviews by date, then the undated ones (NULL sorts first on SQLite, last on
-# PostgreSQL: the explicit test makes both agree).
-INTERVIEW_ORDER = (
-    InterviewRow.interview_date.is_(None),
-    InterviewRow.interview_date,
-    InterviewRow.interview_id,
-)
 
 
 def record_attributes(record: InterviewRecord) -> dict[str, Any]:

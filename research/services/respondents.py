@@ -30,6 +30,14 @@ from research.storage.tables import (
     utc_now,
 )
 
+# Dated interviews by date, then the undated ones (NULL sorts first on SQLite, last on
+# PostgreSQL: the explicit test makes both agree).
+INTERVIEW_ORDER = (
+    InterviewRow.interview_date.is_(None),
+    InterviewRow.interview_date,
+    InterviewRow.interview_id,
+)
+
 
 def add_respondent(
     session: Session,
@@ -93,7 +101,7 @@ def get_respondent(session: Session, respondent_id: str) -> RespondentRecord:
     interview_ids = session.scalars(
         select(InterviewRow.interview_id)
         .where(InterviewRow.respondent_id == respondent_id)
-        .order_by(InterviewRow.interview_date, InterviewRow.interview_id)
+        .order_by(*INTERVIEW_ORDER)
     ).all()
     return _record(dictionary, row, list(interview_ids))
 
@@ -103,9 +111,7 @@ def list_respondents(session: Session) -> list[RespondentRecord]:
     dictionary = study_info.load_dictionary(session)
     interviews: dict[str, list[str]] = {}
     for respondent_id, interview_id in session.execute(
-        select(InterviewRow.respondent_id, InterviewRow.interview_id).order_by(
-            InterviewRow.interview_date, InterviewRow.interview_id
-        )
+        select(InterviewRow.respondent_id, InterviewRow.interview_id).order_by(*INTERVIEW_ORDER)
     ):
         interviews.setdefault(respondent_id, []).append(interview_id)
     return [

@@ -238,7 +238,7 @@ def test_a_sheet_later_fills_in_interviews_by_file_and_by_id(
         tmp_path,
         "file,interview_id,gender,interview_date,place,interviewer,language,consent,consent_scope",
         f"transcripts/Анна.txt,,female,{values}",
-        f",boris,,2004-06-13,moscow,,,,",
+        ",boris,,2004-06-13,moscow,,,,",
     )
     report = study.interviews.describe_interviews(sheet)
     assert report.interviews_updated == ["Anna", "boris"]

@@ -204,10 +204,12 @@ def test_0006_downgrades_complete_records_and_refuses_incomplete_ones(
     database.upgrade(engine)
     with engine.begin() as connection:
         connection.execute(text("UPDATE interviews SET consent = NULL"))
-    with pytest.raises(RuntimeError, match=r"cannot downgrade: 1 interviews .* \(I1\)"):
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0004")
+    with (
+        pytest.raises(RuntimeError, match=r"cannot downgrade: 1 interviews .* \(I1\)"),
+        engine.begin() as connection,
+    ):
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
     assert database.current_revision(engine) == database.head_revision()
     engine.dispose()
 

@@ -163,3 +163,18 @@ def test_values_typed_into_the_edit_form_are_escaped(client: TestClient, bare: s
         html = client.get(url).text
         assert SCRIPT not in html, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+
+
+def test_retrieval_holds_segments_of_incomplete_interviews_back(
+    client: TestClient, demo_study: Study, bare: str
+) -> None:
+    demo_study.codings.code_quote(
+        interview_id=bare, code="unemployment", quote="Работы не было", coder="ani"
+    )
+    page = client.get("/retrieval", params={"code": "unemployment"}).text
+    assert 'id="held-back"' in page and "1 segment of incomplete interviews" in page
+    assert "Работы не было" not in page
+    exported = client.get("/retrieval.csv", params={"code": "unemployment"}).text
+    assert "Работы не было" not in exported and bare not in exported
+    other = client.get("/retrieval", params={"code": "poverty_ruin"}).text
+    assert 'id="held-back"' not in other
