@@ -84,13 +84,3 @@ def missing_required(
         if attribute.required and values.get(attribute.name) in (None, "", [])
     ]
 
-
-def blank_names(values: Mapping[str, object]) -> set[str]:
-    """The names given without a value (None, blank text, an empty list): to be cleared."""
-    return {
-        name
-        for name, value in values.items()
-        if value is None
-        or (isinstance(value, str) and not value.strip())
-        or (isinstance(value, list | tuple) and not value)
-    }

@@ -3,41 +3,29 @@ described later), changes, removal, listing, and whether each record is complete
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from interviews.dictionary import DataDictionary, Issue
+from interviews.dictionary import DataDictionary
 from interviews.importers import Transcript, read_transcript
-from interviews.models import (
-    CORE_INTERVIEW_FIELDS,
-    Interview,
-    pseudonym_from,
-    split_interview_values,
-    unique_pseudonym,
-)
-from research.errors import (
-    ConflictError,
-    InvalidRecordError,
-    MetadataSheetError,
-    NotFoundError,
-    ResearchError,
-    UnconfirmedWarningsError,
-)
-from research.services import study_info
-from research.services.attributes import (
-    check_record,
-    from_storage,
-    missing_required,
-    to_storage,
-)
+from interviews.models import CORE_INTERVIEW_FIELDS, pseudonym_from, unique_pseudonym
+from research.errors import ConflictError, NotFoundError, ResearchError
+from research.services import metadata_sheets, study_info
+from research.services.attributes import check_record, from_storage, missing_required
 from research.services.filters import matches_all, parse_conditions
+from research.services.interview_rows import (
+    attach_transcript,
+    incomplete_interview_ids,
+    missing_values,
+    new_row,
+    store_values,
+    stored_values,
+)
 from research.services.records import (
     DescribeReport,
     ImportReport,
@@ -46,14 +34,28 @@ from research.services.records import (
 )
 from research.services.respondents import (
     INTERVIEW_ORDER,
-    check_respondent_id,
     codings_by_coder,
     delete_records,
     describe_codings,
 )
 from research.services.search import Snippet, TranscriptMatch, fold, snippet
-from research.services.sheets import SheetRow, read_sheet
-from research.storage.tables import CodingRow, InterviewRow, RespondentRow, utc_now
+from research.storage.tables import CodingRow, InterviewRow, RespondentRow
+
+__all__ = [
+    "add_interview",
+    "describe_interviews",
+    "get_interview",
+    "import_transcripts",
+    "incomplete_interview_ids",
+    "list_interviews",
+    "missing_values",
+    "record_attributes",
+    "remove_interview",
+    "search_interviews",
+    "set_transcript",
+    "transcript_encoding",
+    "update_interview",
+]
 
 
 def add_interview(
@@ -83,39 +85,12 @@ def add_interview(
         confirm_warnings=confirm_warnings,
         today=today,
     )
-    row = _new_row(interview_id, respondent_id, cleaned)
+    row = new_row(interview_id, respondent_id, cleaned)
     session.add(row)
     if transcript is not None:
-        _attach(row, transcript)
+        attach_transcript(row, transcript)
     session.flush()
     return get_interview(session, interview_id)
-
-
-def _new_row(interview_id: str, respondent_id: str, cleaned: Mapping[str, Any]) -> InterviewRow:
-    core, other = split_interview_values(cleaned)
-    interview = _checked(interview_id, respondent_id, core)
-    return InterviewRow(
-        interview_id=interview.interview_id,
-        respondent_id=interview.respondent_id,
-        interview_date=interview.interview_date,
-        consent=interview.consent,
-        attributes=to_storage(other),
-    )
-
-
-def _checked(interview_id: str, respondent_id: str, core: Mapping[str, Any]) -> Interview:
-    """The domain's own checks of the core fields (ids, consent never refused)."""
-    try:
-        return Interview(
-            interview_id=interview_id, respondent_id=respondent_id, attributes={}, **core
-        )
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise InvalidRecordError(
-            f"interview {interview_id!r}",
-            [Issue(field=field, message=first["msg"], severity="error")],
-        ) from error
 
 
 def update_interview(
@@ -133,7 +108,7 @@ def update_interview(
     """
     row = _row(session, interview_id)
     dictionary = study_info.load_dictionary(session)
-    stored = _stored_values(dictionary, row)
+    stored = stored_values(dictionary, row)
     cleaned = check_record(
         dictionary,
         "interview",
@@ -143,28 +118,9 @@ def update_interview(
         today=today,
         may_stay_missing=missing_required(dictionary, "interview", stored),
     )
-    _store_values(row, cleaned)
+    store_values(row, cleaned)
     session.flush()
     return get_interview(session, interview_id)
-
-
-def _stored_values(dictionary: DataDictionary, row: InterviewRow) -> dict[str, Any]:
-    """An interview's values as validation takes them: attributes and the known core fields."""
-    core = {
-        name: getattr(row, name)
-        for name in CORE_INTERVIEW_FIELDS
-        if getattr(row, name) is not None
-    }
-    return {**from_storage(dictionary, row.attributes), **core}
-
-
-def _store_values(row: InterviewRow, cleaned: Mapping[str, Any]) -> None:
-    core, other = split_interview_values(cleaned)
-    interview = _checked(row.interview_id, row.respondent_id, core)
-    row.interview_date = interview.interview_date
-    row.consent = interview.consent
-    row.attributes = to_storage(other)
-    row.updated_at = utc_now()
 
 
 def remove_interview(
@@ -217,18 +173,9 @@ def set_transcript(session: Session, interview_id: str, transcript: Transcript) 
                 f"interview {interview_id!r} has {coded} codings; its transcript cannot be "
                 "replaced, because their offsets and quotes point into the current text"
             )
-    _attach(row, transcript)
+    attach_transcript(row, transcript)
     session.flush()
     return get_interview(session, interview_id)
-
-
-def _attach(row: InterviewRow, transcript: Transcript) -> None:
-    text = transcript.text
-    row.transcript = text
-    row.transcript_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    row.source_name = transcript.source_name
-    row.source_encoding = transcript.encoding
-    row.updated_at = utc_now()
 
 
 def get_interview(
@@ -304,47 +251,6 @@ def record_attributes(record: InterviewRecord) -> dict[str, Any]:
     return {**record.respondent_attributes, **record.attributes, **core}
 
 
-def missing_values(
-    dictionary: DataDictionary,
-    interview_values: Mapping[str, Any],
-    respondent_values: Mapping[str, Any],
-) -> list[str]:
-    """What keeps an interview incomplete, per the current dictionary: its required interview
-    attributes and its respondent's required attributes without a value, and consent unless
-    it is yes (consent unknown is not consent given)."""
-    missing = missing_required(dictionary, "interview", interview_values)
-    if interview_values.get("consent") is not True and "consent" not in missing:
-        missing.append("consent")
-    return missing + missing_required(dictionary, "respondent", respondent_values)
-
-
-def incomplete_interview_ids(session: Session) -> set[str]:
-    """The ids of every incomplete interview (held back from analysis and quotation)."""
-    dictionary = study_info.load_dictionary(session)
-    respondents: dict[str, dict[str, Any]] = dict(
-        session.execute(select(RespondentRow.respondent_id, RespondentRow.attributes)).all()
-    )
-    rows = session.execute(
-        select(
-            InterviewRow.interview_id,
-            InterviewRow.respondent_id,
-            InterviewRow.interview_date,
-            InterviewRow.consent,
-            InterviewRow.attributes,
-        )
-    )
-    # Stored JSON is enough to tell a missing value; no need to type every value.
-    return {
-        row.interview_id
-        for row in rows
-        if missing_values(
-            dictionary,
-            {**row.attributes, "interview_date": row.interview_date, "consent": row.consent},
-            respondents[row.respondent_id],
-        )
-    }
-
-
 def _record(
     row: Any,
     dictionary: DataDictionary,
@@ -417,7 +323,7 @@ def import_transcripts(
         raise ResearchError(
             "a metadata sheet names each file's respondent; leave out --respondent"
         )
-    return _import_with_sheet(
+    return metadata_sheets.import_with_sheet(
         session, metadata, transcripts, confirm_warnings=confirm_warnings, today=today
     )
 
@@ -463,7 +369,7 @@ def _import_bare(
             session.add(RespondentRow(respondent_id=owner, attributes={}))
             new_respondents.append(owner)
         row = InterviewRow(interview_id=interview_id, respondent_id=owner, attributes={})
-        _attach(row, transcripts[path.name])
+        attach_transcript(row, transcripts[path.name])
         new_rows.append(row)
         files[path.name] = interview_id
     # Respondents first: interviews refer to them.
@@ -482,185 +388,6 @@ def _import_bare(
     )
 
 
-def _import_with_sheet(
-    session: Session,
-    sheet: Path,
-    transcripts: Mapping[str, Transcript],
-    *,
-    confirm_warnings: bool,
-    today: date | None,
-) -> ImportReport:
-    dictionary = study_info.load_dictionary(session)
-    rows = read_sheet(sheet)
-    plan = _SheetPlan(
-        session, dictionary, sheet.name, confirm_warnings=confirm_warnings, today=today
-    )
-    for row in rows:
-        plan.add_row(row, transcripts)
-    missing = sorted(set(transcripts) - plan.files)
-    for name in missing:
-        plan.problems.append((None, "file", f"no row for file {name!r}"))
-    if plan.problems:
-        raise MetadataSheetError(sheet.name, plan.problems)
-    return plan.store(transcripts)
-
-
-class _SheetPlan:
-    """Validated rows of a metadata sheet, stored only when every row is right."""
-
-    def __init__(
-        self,
-        session: Session,
-        dictionary: DataDictionary,
-        sheet: str,
-        *,
-        confirm_warnings: bool,
-        today: date | None,
-    ) -> None:
-        self.session = session
-        self.dictionary = dictionary
-        self.sheet = sheet
-        self.confirm_warnings = confirm_warnings
-        self.today = today
-        self.problems: list[tuple[int | None, str | None, str]] = []
-        self.files: set[str] = set()
-        self.interviews: list[tuple[InterviewRow, str]] = []
-        self.new_respondents: dict[str, tuple[int, dict[str, Any]]] = {}
-        self.checked_respondents: dict[str, dict[str, Any]] = {}
-        self.known_respondents = set(session.scalars(select(RespondentRow.respondent_id)))
-        self.known_interviews = set(session.scalars(select(InterviewRow.interview_id)))
-        self.scopes = {attribute.name: attribute.scope for attribute in dictionary.attributes}
-
-    def add_row(self, row: SheetRow, transcripts: Mapping[str, Transcript]) -> None:
-        """Check one row; problems are collected, not raised, so a user sees them all."""
-        cells = dict(row.cells)
-        file_name = cells.pop("file", None)
-        respondent_id = cells.pop("respondent_id", None)
-        if file_name is None:
-            self.problems.append((row.number, "file", "missing"))
-            return
-        file_name = Path(file_name).name
-        if file_name not in transcripts:
-            return  # rows for files not being imported now are for another run
-        if file_name in self.files:
-            self.problems.append((row.number, "file", f"{file_name!r} has two rows"))
-            return
-        self.files.add(file_name)
-        if respondent_id is None:
-            self.problems.append((row.number, "respondent_id", "missing"))
-            return
-        interview_id = cells.pop("interview_id", None) or Path(file_name).stem
-        if interview_id in self.known_interviews:
-            self.problems.append(
-                (row.number, "interview_id", f"interview {interview_id!r} already exists")
-            )
-            return
-        self.known_interviews.add(interview_id)
-        unknown = [name for name in cells if name not in self.scopes]
-        for name in unknown:
-            self.problems.append((row.number, name, "not an attribute of the data dictionary"))
-        if unknown:
-            return
-        respondent_values = {k: v for k, v in cells.items() if self.scopes[k] == "respondent"}
-        interview_values = {k: v for k, v in cells.items() if self.scopes[k] == "interview"}
-        self._respondent(row.number, respondent_id, respondent_values)
-        checked = self._check(
-            row.number, "interview", interview_values, f"interview {interview_id}"
-        )
-        if checked is None:
-            return
-        try:
-            planned = _new_row(interview_id, respondent_id, checked)
-        except InvalidRecordError as error:
-            self._collect(row.number, error)
-            return
-        self.interviews.append((planned, file_name))
-
-    def _respondent(self, number: int, respondent_id: str, values: dict[str, Any]) -> None:
-        if respondent_id in self.known_respondents:
-            if values:
-                self._compare_with_stored(number, respondent_id, values)
-            return
-        if respondent_id in self.new_respondents:
-            first_row, first_values = self.new_respondents[respondent_id]
-            if values and values != first_values:
-                self.problems.append(
-                    (
-                        number,
-                        "respondent_id",
-                        f"respondent {respondent_id!r} has other attributes in row {first_row}",
-                    )
-                )
-            return
-        self.new_respondents[respondent_id] = (number, values)
-        try:
-            check_respondent_id(respondent_id)
-        except InvalidRecordError as error:
-            self._collect(number, error)
-            return
-        checked = self._check(number, "respondent", values, f"respondent {respondent_id}")
-        if checked is not None:
-            self.checked_respondents[respondent_id] = checked
-
-    def _collect(self, number: int, error: InvalidRecordError) -> None:
-        self.problems.extend((number, issue.field, issue.message) for issue in error.issues)
-
-    def _compare_with_stored(self, number: int, respondent_id: str, values: dict[str, Any]) -> None:
-        row = self.session.get(RespondentRow, respondent_id)
-        assert row is not None
-        stored = from_storage(self.dictionary, row.attributes)
-        for name, raw in values.items():
-            value = self.dictionary.parse_value(name, raw)
-            if stored.get(name) != value:
-                self.problems.append(
-                    (
-                        number,
-                        name,
-                        f"respondent {respondent_id!r} is stored with "
-                        f"{stored.get(name)!r}, the sheet says {value!r}",
-                    )
-                )
-
-    def _check(
-        self, number: int, scope: str, values: dict[str, Any], what: str
-    ) -> dict[str, Any] | None:
-        try:
-            return check_record(
-                self.dictionary,
-                scope,  # type: ignore[arg-type]
-                values,
-                what=what,
-                confirm_warnings=self.confirm_warnings,
-                today=self.today,
-            )
-        except InvalidRecordError as error:
-            self._collect(number, error)
-        except UnconfirmedWarningsError as error:
-            self.problems.extend(
-                (number, issue.field, f"{issue.message} (confirm with --confirm-warnings)")
-                for issue in error.warnings
-            )
-        return None
-
-    def store(self, transcripts: Mapping[str, Transcript]) -> ImportReport:
-        """Store every planned respondent and interview in the caller's transaction."""
-        for respondent_id, cleaned in self.checked_respondents.items():
-            self.session.add(
-                RespondentRow(respondent_id=respondent_id, attributes=to_storage(cleaned))
-            )
-        # Respondents first: interviews refer to them.
-        self.session.flush()
-        for row, file_name in self.interviews:
-            _attach(row, transcripts[file_name])
-            self.session.add(row)
-        self.session.flush()
-        return ImportReport(
-            interviews_created=[row.interview_id for row, _ in self.interviews],
-            transcripts_attached=[row.interview_id for row, _ in self.interviews],
-            respondents_created=list(self.new_respondents),
-        )
-
-
 def describe_interviews(
     session: Session,
     sheet: Path,
@@ -676,237 +403,9 @@ def describe_interviews(
     respondent (created if new); a respondent a bare import made that is left with no
     interviews and no attributes is removed. Every problem is listed with its row and column.
     """
-    dictionary = study_info.load_dictionary(session)
-    rows = read_sheet(sheet)
-    if not rows:
-        raise MetadataSheetError(sheet.name, [(None, None, "the sheet has no rows to apply")])
-    before = incomplete_interview_ids(session)
-    plan = _DescribePlan(
-        session, dictionary, confirm_warnings=confirm_warnings, today=today
+    return metadata_sheets.describe_with_sheet(
+        session, sheet, confirm_warnings=confirm_warnings, today=today
     )
-    for row in rows:
-        plan.add_row(row)
-    if plan.problems:
-        raise MetadataSheetError(sheet.name, plan.problems)
-    report = plan.store()
-    after = incomplete_interview_ids(session)
-    updated = report.interviews_updated
-    return report.model_copy(
-        update={
-            "completed": [i for i in updated if i in before and i not in after],
-            "still_incomplete": [i for i in updated if i in after],
-        }
-    )
-
-
-class _DescribePlan:
-    """Rows of a describing sheet checked against stored records, applied only when all pass."""
-
-    def __init__(
-        self,
-        session: Session,
-        dictionary: DataDictionary,
-        *,
-        confirm_warnings: bool,
-        today: date | None,
-    ) -> None:
-        self.session = session
-        self.dictionary = dictionary
-        self.confirm_warnings = confirm_warnings
-        self.today = today
-        self.problems: list[tuple[int | None, str | None, str]] = []
-        self.scopes = {attribute.name: attribute.scope for attribute in dictionary.attributes}
-        self.rows_of_interview: dict[str, int] = {}
-        self.interviews: dict[str, tuple[dict[str, Any], str]] = {}
-        # Respondent id -> (first row naming values for it, raw values, checked values).
-        self.respondents: dict[str, tuple[int, dict[str, Any], dict[str, Any]]] = {}
-        self.new_respondents: set[str] = set()
-        self.by_source: dict[str, list[str]] = {}
-        for interview_id, source_name in session.execute(
-            select(InterviewRow.interview_id, InterviewRow.source_name).order_by(
-                InterviewRow.interview_id
-            )
-        ):
-            if source_name:
-                self.by_source.setdefault(source_name, []).append(interview_id)
-
-    def add_row(self, row: SheetRow) -> None:
-        """Check one row; problems are collected, so that a user sees them all at once."""
-        cells = dict(row.cells)
-        interview_id = self._interview_of(row.number, cells)
-        respondent_id = cells.pop("respondent_id", None)
-        unknown = [name for name in cells if name not in self.scopes]
-        for name in unknown:
-            self.problems.append((row.number, name, "not an attribute of the data dictionary"))
-        if interview_id is None or unknown:
-            return
-        first = self.rows_of_interview.setdefault(interview_id, row.number)
-        if first != row.number:
-            self.problems.append(
-                (row.number, None, f"interview {interview_id!r} is described in row {first} too")
-            )
-            return
-        stored = self.session.get(InterviewRow, interview_id)
-        assert stored is not None
-        owner = respondent_id or stored.respondent_id
-        given = {name: value for name, value in cells.items() if self.scopes[name] == "interview"}
-        values = {**_stored_values(self.dictionary, stored), **given}
-        checked = self._check(
-            row.number, "interview", values, f"interview {interview_id}", missing_ok=True
-        )
-        respondent_values = {k: v for k, v in cells.items() if self.scopes[k] == "respondent"}
-        self._respondent(row.number, owner, respondent_values)
-        if checked is not None:
-            self.interviews[interview_id] = (checked, owner)
-
-    def _interview_of(self, number: int, cells: dict[str, str]) -> str | None:
-        interview_id = cells.pop("interview_id", None)
-        file_name = cells.pop("file", None)
-        if interview_id is not None:
-            if self.session.get(InterviewRow, interview_id) is None:
-                self.problems.append((number, "interview_id", f"no interview {interview_id!r}"))
-                return None
-            return interview_id
-        if file_name is None:
-            self.problems.append(
-                (number, None, "name the interview in an interview_id or a file column")
-            )
-            return None
-        name = Path(file_name).name
-        found = self.by_source.get(name, [])
-        if not found:
-            self.problems.append((number, "file", f"no interview was imported from {name!r}"))
-            return None
-        if len(found) > 1:
-            self.problems.append(
-                (
-                    number,
-                    "file",
-                    f"{len(found)} interviews came from {name!r} ({', '.join(found)}); "
-                    "name one in an interview_id column",
-                )
-            )
-            return None
-        return found[0]
-
-    def _respondent(self, number: int, respondent_id: str, raw: dict[str, Any]) -> None:
-        if respondent_id in self.respondents:
-            first_row, first_raw, _ = self.respondents[respondent_id]
-            if raw and first_raw and raw != first_raw:
-                self.problems.append(
-                    (
-                        number,
-                        "respondent_id",
-                        f"respondent {respondent_id!r} has other attributes in row {first_row}",
-                    )
-                )
-            if not raw or first_raw:
-                return
-        stored_row = self.session.get(RespondentRow, respondent_id)
-        if stored_row is None:
-            try:
-                check_respondent_id(respondent_id)
-            except InvalidRecordError as error:
-                self.problems.extend((number, issue.field, issue.message) for issue in error.issues)
-                return
-            self.new_respondents.add(respondent_id)
-            stored: dict[str, Any] = {}
-        else:
-            stored = from_storage(self.dictionary, stored_row.attributes)
-        checked = self._check(
-            number,
-            "respondent",
-            {**stored, **raw},
-            f"respondent {respondent_id}",
-            missing_ok=True,
-        )
-        if checked is not None:
-            self.respondents[respondent_id] = (number, raw, checked)
-
-    def _check(
-        self, number: int, scope: str, values: dict[str, Any], what: str, *, missing_ok: bool
-    ) -> dict[str, Any] | None:
-        names = self.dictionary.names(scope)  # type: ignore[arg-type]
-        try:
-            return check_record(
-                self.dictionary,
-                scope,  # type: ignore[arg-type]
-                values,
-                what=what,
-                confirm_warnings=self.confirm_warnings,
-                today=self.today,
-                may_stay_missing=names if missing_ok else (),
-            )
-        except InvalidRecordError as error:
-            self.problems.extend(
-                (number, issue.field, f"{what}: {_without_field(issue)}") for issue in error.issues
-            )
-        except UnconfirmedWarningsError as error:
-            self.problems.extend(
-                (number, issue.field, f"{issue.message} (confirm with --confirm-warnings)")
-                for issue in error.warnings
-            )
-        return None
-
-    def store(self) -> DescribeReport:
-        """Apply every checked row in the caller's transaction."""
-        session = self.session
-        for respondent_id in sorted(self.new_respondents):
-            session.add(RespondentRow(respondent_id=respondent_id, attributes={}))
-        session.flush()
-        updated_respondents = []
-        for respondent_id, (_, raw, checked) in self.respondents.items():
-            person = session.get(RespondentRow, respondent_id)
-            assert person is not None
-            if raw or respondent_id in self.new_respondents:
-                person.attributes = to_storage(checked)
-                person.updated_at = utc_now()
-                if respondent_id not in self.new_respondents:
-                    updated_respondents.append(respondent_id)
-        moved: dict[str, str] = {}
-        left: set[str] = set()
-        for interview_id, (checked, owner) in self.interviews.items():
-            row = session.get(InterviewRow, interview_id)
-            assert row is not None
-            if owner != row.respondent_id:
-                left.add(row.respondent_id)
-                row.respondent_id = owner
-                moved[interview_id] = owner
-            _store_values(row, checked)
-        session.flush()
-        removed = [
-            respondent_id
-            for respondent_id in sorted(left)
-            if _empty_respondent(session, respondent_id)
-        ]
-        delete_records(session, interview_ids=[], respondent_ids=removed)
-        return DescribeReport(
-            interviews_updated=list(self.interviews),
-            respondents_updated=updated_respondents,
-            respondents_created=sorted(self.new_respondents),
-            interviews_moved=moved,
-            respondents_removed=removed,
-            completed=[],
-            still_incomplete=[],
-        )
-
-
-def _empty_respondent(session: Session, respondent_id: str) -> bool:
-    """Whether a respondent has neither interviews nor attributes (a placeholder)."""
-    row = session.get(RespondentRow, respondent_id)
-    if row is None or row.attributes:
-        return False
-    held = session.scalar(
-        select(func.count())
-        .select_from(InterviewRow)
-        .where(InterviewRow.respondent_id == respondent_id)
-    )
-    return not held
-
-
-def _without_field(issue: Issue) -> str:
-    prefix = f"{issue.field}: "
-    return issue.message[len(prefix) :] if issue.message.startswith(prefix) else issue.message
 
 
 def search_interviews(
