@@ -224,6 +224,8 @@ def test_a_required_respondent_attribute_keeps_the_interview_incomplete(
     study.respondents.update_respondent("bare", {"gender": "female"})
     assert study.interviews.get_interview("bare").complete
     assert study.respondents.get_respondent("bare").complete
+    with pytest.raises(InvalidRecordError, match="gender: Gender is required"):
+        study.respondents.update_respondent("bare", {"gender": ""})
 
 
 # A metadata sheet later
