@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,6 +16,7 @@ from research.cli.common import (
     emit,
     load_study,
 )
+from research.services import codings
 
 app = typer.Typer(help="Codings: codes applied to text segments.", no_args_is_help=True)
 
@@ -94,17 +95,34 @@ def list_(
         str | None, typer.Option("--interview", "-i", help="Only this interview.")
     ] = None,
     where: WhereOption = None,
+    include_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--include-incomplete",
+            help="Show the codings of incomplete interviews too (held back by default: "
+            "their consent is not known).",
+        ),
+    ] = False,
     study: StudyOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List codings, filtered by code, coder, interview and respondent or interview attributes.
 
+    Codings of incomplete interviews are held back unless --include-incomplete.
+
     Example: research code list --code gender --coder lusine --where place=martuni --format csv
     """
-    with load_study(study) as opened:
-        found = opened.codings.list_codings(
-            code=code, coder=coder, interview_id=interview_id, where=where or []
-        )
+    filters: dict[str, Any] = {
+        "code": code,
+        "coder": coder,
+        "interview_id": interview_id,
+        "where": where or [],
+    }
+    held_back = 0
+    with load_study(study) as opened, opened.transaction() as session:
+        found = codings.list_codings(session, include_incomplete=include_incomplete, **filters)
+        if not include_incomplete:
+            held_back = codings.codings_held_back(session, **filters)
     rows = [record.model_dump() for record in found]
     columns = [
         "coding_id",
@@ -133,6 +151,13 @@ def list_(
         for row in rows:
             row["quote"] = _short(row["quote"], 60)[1:-1]
     emit(rows, columns, fmt, title=f"{len(rows)} codings")
+    if held_back:
+        # On stderr, so that CSV and JSON on stdout stay clean for scripts.
+        typer.echo(
+            f"{held_back} coding{'s' if held_back != 1 else ''} of incomplete interviews "
+            "held back (consent or required values unknown); --include-incomplete shows them.",
+            err=True,
+        )
 
 
 @app.command("remove")

@@ -1,4 +1,4 @@
-"""`research interviews`: add interviews, import transcripts, list and show them."""
+"""`research interviews`: add, import, describe, change, remove, list and show interviews."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from interviews.importers import read_transcript
+from interviews.models import CORE_INTERVIEW_FIELDS
 from research.cli.common import (
     FormatOption,
     OutputFormat,
@@ -132,16 +133,33 @@ def import_(
             "file, respondent_id, optional interview_id, and attributes.",
         ),
     ] = None,
+    respondent_id: Annotated[
+        str | None,
+        typer.Option(
+            "--respondent",
+            "-r",
+            help="Without --metadata: attach every new interview to this existing "
+            "respondent (default: a new respondent per file).",
+        ),
+    ] = None,
     confirm_warnings: ConfirmOption = False,
     study: StudyOption = None,
 ) -> None:
-    """Import transcripts, all or nothing. Without --metadata, each file's name is an interview id.
+    """Import transcripts, all or nothing; without --metadata, describe them later.
+
+    Without a sheet, each file becomes a new interview named after the file, incomplete
+    until `research interviews set` or `research interviews describe` fills it in; a file
+    named after a stored interview gives that interview its transcript.
 
     Example: research interviews import transcripts/*.docx --metadata interviews.xlsx
     """
     with load_study(study) as opened:
         report = opened.interviews.import_transcripts(
-            files, encoding=encoding, metadata=metadata, confirm_warnings=confirm_warnings
+            files,
+            encoding=encoding,
+            metadata=metadata,
+            respondent_id=respondent_id,
+            confirm_warnings=confirm_warnings,
         )
     created = len(report.interviews_created)
     attached = len(report.transcripts_attached)
@@ -149,11 +167,122 @@ def import_(
         f"Imported {attached} transcripts ({created} new interviews, "
         f"{len(report.respondents_created)} new respondents)."
     )
+    for file_name, interview_id in report.attached_to_existing.items():
+        typer.echo(f"  {file_name}: transcript attached to the existing interview {interview_id}")
+    for file_name, interview_id in report.files.items():
+        if file_name != f"{interview_id}{Path(file_name).suffix}":
+            typer.echo(f"  {file_name}: new interview {interview_id}")
+    if report.incomplete:
+        typer.echo(
+            f"{len(report.incomplete)} new interviews are incomplete: they can be read and "
+            "coded, but stay out of analysis and quotation until described with "
+            "`research interviews set ID --set NAME=VALUE` or `research interviews describe "
+            "SHEET`; `research interviews list --incomplete` shows what each one misses."
+        )
+
+
+@app.command("describe")
+def describe(
+    sheet: Annotated[
+        Path, typer.Argument(help="CSV or XLSX sheet: a row per interview, then attributes.")
+    ],
+    confirm_warnings: ConfirmOption = False,
+    study: StudyOption = None,
+) -> None:
+    """Fill in imported interviews and their respondents from a metadata sheet, all or nothing.
+
+    Each row names an interview by an interview_id column or by a file column (the name of
+    the file its transcript was imported from); the other columns are attributes of the
+    interview or its respondent, and blank cells change nothing. A respondent_id column
+    moves an interview to that respondent (made if new).
+
+    Example: research interviews describe interviews.csv --confirm-warnings
+    """
+    with load_study(study) as opened:
+        report = opened.interviews.describe_interviews(sheet, confirm_warnings=confirm_warnings)
+    typer.echo(
+        f"Described {len(report.interviews_updated)} interviews "
+        f"({len(report.completed)} now complete, {len(report.still_incomplete)} still "
+        f"incomplete); {len(report.respondents_updated)} respondents updated, "
+        f"{len(report.respondents_created)} new."
+    )
+    for interview_id, respondent in report.interviews_moved.items():
+        typer.echo(f"  interview {interview_id} now belongs to respondent {respondent}")
+    if report.respondents_removed:
+        typer.echo(
+            "  removed respondents left without interviews or attributes: "
+            + ", ".join(report.respondents_removed)
+        )
+    if report.still_incomplete:
+        typer.echo(
+            "Still incomplete: " + ", ".join(report.still_incomplete)
+            + " (`research interviews list --incomplete` shows what they miss)."
+        )
+
+
+@app.command("set")
+def set_(
+    interview_id: Annotated[str, typer.Argument(help="Interview id.")],
+    assignments: SetOption = None,
+    confirm_warnings: ConfirmOption = False,
+    study: StudyOption = None,
+) -> None:
+    """Change an interview's attributes (date and consent included), checked like `add`.
+
+    An empty value (`--set place=`) clears an attribute, except a required one that has
+    a value. Filling the last missing value completes an incomplete record.
+
+    Example: research interviews set D03 --set place=moscow --set consent=yes
+    """
+    values = parse_assignments(assignments)
+    if not values:
+        raise typer.BadParameter("give at least one NAME=VALUE", param_hint="--set")
+    with load_study(study) as opened:
+        record = opened.interviews.update_interview(
+            interview_id, values, confirm_warnings=confirm_warnings
+        )
+    typer.echo(f"Updated interview {record.interview_id}; {_state(record.missing)}")
+
+
+def _state(missing: list[str]) -> str:
+    if not missing:
+        return "the record is complete."
+    return f"still incomplete, missing: {', '.join(missing)}."
+
+
+@app.command("remove")
+def remove(
+    interview_id: Annotated[str, typer.Argument(help="Interview id.")],
+    cascade: Annotated[
+        bool, typer.Option("--cascade", help="Remove the interview's codings too.")
+    ] = False,
+    study: StudyOption = None,
+) -> None:
+    """Remove an interview; refused while codings depend on it, unless --cascade.
+
+    Example: research interviews remove D03 --cascade
+    """
+    with load_study(study) as opened:
+        removed = opened.interviews.remove_interview(interview_id, cascade=cascade)
+    typer.echo(f"Removed interview {interview_id}" + _and_codings(removed.codings_by_coder))
+
+
+def _and_codings(by_coder: dict[str, int]) -> str:
+    total = sum(by_coder.values())
+    if not total:
+        return "."
+    return f" and its {total} codings ({', '.join(f'{c}: {n}' for c, n in by_coder.items())})."
 
 
 @app.command("list")
 def list_(
     where: WhereOption = None,
+    incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--incomplete", help="Only incomplete records (held back from analysis)."
+        ),
+    ] = False,
     study: StudyOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
@@ -162,34 +291,33 @@ def list_(
     Example: research interviews list --where place=moscow --where gender=male
     """
     with load_study(study) as opened:
-        found = opened.interviews.list_interviews(where=where or [])
+        found = opened.interviews.list_interviews(where=where or [], only_incomplete=incomplete)
+        dictionary = opened.dictionary()
+    names = [
+        attribute.name
+        for attribute in dictionary.for_scope("interview")
+        if attribute.name not in CORE_INTERVIEW_FIELDS
+    ]
+    state = ["record"] if fmt is OutputFormat.TABLE else ["complete", "missing"]
     rows = [
         {
             "interview_id": r.interview_id,
             "respondent_id": r.respondent_id,
             "date": r.interview_date,
-            "place": r.place,
-            "interviewer": r.interviewer,
-            "language": r.language,
+            **{name: r.attributes.get(name) for name in names},
             "characters": r.characters,
             "codings": r.codings,
+            "record": "complete" if r.complete else "missing " + ", ".join(r.missing),
+            "complete": r.complete,
+            "missing": r.missing,
         }
         for r in found
     ]
     emit(
         rows,
-        [
-            "interview_id",
-            "respondent_id",
-            "date",
-            "place",
-            "interviewer",
-            "language",
-            "characters",
-            "codings",
-        ],
+        ["interview_id", "respondent_id", "date", *names, "characters", "codings", *state],
         fmt,
-        title=f"{len(rows)} interviews",
+        title=f"{len(rows)} {'incomplete ' if incomplete else ''}interviews",
     )
 
 
@@ -212,15 +340,14 @@ def show(
         "interview_id": record.interview_id,
         "respondent_id": record.respondent_id,
         "interview_date": record.interview_date,
-        "place": record.place,
-        "interviewer": record.interviewer,
-        "language": record.language,
         "consent": record.consent,
         **record.attributes,
         "respondent": record.respondent_attributes,
         "source": record.source_name,
         "characters": record.characters,
         "codings": record.codings,
+        "complete": record.complete,
+        "missing": record.missing,
     }
     if transcript:
         fields["transcript"] = record.transcript

@@ -1,4 +1,4 @@
-"""`research respondents`: add, list and show respondents."""
+"""`research respondents`: add, change, remove, list and show respondents."""
 
 from __future__ import annotations
 
@@ -110,10 +110,74 @@ def list_(
         ]
         names = [a.name for a in study_info.load_dictionary(session).for_scope("respondent")]
     rows = [
-        {"respondent_id": r.respondent_id, **r.attributes, "interviews": r.interview_ids}
+        {
+            "respondent_id": r.respondent_id,
+            **r.attributes,
+            "interviews": r.interview_ids,
+            "missing": r.missing,
+        }
         for r in found
     ]
-    emit(rows, ["respondent_id", *names, "interviews"], fmt, title=f"{len(rows)} respondents")
+    emit(
+        rows,
+        ["respondent_id", *names, "interviews", "missing"],
+        fmt,
+        title=f"{len(rows)} respondents",
+    )
+
+
+@app.command("set")
+def set_(
+    respondent_id: Annotated[str, typer.Argument(help="Respondent id.")],
+    assignments: SetOption = None,
+    confirm_warnings: ConfirmOption = False,
+    study: StudyOption = None,
+) -> None:
+    """Change a respondent's attributes, checked like `add`.
+
+    An empty value (`--set destination=`) clears an attribute, except a required one that
+    has a value.
+
+    Example: research respondents set R07 --set birth_year=1961 --set role=migrant
+    """
+    values = parse_assignments(assignments)
+    if not values:
+        raise typer.BadParameter("give at least one NAME=VALUE", param_hint="--set")
+    with load_study(study) as opened:
+        record = opened.respondents.update_respondent(
+            respondent_id, values, confirm_warnings=confirm_warnings
+        )
+    state = (
+        "the record is complete."
+        if record.complete
+        else f"still incomplete, missing: {', '.join(record.missing)}."
+    )
+    typer.echo(f"Updated respondent {record.respondent_id}; {state}")
+
+
+@app.command("remove")
+def remove(
+    respondent_id: Annotated[str, typer.Argument(help="Respondent id.")],
+    cascade: Annotated[
+        bool,
+        typer.Option("--cascade", help="Remove the respondent's interviews and codings too."),
+    ] = False,
+    study: StudyOption = None,
+) -> None:
+    """Remove a respondent; refused while interviews depend on them, unless --cascade.
+
+    Example: research respondents remove R07 --cascade
+    """
+    with load_study(study) as opened:
+        removed = opened.respondents.remove_respondent(respondent_id, cascade=cascade)
+    parts = []
+    if removed.interviews:
+        parts.append(f"{len(removed.interviews)} interviews ({', '.join(removed.interviews)})")
+    if removed.codings:
+        parts.append(f"{removed.codings} codings")
+    typer.echo(
+        f"Removed respondent {respondent_id}" + (f" with {' and '.join(parts)}." if parts else ".")
+    )
 
 
 @app.command("show")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from research.services import study_info
 from research.services.codebooks import load_codebook
+from research.services.interviews import incomplete_interview_ids
 from research.services.records import Record
 from research.storage.tables import (
     CodebookChangeRow,
@@ -48,8 +49,9 @@ class InterviewProgress(Record):
 
     interview_id: str
     respondent_id: str
-    interview_date: date
-    place: str
+    interview_date: date | None
+    # Incomplete records can be coded, but are held back from analysis until described.
+    complete: bool
     characters: int
     codings: int
     coder_codings: int
@@ -143,7 +145,6 @@ def _recent_interviews(session: Session, limit: int) -> list[ActivityRecord]:
         select(
             InterviewRow.interview_id,
             InterviewRow.respondent_id,
-            InterviewRow.place,
             InterviewRow.interview_date,
             InterviewRow.created_at,
         )
@@ -157,7 +158,7 @@ def _recent_interviews(session: Session, limit: int) -> list[ActivityRecord]:
             who=None,
             what=(
                 f"interview {row.interview_id} with {row.respondent_id} added "
-                f"({row.place}, {row.interview_date.isoformat()})"
+                f"({row.interview_date.isoformat() if row.interview_date else 'date unknown'})"
             ),
             link=f"/interviews/{quote(row.interview_id)}",
             interview_id=row.interview_id,
@@ -195,12 +196,12 @@ def coding_progress(session: Session, *, coder: str | None) -> list[InterviewPro
                 .group_by(CodingRow.interview_id)
             )
         }
+    incomplete = incomplete_interview_ids(session)
     rows = session.execute(
         select(
             InterviewRow.interview_id,
             InterviewRow.respondent_id,
             InterviewRow.interview_date,
-            InterviewRow.place,
             func.length(InterviewRow.transcript),
         )
         .where(InterviewRow.transcript.is_not(None))
@@ -211,13 +212,13 @@ def coding_progress(session: Session, *, coder: str | None) -> list[InterviewPro
             interview_id=interview_id,
             respondent_id=respondent_id,
             interview_date=interview_date,
-            place=place,
+            complete=interview_id not in incomplete,
             characters=characters or 0,
             codings=totals.get(interview_id, 0),
             coder_codings=own.get(interview_id, (0, None))[0],
             coder_last_coded_at=_aware(own[interview_id][1]) if interview_id in own else None,
         )
-        for interview_id, respondent_id, interview_date, place, characters in rows
+        for interview_id, respondent_id, interview_date, characters in rows
     ]
     coded = sorted(
         (item for item in progress if item.coder_last_coded_at is not None),
@@ -273,9 +274,7 @@ def data_stamp(session: Session) -> str:
             InterviewRow.interview_id,
             InterviewRow.respondent_id,
             InterviewRow.interview_date,
-            InterviewRow.place,
-            InterviewRow.interviewer,
-            InterviewRow.language,
+            InterviewRow.consent,
             InterviewRow.attributes,
             InterviewRow.transcript_sha256,
             InterviewRow.updated_at,

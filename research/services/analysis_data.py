@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 from analysis.frames import codes_frame, codings_frame, interviews_frame
 from codebook import Codebook
 from interviews.dictionary import DataDictionary
-from interviews.models import CORE_INTERVIEW_FIELDS
 from research.services import study_info, timeline
 from research.services.codebooks import load_codebook
-from research.services.interviews import list_interviews
+from research.services.interviews import list_interviews, record_attributes
 from research.services.records import StudySummary
 from research.storage.tables import CodingRow, InterviewRow
 from research.study_settings import StudySettings
@@ -42,6 +41,10 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
     """Read a whole study into frames; codings come straight from SQL, not record by record."""
     codebook = load_codebook(session)
     codes = codes_frame(codebook)
+    records = list_interviews(session)
+    # Incomplete records (consent unknown is not consent given) stay out of analysis,
+    # their codings with them; the report says how many were held back.
+    incomplete = tuple(record.interview_id for record in records if not record.complete)
     interviews = interviews_frame(
         {
             "interview_id": record.interview_id,
@@ -49,16 +52,13 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
             "interview_date": record.interview_date,
             "characters": record.characters,
             "attributes": {
-                **record.respondent_attributes,
-                **record.attributes,
-                **{
-                    name: getattr(record, name)
-                    for name in CORE_INTERVIEW_FIELDS
-                    if name != "interview_date"
-                },
+                name: value
+                for name, value in record_attributes(record).items()
+                if name != "interview_date"
             },
         }
-        for record in list_interviews(session)
+        for record in records
+        if record.complete
     )
     query = (
         select(
@@ -92,6 +92,7 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
             "quote",
         ],
     )
+    raw = raw[~raw["interview_id"].isin(incomplete)].reset_index(drop=True)
     raw["code_path"] = raw["code_id"].map(dict(zip(codes["code_id"], codes["path"], strict=True)))
     codings = codings_frame(raw, interviews)
     events = pd.DataFrame(
@@ -110,4 +111,5 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
         summary=study_info.summarise(session, database=database),
         dictionary=study_info.load_dictionary(session),
         settings=study_info.load_settings(session),
+        incomplete=incomplete,
     )

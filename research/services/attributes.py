@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
 from interviews.dictionary import DataDictionary
-from research.errors import InvalidRecordError, UnconfirmedWarningsError
+from interviews.errors import InterviewsError
+from research.errors import InvalidRecordError, ResearchError, UnconfirmedWarningsError
 
 Scope = Literal["respondent", "interview"]
 
@@ -45,11 +46,41 @@ def check_record(
     what: str,
     confirm_warnings: bool,
     today: date | None = None,
+    may_stay_missing: Collection[str] = (),
 ) -> dict[str, Any]:
-    """Validate a record: hard errors refuse it, soft warnings need `confirm_warnings`."""
+    """Validate a record: hard errors refuse it, soft warnings need `confirm_warnings`.
+
+    Required attributes named in `may_stay_missing` may be left without a value (an
+    incomplete record); a value given for them is checked as usual.
+    """
     result = dictionary.validate(scope, values, today=today)
-    if result.errors:
-        raise InvalidRecordError(what, result.errors)
+    errors = [
+        issue
+        for issue in result.errors
+        if not (issue.field in may_stay_missing and _blank(dictionary, issue.field, values))
+    ]
+    if errors:
+        raise InvalidRecordError(what, errors)
     if result.warnings and not confirm_warnings:
         raise UnconfirmedWarningsError(what, result.warnings)
     return dict(result.values)
+
+
+def _blank(dictionary: DataDictionary, name: str, values: Mapping[str, object]) -> bool:
+    """Whether `name` has no value: its only possible error is then "is required"."""
+    try:
+        return dictionary.parse_value(name, values.get(name)) is None
+    except (ResearchError, InterviewsError):
+        return False
+
+
+def missing_required(
+    dictionary: DataDictionary, scope: Scope, values: Mapping[str, Any]
+) -> list[str]:
+    """The required attributes of `scope` that have no value, in dictionary order."""
+    return [
+        attribute.name
+        for attribute in dictionary.for_scope(scope)
+        if attribute.required and values.get(attribute.name) in (None, "", [])
+    ]
+

@@ -7,9 +7,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Select, Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,11 @@ from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import codebooks, study_info
 from research.services.codebooks import load_codebook
 from research.services.filters import matches_all, parse_conditions
-from research.services.interviews import list_interviews, record_attributes
+from research.services.interviews import (
+    incomplete_interview_ids,
+    list_interviews,
+    record_attributes,
+)
 from research.services.records import CodingRecord
 from research.storage.tables import CodingRow, InterviewRow, utc_now
 
@@ -288,13 +292,74 @@ def list_codings(
     interview_id: str | None = None,
     where: Sequence[str] = (),
     include_children: bool = True,
+    include_incomplete: bool = False,
 ) -> list[CodingRecord]:
-    """Codings in text order, filtered by code (with children), coder, interview, attributes."""
+    """Codings in text order, filtered by code (with children), coder, interview, attributes.
+
+    Codings of incomplete interviews carry quotes nobody may use yet (consent unknown is
+    not consent given): they are left out unless `include_incomplete`; `codings_held_back`
+    counts them.
+    """
     codebook = load_codebook(session)
     table = CODINGS.c
-    query = select(*CODINGS.c).order_by(
+    query = _filtered(session, codebook, code, coder, interview_id, include_children).order_by(
         table.interview_id, table.start_offset, table.end_offset, table.coding_id
     )
+    respondents = dict(
+        session.execute(select(InterviewRow.interview_id, InterviewRow.respondent_id)).all()
+    )
+    allowed = _allowed_interviews(session, where)
+    held_back = set() if include_incomplete else incomplete_interview_ids(session)
+    paths = {item.code_id: codebook.path_of(item.code_id) for item in codebook.codes}
+    # Rows come typed from the database; building records without re-validating them
+    # keeps listing a million codings affordable.
+    return [
+        CodingRecord.model_construct(
+            respondent_id=respondents[row.interview_id], code_path=paths[row.code_id], **row
+        )
+        for row in session.execute(query).mappings()
+        if (allowed is None or row["interview_id"] in allowed)
+        and row["interview_id"] not in held_back
+    ]
+
+
+def codings_held_back(
+    session: Session,
+    *,
+    code: str | None = None,
+    coder: str | None = None,
+    interview_id: str | None = None,
+    where: Sequence[str] = (),
+    include_children: bool = True,
+) -> int:
+    """How many codings matching these filters `list_codings` leaves out by default: those of
+    incomplete interviews."""
+    held_back = incomplete_interview_ids(session)
+    if not held_back:
+        return 0
+    codebook = load_codebook(session)
+    query = _filtered(session, codebook, code, coder, interview_id, include_children)
+    allowed = _allowed_interviews(session, where)
+    wanted = held_back if allowed is None else held_back & allowed
+    filtered = query.subquery()
+    # Counted per interview and summed here: no list of ids as bound parameters.
+    per_interview = session.execute(
+        select(filtered.c.interview_id, func.count()).group_by(filtered.c.interview_id)
+    )
+    return sum(count for interview, count in per_interview if interview in wanted)
+
+
+def _filtered(
+    session: Session,
+    codebook: Codebook,
+    code: str | None,
+    coder: str | None,
+    interview_id: str | None,
+    include_children: bool,
+) -> Select[Any]:
+    """Codings filtered by code (and its children), coder and interview."""
+    table = CODINGS.c
+    query = select(*CODINGS.c)
     if code is not None:
         chosen = codebook.resolve(code)
         ids = [chosen.code_id]
@@ -307,27 +372,19 @@ def list_codings(
         if session.get(InterviewRow, interview_id) is None:
             raise NotFoundError(f"no interview {interview_id!r}")
         query = query.where(table.interview_id == interview_id)
-    respondents = dict(
-        session.execute(select(InterviewRow.interview_id, InterviewRow.respondent_id)).all()
-    )
-    allowed: set[str] | None = None
-    if where:
-        conditions = parse_conditions(study_info.load_dictionary(session), where)
-        allowed = {
-            record.interview_id
-            for record in list_interviews(session)
-            if matches_all(conditions, record_attributes(record))
-        }
-    paths = {item.code_id: codebook.path_of(item.code_id) for item in codebook.codes}
-    # Rows come typed from the database; building records without re-validating them
-    # keeps listing a million codings affordable.
-    return [
-        CodingRecord.model_construct(
-            respondent_id=respondents[row.interview_id], code_path=paths[row.code_id], **row
-        )
-        for row in session.execute(query).mappings()
-        if allowed is None or row["interview_id"] in allowed
-    ]
+    return query
+
+
+def _allowed_interviews(session: Session, where: Sequence[str]) -> set[str] | None:
+    """The interviews matching `where` conditions; None without conditions (all)."""
+    if not where:
+        return None
+    conditions = parse_conditions(study_info.load_dictionary(session), where)
+    return {
+        record.interview_id
+        for record in list_interviews(session)
+        if matches_all(conditions, record_attributes(record))
+    }
 
 
 def _record(row: CodingRow, codebook: Codebook, respondent_id: str) -> CodingRecord:

@@ -1,36 +1,61 @@
-"""Interviews and their transcripts: entry, import with a metadata sheet, listing."""
+"""Interviews and their transcripts: entry, import (with a metadata sheet, or bare and
+described later), changes, removal, listing, and whether each record is complete."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from interviews.dictionary import DataDictionary, Issue
+from interviews.dictionary import DataDictionary
 from interviews.importers import Transcript, read_transcript
-from interviews.models import CORE_INTERVIEW_FIELDS, Interview, split_interview_values
-from research.errors import (
-    ConflictError,
-    InvalidRecordError,
-    MetadataSheetError,
-    NotFoundError,
-    ResearchError,
-    UnconfirmedWarningsError,
-)
-from research.services import study_info
-from research.services.attributes import check_record, from_storage, to_storage
+from interviews.models import CORE_INTERVIEW_FIELDS, pseudonym_from, unique_pseudonym
+from research.errors import ConflictError, NotFoundError, ResearchError
+from research.services import metadata_sheets, study_info
+from research.services.attributes import check_record, from_storage, missing_required
 from research.services.filters import matches_all, parse_conditions
-from research.services.records import ImportReport, InterviewRecord
-from research.services.respondents import check_respondent_id
+from research.services.interview_rows import (
+    attach_transcript,
+    incomplete_interview_ids,
+    missing_values,
+    new_row,
+    store_values,
+    stored_values,
+)
+from research.services.records import (
+    DescribeReport,
+    ImportReport,
+    InterviewRecord,
+    RemovalRecord,
+)
+from research.services.respondents import (
+    INTERVIEW_ORDER,
+    codings_by_coder,
+    delete_records,
+    describe_codings,
+)
 from research.services.search import Snippet, TranscriptMatch, fold, snippet
-from research.services.sheets import SheetRow, read_sheet
-from research.storage.tables import CodingRow, InterviewRow, RespondentRow, utc_now
+from research.storage.tables import CodingRow, InterviewRow, RespondentRow
+
+__all__ = [
+    "add_interview",
+    "describe_interviews",
+    "get_interview",
+    "import_transcripts",
+    "incomplete_interview_ids",
+    "list_interviews",
+    "missing_values",
+    "record_attributes",
+    "remove_interview",
+    "search_interviews",
+    "set_transcript",
+    "transcript_encoding",
+    "update_interview",
+]
 
 
 def add_interview(
@@ -60,36 +85,61 @@ def add_interview(
         confirm_warnings=confirm_warnings,
         today=today,
     )
-    row = _new_row(interview_id, respondent_id, cleaned)
+    row = new_row(interview_id, respondent_id, cleaned)
     session.add(row)
     if transcript is not None:
-        _attach(row, transcript)
+        attach_transcript(row, transcript)
     session.flush()
     return get_interview(session, interview_id)
 
 
-def _new_row(interview_id: str, respondent_id: str, cleaned: Mapping[str, Any]) -> InterviewRow:
-    core, other = split_interview_values(cleaned)
-    try:
-        interview = Interview(
-            interview_id=interview_id, respondent_id=respondent_id, attributes={}, **core
+def update_interview(
+    session: Session,
+    interview_id: str,
+    values: Mapping[str, object],
+    *,
+    confirm_warnings: bool = False,
+    today: date | None = None,
+) -> InterviewRecord:
+    """Change some attributes of an interview; the whole record is validated again.
+
+    A blank value clears an attribute, except a required one that has a value: a record
+    may be incomplete because nobody described it yet, never because a value was erased.
+    """
+    row = _row(session, interview_id)
+    dictionary = study_info.load_dictionary(session)
+    stored = stored_values(dictionary, row)
+    cleaned = check_record(
+        dictionary,
+        "interview",
+        {**stored, **values},
+        what=f"interview {interview_id}",
+        confirm_warnings=confirm_warnings,
+        today=today,
+        may_stay_missing=missing_required(dictionary, "interview", stored),
+    )
+    store_values(row, cleaned)
+    session.flush()
+    return get_interview(session, interview_id)
+
+
+def remove_interview(
+    session: Session, interview_id: str, *, cascade: bool = False
+) -> RemovalRecord:
+    """Delete an interview; refused while codings depend on it, unless `cascade`."""
+    _row(session, interview_id)
+    by_coder = codings_by_coder(session, [interview_id])
+    if by_coder and not cascade:
+        raise ConflictError(
+            f"interview {interview_id} has {describe_codings(by_coder)}; "
+            "--cascade removes them too"
         )
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise InvalidRecordError(
-            f"interview {interview_id!r}",
-            [Issue(field=field, message=first["msg"], severity="error")],
-        ) from error
-    return InterviewRow(
-        interview_id=interview.interview_id,
-        respondent_id=interview.respondent_id,
-        interview_date=interview.interview_date,
-        place=interview.place,
-        interviewer=interview.interviewer,
-        language=list(interview.language),
-        consent=interview.consent,
-        attributes=to_storage(other),
+    delete_records(session, interview_ids=[interview_id])
+    return RemovalRecord(
+        respondents=[],
+        interviews=[interview_id],
+        codings=sum(by_coder.values()),
+        codings_by_coder=by_coder,
     )
 
 
@@ -123,18 +173,9 @@ def set_transcript(session: Session, interview_id: str, transcript: Transcript) 
                 f"interview {interview_id!r} has {coded} codings; its transcript cannot be "
                 "replaced, because their offsets and quotes point into the current text"
             )
-    _attach(row, transcript)
+    attach_transcript(row, transcript)
     session.flush()
     return get_interview(session, interview_id)
-
-
-def _attach(row: InterviewRow, transcript: Transcript) -> None:
-    text = transcript.text
-    row.transcript = text
-    row.transcript_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    row.source_name = transcript.source_name
-    row.source_encoding = transcript.encoding
-    row.updated_at = utc_now()
 
 
 def get_interview(
@@ -163,8 +204,11 @@ def get_interview(
     )
 
 
-def list_interviews(session: Session, *, where: Sequence[str] = ()) -> list[InterviewRecord]:
-    """Interviews by date, filtered by `attribute=value` conditions on either scope."""
+def list_interviews(
+    session: Session, *, where: Sequence[str] = (), only_incomplete: bool = False
+) -> list[InterviewRecord]:
+    """Interviews by date (undated last), filtered by `attribute=value` conditions on either
+    scope and, if asked, to the incomplete ones."""
     dictionary = study_info.load_dictionary(session)
     conditions = parse_conditions(dictionary, where)
     respondents: dict[str, dict[str, Any]] = dict(
@@ -182,9 +226,7 @@ def list_interviews(session: Session, *, where: Sequence[str] = ()) -> list[Inte
     )
     columns = [c for c in InterviewRow.__table__.columns if c.name != "transcript"]
     records = []
-    for row in session.execute(
-        select(*columns).order_by(InterviewRow.interview_date, InterviewRow.interview_id)
-    ):
+    for row in session.execute(select(*columns).order_by(*INTERVIEW_ORDER)):
         record = _record(
             row,
             dictionary,
@@ -192,6 +234,8 @@ def list_interviews(session: Session, *, where: Sequence[str] = ()) -> list[Inte
             codings=coded.get(row.interview_id, 0),
             characters=lengths[row.interview_id] or 0,
         )
+        if only_incomplete and record.complete:
+            continue
         if matches_all(conditions, record_attributes(record)):
             records.append(record)
     return records
@@ -199,7 +243,11 @@ def list_interviews(session: Session, *, where: Sequence[str] = ()) -> list[Inte
 
 def record_attributes(record: InterviewRecord) -> dict[str, Any]:
     """Every attribute of an interview and its respondent, as filters and tables see them."""
-    core = {name: getattr(record, name) for name in CORE_INTERVIEW_FIELDS}
+    core = {
+        name: getattr(record, name)
+        for name in CORE_INTERVIEW_FIELDS
+        if getattr(record, name) is not None
+    }
     return {**record.respondent_attributes, **record.attributes, **core}
 
 
@@ -212,16 +260,22 @@ def _record(
     characters: int,
     transcript: str | None = None,
 ) -> InterviewRecord:
+    attributes = from_storage(dictionary, row.attributes)
+    respondent = from_storage(dictionary, respondent_attributes)
+    missing = missing_values(
+        dictionary,
+        {**attributes, "interview_date": row.interview_date, "consent": row.consent},
+        respondent,
+    )
     return InterviewRecord(
         interview_id=row.interview_id,
         respondent_id=row.respondent_id,
         interview_date=row.interview_date,
-        place=row.place,
-        interviewer=row.interviewer,
-        language=list(row.language),
         consent=row.consent,
-        attributes=from_storage(dictionary, row.attributes),
-        respondent_attributes=from_storage(dictionary, respondent_attributes),
+        attributes=attributes,
+        respondent_attributes=respondent,
+        missing=missing,
+        complete=not missing,
         has_transcript=row.transcript_sha256 is not None,
         characters=characters,
         source_name=row.source_name,
@@ -243,6 +297,7 @@ def import_transcripts(
     *,
     encoding: str | None = None,
     metadata: Path | None = None,
+    respondent_id: str | None = None,
     confirm_warnings: bool = False,
     today: date | None = None,
 ) -> ImportReport:
@@ -250,7 +305,11 @@ def import_transcripts(
 
     With a metadata sheet, each row names a `file`, its `respondent_id`, optionally an
     `interview_id` (default: the file's stem) and attribute columns; new respondents and
-    interviews are created from it. Without one, each file's stem names an existing interview.
+    interviews are created from it. Without one (a bare import), a file named after a
+    stored interview gives it its transcript; every other file becomes a new, incomplete
+    interview whose id is made from the file's name, attached to `respondent_id` (an
+    existing respondent) or to a new respondent of its own; `describe_interviews` or
+    `update_interview` fills it in later.
     """
     paths = list(files)
     if not paths:
@@ -259,207 +318,94 @@ def import_transcripts(
     if len(transcripts) != len(paths):
         raise ResearchError("two files share a name; import them separately")
     if metadata is None:
-        return _attach_to_existing(session, paths, transcripts)
-    return _import_with_sheet(
+        return _import_bare(session, paths, transcripts, respondent_id=respondent_id)
+    if respondent_id is not None:
+        raise ResearchError(
+            "a metadata sheet names each file's respondent; leave out --respondent"
+        )
+    return metadata_sheets.import_with_sheet(
         session, metadata, transcripts, confirm_warnings=confirm_warnings, today=today
     )
 
 
-def _attach_to_existing(
-    session: Session, paths: Sequence[Path], transcripts: Mapping[str, Transcript]
-) -> ImportReport:
-    attached = []
-    for path in paths:
-        interview_id = path.stem
-        if session.get(InterviewRow, interview_id) is None:
-            raise NotFoundError(
-                f"{path.name}: no interview {interview_id!r}; name the file after an existing "
-                "interview, or give a --metadata sheet that maps files to respondents"
-            )
-        set_transcript(session, interview_id, transcripts[path.name])
-        attached.append(interview_id)
-    return ImportReport(
-        interviews_created=[], transcripts_attached=attached, respondents_created=[]
-    )
-
-
-def _import_with_sheet(
+def _import_bare(
     session: Session,
-    sheet: Path,
+    paths: Sequence[Path],
     transcripts: Mapping[str, Transcript],
     *,
-    confirm_warnings: bool,
-    today: date | None,
+    respondent_id: str | None,
 ) -> ImportReport:
-    dictionary = study_info.load_dictionary(session)
-    rows = read_sheet(sheet)
-    plan = _SheetPlan(
-        session, dictionary, sheet.name, confirm_warnings=confirm_warnings, today=today
+    if respondent_id is not None and session.get(RespondentRow, respondent_id) is None:
+        raise NotFoundError(
+            f"no respondent {respondent_id!r}; add them first, or leave out --respondent "
+            "to give each file a respondent of its own"
+        )
+    stored = set(session.scalars(select(InterviewRow.interview_id)))
+    taken_interviews = set(stored)
+    taken_respondents = set(session.scalars(select(RespondentRow.respondent_id)))
+    existing: dict[str, str] = {}
+    files: dict[str, str] = {}
+    new_respondents: list[str] = []
+    new_rows: list[InterviewRow] = []
+    for path in paths:
+        if path.stem in stored:
+            earlier = next((name for name, i in existing.items() if i == path.stem), None)
+            if earlier is not None:
+                raise ConflictError(
+                    f"{earlier} and {path.name} both name interview {path.stem!r}; "
+                    "import one of them"
+                )
+            set_transcript(session, path.stem, transcripts[path.name])
+            existing[path.name] = path.stem
+            continue
+        interview_id = unique_pseudonym(pseudonym_from(path.stem), taken_interviews)
+        taken_interviews.add(interview_id)
+        owner = respondent_id
+        if owner is None:
+            owner = unique_pseudonym(
+                pseudonym_from(path.stem, fallback="respondent"), taken_respondents
+            )
+            taken_respondents.add(owner)
+            session.add(RespondentRow(respondent_id=owner, attributes={}))
+            new_respondents.append(owner)
+        row = InterviewRow(interview_id=interview_id, respondent_id=owner, attributes={})
+        attach_transcript(row, transcripts[path.name])
+        new_rows.append(row)
+        files[path.name] = interview_id
+    # Respondents first: interviews refer to them.
+    session.flush()
+    session.add_all(new_rows)
+    session.flush()
+    created = [row.interview_id for row in new_rows]
+    incomplete = incomplete_interview_ids(session)
+    return ImportReport(
+        interviews_created=created,
+        transcripts_attached=[*created, *existing.values()],
+        respondents_created=new_respondents,
+        attached_to_existing=existing,
+        files=files,
+        incomplete=[interview_id for interview_id in created if interview_id in incomplete],
     )
-    for row in rows:
-        plan.add_row(row, transcripts)
-    missing = sorted(set(transcripts) - plan.files)
-    for name in missing:
-        plan.problems.append((None, "file", f"no row for file {name!r}"))
-    if plan.problems:
-        raise MetadataSheetError(sheet.name, plan.problems)
-    return plan.store(transcripts)
 
 
-class _SheetPlan:
-    """Validated rows of a metadata sheet, stored only when every row is right."""
+def describe_interviews(
+    session: Session,
+    sheet: Path,
+    *,
+    confirm_warnings: bool = False,
+    today: date | None = None,
+) -> DescribeReport:
+    """Fill in stored interviews (and their respondents) from a metadata sheet, all or nothing.
 
-    def __init__(
-        self,
-        session: Session,
-        dictionary: DataDictionary,
-        sheet: str,
-        *,
-        confirm_warnings: bool,
-        today: date | None,
-    ) -> None:
-        self.session = session
-        self.dictionary = dictionary
-        self.sheet = sheet
-        self.confirm_warnings = confirm_warnings
-        self.today = today
-        self.problems: list[tuple[int | None, str | None, str]] = []
-        self.files: set[str] = set()
-        self.interviews: list[tuple[InterviewRow, str]] = []
-        self.new_respondents: dict[str, tuple[int, dict[str, Any]]] = {}
-        self.checked_respondents: dict[str, dict[str, Any]] = {}
-        self.known_respondents = set(session.scalars(select(RespondentRow.respondent_id)))
-        self.known_interviews = set(session.scalars(select(InterviewRow.interview_id)))
-        self.scopes = {attribute.name: attribute.scope for attribute in dictionary.attributes}
-
-    def add_row(self, row: SheetRow, transcripts: Mapping[str, Transcript]) -> None:
-        """Check one row; problems are collected, not raised, so a user sees them all."""
-        cells = dict(row.cells)
-        file_name = cells.pop("file", None)
-        respondent_id = cells.pop("respondent_id", None)
-        if file_name is None:
-            self.problems.append((row.number, "file", "missing"))
-            return
-        file_name = Path(file_name).name
-        if file_name not in transcripts:
-            return  # rows for files not being imported now are for another run
-        if file_name in self.files:
-            self.problems.append((row.number, "file", f"{file_name!r} has two rows"))
-            return
-        self.files.add(file_name)
-        if respondent_id is None:
-            self.problems.append((row.number, "respondent_id", "missing"))
-            return
-        interview_id = cells.pop("interview_id", None) or Path(file_name).stem
-        if interview_id in self.known_interviews:
-            self.problems.append(
-                (row.number, "interview_id", f"interview {interview_id!r} already exists")
-            )
-            return
-        self.known_interviews.add(interview_id)
-        unknown = [name for name in cells if name not in self.scopes]
-        for name in unknown:
-            self.problems.append((row.number, name, "not an attribute of the data dictionary"))
-        if unknown:
-            return
-        respondent_values = {k: v for k, v in cells.items() if self.scopes[k] == "respondent"}
-        interview_values = {k: v for k, v in cells.items() if self.scopes[k] == "interview"}
-        self._respondent(row.number, respondent_id, respondent_values)
-        checked = self._check(
-            row.number, "interview", interview_values, f"interview {interview_id}"
-        )
-        if checked is None:
-            return
-        try:
-            planned = _new_row(interview_id, respondent_id, checked)
-        except InvalidRecordError as error:
-            self._collect(row.number, error)
-            return
-        self.interviews.append((planned, file_name))
-
-    def _respondent(self, number: int, respondent_id: str, values: dict[str, Any]) -> None:
-        if respondent_id in self.known_respondents:
-            if values:
-                self._compare_with_stored(number, respondent_id, values)
-            return
-        if respondent_id in self.new_respondents:
-            first_row, first_values = self.new_respondents[respondent_id]
-            if values and values != first_values:
-                self.problems.append(
-                    (
-                        number,
-                        "respondent_id",
-                        f"respondent {respondent_id!r} has other attributes in row {first_row}",
-                    )
-                )
-            return
-        self.new_respondents[respondent_id] = (number, values)
-        try:
-            check_respondent_id(respondent_id)
-        except InvalidRecordError as error:
-            self._collect(number, error)
-            return
-        checked = self._check(number, "respondent", values, f"respondent {respondent_id}")
-        if checked is not None:
-            self.checked_respondents[respondent_id] = checked
-
-    def _collect(self, number: int, error: InvalidRecordError) -> None:
-        self.problems.extend((number, issue.field, issue.message) for issue in error.issues)
-
-    def _compare_with_stored(self, number: int, respondent_id: str, values: dict[str, Any]) -> None:
-        row = self.session.get(RespondentRow, respondent_id)
-        assert row is not None
-        stored = from_storage(self.dictionary, row.attributes)
-        for name, raw in values.items():
-            value = self.dictionary.parse_value(name, raw)
-            if stored.get(name) != value:
-                self.problems.append(
-                    (
-                        number,
-                        name,
-                        f"respondent {respondent_id!r} is stored with "
-                        f"{stored.get(name)!r}, the sheet says {value!r}",
-                    )
-                )
-
-    def _check(
-        self, number: int, scope: str, values: dict[str, Any], what: str
-    ) -> dict[str, Any] | None:
-        try:
-            return check_record(
-                self.dictionary,
-                scope,  # type: ignore[arg-type]
-                values,
-                what=what,
-                confirm_warnings=self.confirm_warnings,
-                today=self.today,
-            )
-        except InvalidRecordError as error:
-            self._collect(number, error)
-        except UnconfirmedWarningsError as error:
-            self.problems.extend(
-                (number, issue.field, f"{issue.message} (confirm with --confirm-warnings)")
-                for issue in error.warnings
-            )
-        return None
-
-    def store(self, transcripts: Mapping[str, Transcript]) -> ImportReport:
-        """Store every planned respondent and interview in the caller's transaction."""
-        for respondent_id, cleaned in self.checked_respondents.items():
-            self.session.add(
-                RespondentRow(respondent_id=respondent_id, attributes=to_storage(cleaned))
-            )
-        # Respondents first: interviews refer to them.
-        self.session.flush()
-        for row, file_name in self.interviews:
-            _attach(row, transcripts[file_name])
-            self.session.add(row)
-        self.session.flush()
-        return ImportReport(
-            interviews_created=[row.interview_id for row, _ in self.interviews],
-            transcripts_attached=[row.interview_id for row, _ in self.interviews],
-            respondents_created=list(self.new_respondents),
-        )
+    Each row names an interview by `interview_id` or by `file` (the name of the file its
+    transcript came from), and gives attribute values of either scope; blank cells change
+    nothing. A `respondent_id` other than the interview's own moves the interview to that
+    respondent (created if new); a respondent a bare import made that is left with no
+    interviews and no attributes is removed. Every problem is listed with its row and column.
+    """
+    return metadata_sheets.describe_with_sheet(
+        session, sheet, confirm_warnings=confirm_warnings, today=today
+    )
 
 
 def search_interviews(

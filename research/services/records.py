@@ -31,29 +31,40 @@ class StudySummary(Record):
 
 
 class RespondentRecord(Record):
-    """A respondent with typed attributes and the ids of their interviews."""
+    """A respondent with typed attributes and the ids of their interviews.
+
+    `missing` names the required respondent attributes without a value, per the study's
+    current data dictionary; the record is `complete` when there are none.
+    """
 
     respondent_id: str
     attributes: dict[str, Any]
     interview_ids: list[str]
+    missing: list[str] = []
+    complete: bool = True
 
 
 class InterviewRecord(Record):
-    """An interview's fields; `transcript` is filled only when asked for."""
+    """An interview's fields; `transcript` is filled only when asked for.
+
+    `attributes` holds every interview attribute but the two core fields (date and
+    consent). `missing` names what keeps the record incomplete: required interview and
+    respondent attributes without a value, and consent while it is not yes. Incomplete
+    interviews can be read and coded but are held back from analysis and quotation.
+    """
 
     interview_id: str
     respondent_id: str
-    interview_date: date
-    place: str
-    interviewer: str
-    language: list[str]
-    consent: bool
+    interview_date: date | None
+    consent: bool | None
     attributes: dict[str, Any]
     respondent_attributes: dict[str, Any]
     has_transcript: bool
     characters: int
     source_name: str | None
     codings: int
+    missing: list[str] = []
+    complete: bool = True
     transcript: str | None = None
 
 
@@ -74,11 +85,40 @@ class CodingRecord(Record):
 
 
 class ImportReport(Record):
-    """What a transcript import stored."""
+    """What a transcript import stored.
+
+    `transcripts_attached` lists every interview that received a transcript, new or not;
+    `attached_to_existing` maps a file to the stored interview whose id is its name;
+    `files` maps each file of a bare import to the interview made for it.
+    """
 
     interviews_created: list[str]
     transcripts_attached: list[str]
     respondents_created: list[str]
+    attached_to_existing: dict[str, str] = {}
+    files: dict[str, str] = {}
+    incomplete: list[str] = []
+
+
+class DescribeReport(Record):
+    """What a metadata sheet given after import filled in."""
+
+    interviews_updated: list[str]
+    respondents_updated: list[str]
+    respondents_created: list[str]
+    interviews_moved: dict[str, str]
+    respondents_removed: list[str]
+    completed: list[str]
+    still_incomplete: list[str]
+
+
+class RemovalRecord(Record):
+    """What a removal deleted: respondents, interviews, and codings per coder."""
+
+    respondents: list[str]
+    interviews: list[str]
+    codings: int
+    codings_by_coder: dict[str, int]
 
 
 class ChangeRecord(Record):

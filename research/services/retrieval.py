@@ -42,13 +42,19 @@ def segments_in_context(
     coder: str | None = None,
     where: Sequence[str] = (),
     context_characters: int = DEFAULT_CONTEXT_CHARACTERS,
+    include_incomplete: bool = False,
 ) -> list[SegmentInContext]:
-    """Segments of `code` (children included) in text order, each with context on both sides."""
+    """Segments of `code` (children included) in text order, each with context on both sides.
+
+    Segments of incomplete interviews are held back unless `include_incomplete`.
+    """
     if not 0 <= context_characters <= MAX_CONTEXT_CHARACTERS:
         raise ResearchError(
             f"context of {context_characters} characters: choose 0 to {MAX_CONTEXT_CHARACTERS}"
         )
-    codings = list_codings(session, code=code, coder=coder, where=where)
+    codings = list_codings(
+        session, code=code, coder=coder, where=where, include_incomplete=include_incomplete
+    )
     transcripts = transcript_texts(session, {coding.interview_id for coding in codings})
     segments = []
     for coding in codings:

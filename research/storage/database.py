@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -79,10 +81,49 @@ def upgrade(engine: Engine, *, revision: str = "head") -> Path | None:
     if current is not None and current != head_revision():
         backup = _backup_sqlite(engine, current)
     config = alembic_config()
-    with engine.begin() as connection:
+    with (
+        engine.connect() as connection,
+        _foreign_key_actions_off(connection),
+        connection.begin(),
+    ):
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        _check_foreign_keys(connection)
     return backup
+
+
+@contextmanager
+def _foreign_key_actions_off(connection: Connection) -> Iterator[None]:
+    """On SQLite, foreign keys off while migrating, on again afterwards.
+
+    Alembic alters a SQLite table by copying it and dropping the original; with foreign
+    keys on, that drop would delete the rows of every table referring to it ON DELETE
+    CASCADE (an interview's codings). The pragma is ignored inside a transaction, so it is
+    set on the connection before its transaction begins.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """Refuse (rolling back) a migration that left a row pointing at nothing, on SQLite."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise RuntimeError(
+            f"migration left {len(broken)} rows without their parent "
+            f"(first: {table} row {rowid} refers to a missing {parent} row)"
+        )
 
 
 def _backup_sqlite(engine: Engine, revision: str) -> Path | None:

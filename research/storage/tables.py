@@ -134,12 +134,18 @@ class RespondentRow(Base):
 
 
 class InterviewRow(Base):
-    """An interview with a respondent; its transcript is canonical text (UTF-8, LF, NFC)."""
+    """An interview with a respondent; its transcript is canonical text (UTF-8, LF, NFC).
+
+    Only the date and consent are columns; every other attribute (place, interviewer,
+    language...) lives in `attributes`, as the study's data dictionary defines it. A
+    record imported before it was described has no date or consent yet; refused consent
+    is never stored.
+    """
 
     __tablename__ = "interviews"
     __table_args__ = (
         CheckConstraint("length(interview_id) > 0", name="id_not_empty"),
-        CheckConstraint("consent", name="consent_given"),
+        CheckConstraint("consent IS NULL OR consent", name="consent_given"),
         CheckConstraint(
             "transcript IS NULL OR length(transcript) > 0", name="transcript_not_empty"
         ),
@@ -149,11 +155,8 @@ class InterviewRow(Base):
     respondent_id: Mapped[str] = mapped_column(
         String(ID_LENGTH), ForeignKey("respondents.respondent_id", ondelete="RESTRICT"), index=True
     )
-    interview_date: Mapped[date] = mapped_column(Date)
-    place: Mapped[str] = mapped_column(String(100))
-    interviewer: Mapped[str] = mapped_column(String(200))
-    language: Mapped[list[Any]] = mapped_column(default=list)
-    consent: Mapped[bool] = mapped_column(Boolean)
+    interview_date: Mapped[date | None] = mapped_column(Date)
+    consent: Mapped[bool | None] = mapped_column(Boolean)
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     transcript: Mapped[str | None] = mapped_column(Text)
     transcript_sha256: Mapped[str | None] = mapped_column(String(64))

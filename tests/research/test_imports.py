@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from interviews.errors import TranscriptError
-from research.errors import MetadataSheetError, NotFoundError
+from research.errors import MetadataSheetError
 from research.study import Study
 from tests.research.helpers import RESPONDENT, counts
 
@@ -169,12 +169,6 @@ def test_import_without_sheet_attaches_to_the_interview_named_by_the_file(
     (tmp_path / "I7.md").write_text("# Notes\r\nТекст.\r\n", encoding="utf-8-sig")
     study.interviews.import_transcripts([tmp_path / "I7.md"])
     assert study.interviews.get_interview("I7").transcript == "# Notes\nТекст.\n"
-
-
-def test_import_without_sheet_needs_a_matching_interview(study: Study, tmp_path: Path) -> None:
-    (tmp_path / "nobody.txt").write_text("Text.\n", encoding="utf-8")
-    with pytest.raises(NotFoundError, match="nobody.txt"):
-        study.interviews.import_transcripts([tmp_path / "nobody.txt"])
 
 
 @pytest.mark.parametrize(

@@ -72,9 +72,10 @@ def test_interview_splits_core_fields_from_attributes(study: Study) -> None:
     interview_id = add_interview_with_text(study)
     record = study.interviews.get_interview(interview_id)
     assert record.interview_date == date(2004, 6, 12)
-    assert record.place == "martuni"
-    assert record.language == ["hy", "en"]
+    assert record.attributes["place"] == "martuni"
+    assert record.attributes["language"] == ["hy", "en"]
     assert record.consent is True
+    assert record.complete and record.missing == []
     assert record.attributes["consent_scope"] == ["interview", "quotation"]
     assert record.transcript == MIXED_TEXT
     assert record.characters == len(MIXED_TEXT)

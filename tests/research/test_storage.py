@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from research.settings import SETTINGS_FILE
 from research.storage import database
-from research.storage.tables import Base, CodingRow
+from research.storage.tables import Base, CodingRow, StudyInfo
 from research.study import Study, create_study, open_study
 from tests.research.helpers import add_interview_with_text
 
@@ -89,3 +92,134 @@ def test_study_folder_can_point_at_another_database(tmp_path: Path) -> None:
 def test_creating_over_an_existing_study_is_refused(study: Study) -> None:
     with pytest.raises(Exception, match="already holds a study"):
         create_study(study.folder)
+
+
+def _database_at_0004_with_data(url: str) -> Engine:
+    """A database at revision 0004 holding an interview with two codings, as stored then."""
+    engine = database.make_engine(url)
+    database.upgrade(engine, revision="0004")
+    stamp = "2020-01-01 00:00:00"
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO respondents (respondent_id, attributes, created_at, updated_at) "
+                "VALUES ('R1', :attributes, :stamp, :stamp)"
+            ),
+            {"attributes": json.dumps({"gender": "female"}), "stamp": stamp},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO interviews (interview_id, respondent_id, interview_date, place, "
+                "interviewer, language, consent, attributes, transcript, created_at, updated_at) "
+                "VALUES ('I1', 'R1', :day, 'martuni', 'Անի Ա.', :language, :consent, "
+                ":attributes, 'Работы нет. No work.', :stamp, :stamp)"
+            ),
+            {
+                "day": date(2004, 6, 12),
+                "language": json.dumps(["hy", "ru"]),
+                "consent": True,
+                "attributes": json.dumps({"consent_scope": ["interview"]}),
+                "stamp": stamp,
+            },
+        )
+        connection.execute(
+            text(
+                "INSERT INTO codes (code_id, position, name, path, definition, inclusion, "
+                "exclusion, examples, memo, group_only, retired) VALUES ('c', 0, 'c', 'c', "
+                "'', '', '', '[]', '', :no, :no)"
+            ),
+            {"no": False},
+        )
+        for start, quote in ((0, "Работы"), (12, "No work")):
+            connection.execute(
+                text(
+                    "INSERT INTO codings (interview_id, code_id, start_offset, end_offset, "
+                    "quote, coder, memo, created_at) "
+                    "VALUES ('I1', 'c', :start, :end, :quote, 'ani', '', :stamp)"
+                ),
+                {"start": start, "end": start + len(quote), "quote": quote, "stamp": stamp},
+            )
+    return engine
+
+
+def test_0006_moves_place_interviewer_and_language_into_attributes(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    engine = _database_at_0004_with_data(database_url or f"sqlite:///{tmp_path / 'old.db'}")
+    database.upgrade(engine)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT interview_date, consent, attributes FROM interviews")
+        ).one()
+        columns = {column["name"] for column in inspect(connection).get_columns("interviews")}
+        coded = connection.execute(text("SELECT quote FROM codings ORDER BY start_offset"))
+        quotes = [quote for (quote,) in coded]
+    engine.dispose()
+    attributes = row.attributes if isinstance(row.attributes, dict) else json.loads(row.attributes)
+    assert attributes == {
+        "consent_scope": ["interview"],
+        "place": "martuni",
+        "interviewer": "Անի Ա.",
+        "language": ["hy", "ru"],
+    }
+    assert str(row.interview_date) == "2004-06-12" and bool(row.consent) is True
+    assert not {"place", "interviewer", "language"} & columns
+    # Altering the table must not cascade into the codings that point at it.
+    assert quotes == ["Работы", "No work"]
+
+
+def test_0006_upgraded_interview_reads_as_before(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    _database_at_0004_with_data(f"sqlite:///{folder / 'study.db'}").dispose()
+    with create_study(tmp_path / "template") as template, template.transaction() as session:
+        facts = {row.key: row.value for row in session.scalars(select(StudyInfo))}
+    engine = database.make_engine(f"sqlite:///{folder / 'study.db'}")
+    with engine.begin() as connection:
+        for key, value in facts.items():
+            connection.execute(insert(StudyInfo).values(key=key, value=value))
+    engine.dispose()
+    with open_study(folder) as opened:
+        record = opened.interviews.get_interview("I1")
+        assert record.attributes["place"] == "martuni"
+        assert record.attributes["language"] == ["hy", "ru"]
+        assert record.complete
+        assert [coding.quote for coding in opened.codings.list_codings()] == ["Работы", "No work"]
+    assert list(folder.glob("study.db.0004.*.bak"))
+
+
+def test_0006_downgrades_complete_records_and_refuses_incomplete_ones(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    engine = _database_at_0004_with_data(database_url or f"sqlite:///{tmp_path / 'old.db'}")
+    database.upgrade(engine)
+    config = database.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    with engine.connect() as connection:
+        place, language = connection.execute(text("SELECT place, language FROM interviews")).one()
+    assert place == "martuni"
+    assert (language if isinstance(language, list) else json.loads(language)) == ["hy", "ru"]
+    database.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE interviews SET consent = NULL"))
+    with (
+        pytest.raises(RuntimeError, match=r"cannot downgrade: 1 interviews .* \(I1\)"),
+        engine.begin() as connection,
+    ):
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    assert database.current_revision(engine) == database.head_revision()
+    engine.dispose()
+
+
+def test_database_itself_refuses_refused_consent_but_not_unknown_consent(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    with study.transaction() as session:
+        session.execute(text("UPDATE interviews SET consent = NULL"))
+    with pytest.raises(IntegrityError), study.transaction() as session:
+        session.execute(
+            text("UPDATE interviews SET consent = :no WHERE interview_id = :id"),
+            {"no": False, "id": interview_id},
+        )

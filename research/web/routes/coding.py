@@ -193,7 +193,10 @@ def list_interview_codings(
     coder: Annotated[str | None, Query(description="Only this coder's codings.")] = None,
 ) -> list[CodingOut]:
     """An interview's codings in text order, with offsets in code points and UTF-16 units."""
-    found = codings.list_codings(session, interview_id=interview_id, coder=coder)
+    # Coding an incomplete interview is allowed: only analysis and quotation hold it back.
+    found = codings.list_codings(
+        session, interview_id=interview_id, coder=coder, include_incomplete=True
+    )
     index = _index(session, interview_id)
     codebook = codebooks.load_codebook(session)
     colours = code_colours(codebook)
@@ -279,7 +282,11 @@ def coding_view(request: Request, session: SessionDep, interview_id: InterviewId
     codebook = codebooks.load_codebook(session)
     index = Utf16Index(record.transcript or "")
     colours = code_colours(codebook)
-    found = codings.list_codings(session, interview_id=interview_id) if record.transcript else []
+    found = (
+        codings.list_codings(session, interview_id=interview_id, include_incomplete=True)
+        if record.transcript
+        else []
+    )
     data = {
         "interview_id": interview_id,
         "coder": coder,

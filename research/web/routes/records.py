@@ -91,15 +91,20 @@ def respondents_page(
     session: SessionDep,
     q: str = "",
     where: Annotated[list[str], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
+    incomplete: bool = False,
 ) -> HTMLResponse:
-    """Respondents, filtered by attribute and searched by id and values."""
+    """Respondents, filtered by attribute and searched by id and values; the incomplete ones
+    say what they miss."""
     dictionary = _dictionary(session)
     chosen = forms.chosen_filters(dictionary, ["respondent"], request.query_params)
     error, status_code = "", 200
     found: list[RespondentRecord] = []
     try:
         found = respondents.search_respondents(
-            session, query=q, where=forms.conditions(chosen, where)
+            session,
+            query=q,
+            where=forms.conditions(chosen, where),
+            only_incomplete=incomplete,
         )
     except (ResearchError, InterviewsError) as problem:
         error, status_code = str(problem), status_of(problem)
@@ -109,8 +114,16 @@ def respondents_page(
         "respondents.html.j2",
         {
             "columns": columns,
-            "rows": [(record, forms.cells(columns, record.attributes)) for record in found],
+            "rows": [
+                (
+                    record,
+                    forms.cells(columns, record.attributes),
+                    forms.labels(dictionary, record.missing),
+                )
+                for record in found
+            ],
             "filters": forms.filter_views(dictionary, ["respondent"], chosen),
+            "incomplete": incomplete,
             "q": q,
             "where": [expression for expression in where if expression.strip()],
             "error": error,
@@ -208,9 +221,8 @@ def respondent_page(
     """One respondent: attributes by label, and their interviews."""
     record = respondents.get_respondent(session, respondent_id)
     dictionary = _dictionary(session)
-    place = _attribute_or_none(dictionary, "place")
     held = [
-        (interview, forms.shown(place, interview.place))
+        (interview, forms.labels(dictionary, interview.missing))
         for interview in (
             interviews.get_interview(session, interview_id, with_transcript=False)
             for interview_id in record.interview_ids
@@ -229,6 +241,7 @@ def respondent_page(
         {
             "record": record,
             "attributes": forms.described(dictionary, "respondent", record.attributes),
+            "missing": forms.labels(dictionary, record.missing),
             "interviews": held,
             "message": message,
             "clear_draft": _cleared_drafts(
@@ -299,8 +312,10 @@ def interviews_page(
     session: SessionDep,
     q: str = "",
     where: Annotated[list[str], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
+    incomplete: bool = False,
 ) -> HTMLResponse:
-    """Interviews, filtered by respondent and interview attributes, searched in transcripts."""
+    """Interviews, filtered by respondent and interview attributes, searched in transcripts;
+    the incomplete ones say what they miss."""
     dictionary = _dictionary(session)
     scopes: list[Any] = ["respondent", "interview"]
     chosen = forms.chosen_filters(dictionary, scopes, request.query_params)
@@ -316,33 +331,31 @@ def interviews_page(
             rows = [(record, None) for record in listed]
     except (ResearchError, InterviewsError) as problem:
         error, status_code = str(problem), status_of(problem)
-    place = _attribute_or_none(dictionary, "place")
-    language = _attribute_or_none(dictionary, "language")
+    if incomplete:
+        rows = [(record, passage) for record, passage in rows if not record.complete]
+    columns = forms.interview_columns(dictionary)
     return render(
         request,
         "interviews.html.j2",
         {
+            "columns": columns,
             "rows": [
                 (
                     record,
                     passage,
-                    forms.shown(place, record.place),
-                    forms.shown(language, record.language),
+                    forms.cells(columns, record.attributes),
+                    forms.labels(dictionary, record.missing),
                 )
                 for record, passage in rows
             ],
             "filters": forms.filter_views(dictionary, scopes, chosen),
+            "incomplete": incomplete,
             "q": q,
             "where": [expression for expression in where if expression.strip()],
             "error": error,
         },
         status_code=status_code,
     )
-
-
-def _attribute_or_none(dictionary: DataDictionary, name: str) -> Any:
-    """The attribute called `name`, or None when this study's dictionary has none."""
-    return next((a for a in dictionary.attributes if a.name == name), None)
 
 
 @dataclass
@@ -501,24 +514,87 @@ def _interview_form(
     token: str,
     view: IntakeView,
     id_errors: dict[str, list[str]] | None = None,
+    editing: bool = False,
     status_code: int = 200,
 ) -> HTMLResponse:
+    respondent_ids = (
+        [] if editing else [r.respondent_id for r in respondents.list_respondents(session)]
+    )
     return render(
         request,
         "interviews_form.html.j2",
         {
             "state": state,
-            "respondent_ids": [r.respondent_id for r in respondents.list_respondents(session)],
+            "respondent_ids": respondent_ids,
             "respondent_id": respondent_id,
             "interview_id": interview_id,
             "id_errors": id_errors or {},
             "submission_token": token,
             "intake": view,
             "encodings": intake.ENCODINGS,
-            "draft_key": f"interview-new-{respondent_id or 'any'}",
+            "editing": editing,
+            "draft_key": (
+                f"interview-edit-{interview_id}"
+                if editing
+                else f"interview-new-{respondent_id or 'any'}"
+            ),
+            "action": f"/interviews/{quote(interview_id)}/edit" if editing else "/interviews",
         },
         status_code=status_code,
     )
+
+
+@router.get(
+    "/interviews/{interview_id}/edit", response_class=HTMLResponse, include_in_schema=False
+)
+def edit_interview_page(request: Request, session: SessionDep, interview_id: str) -> HTMLResponse:
+    """The interview form holding the stored values; an incomplete record is completed here."""
+    record = interviews.get_interview(session, interview_id, with_transcript=False)
+    dictionary = _dictionary(session)
+    own = {**record.attributes, **{name: getattr(record, name) for name in CORE_INTERVIEW_FIELDS}}
+    typed = forms.stored_as_typed(dictionary, "interview", own)
+    return _interview_form(
+        request,
+        session,
+        forms.FormState(fields=forms.form_fields(dictionary, "interview", typed)),
+        respondent_id=record.respondent_id,
+        interview_id=record.interview_id,
+        token="",
+        view=IntakeView(),
+        editing=True,
+    )
+
+
+@router.post("/interviews/{interview_id}/edit", include_in_schema=False)
+def update_interview_page(
+    request: Request, session: SessionDep, interview_id: str, form: FormDep
+) -> Response:
+    """Change an interview from the form; every field is sent, so a blank clears it (a
+    required value once given cannot be cleared)."""
+    record = interviews.get_interview(session, interview_id, with_transcript=False)
+    dictionary = _dictionary(session)
+    typed = forms.typed_values(form, dictionary, "interview")
+    confirm = _text(form, "confirm_warnings") == "yes"
+    try:
+        interviews.update_interview(
+            session, record.interview_id, forms.service_values(typed), confirm_warnings=confirm
+        )
+    except (InvalidRecordError, UnconfirmedWarningsError) as error:
+        state = forms.with_issues(
+            forms.form_fields(dictionary, "interview", typed), _issues_of(error)
+        )
+        return _interview_form(
+            request,
+            session,
+            state,
+            respondent_id=record.respondent_id,
+            interview_id=record.interview_id,
+            token="",
+            view=IntakeView(),
+            editing=True,
+            status_code=422,
+        )
+    return RedirectResponse(f"/interviews/{quote(record.interview_id)}?updated=1", 303)
 
 
 @router.get("/interviews/{interview_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -529,13 +605,16 @@ def interview_page(
     created: str = "",
     already: str = "",
     transcript_saved: str = "",
+    updated: str = "",
 ) -> HTMLResponse:
-    """One interview: its fields, its respondent, its transcript's state."""
+    """One interview: its fields, its respondent, its transcript's state, what it misses."""
     record = interviews.get_interview(session, interview_id)
     dictionary = _dictionary(session)
     own = {**record.attributes, **{name: getattr(record, name) for name in CORE_INTERVIEW_FIELDS}}
     message = ""
-    if created:
+    if updated:
+        message = f"Interview {record.interview_id} updated."
+    elif created:
         message = f"Interview {record.interview_id} saved."
     elif already:
         message = f"This form had already been saved as interview {record.interview_id}."
@@ -546,6 +625,8 @@ def interview_page(
         clear = f"interview-new transcript-{record.interview_id}"
     elif transcript_saved:
         clear = f"transcript-{record.interview_id}"
+    elif updated:
+        clear = f"interview-edit-{record.interview_id}"
     return render(
         request,
         "interviews_detail.html.j2",
@@ -555,6 +636,7 @@ def interview_page(
             "respondent_attributes": forms.described(
                 dictionary, "respondent", record.respondent_attributes
             ),
+            "missing": forms.labels(dictionary, record.missing),
             "excerpt": (record.transcript or "")[:EXCERPT_CHARACTERS],
             "encoding": interviews_encoding(session, record.interview_id),
             "message": message,

@@ -51,6 +51,14 @@ class InterviewCreate(Strict):
     submission_token: str | None = Field(default=None, max_length=100)
 
 
+class InterviewChange(Strict):
+    """Attribute values of an interview to change (date and consent included); the whole
+    record is checked again."""
+
+    values: dict[str, Any]
+    confirm_warnings: bool = False
+
+
 class TranscriptText(Strict):
     """A transcript as text; it is stored in canonical form (LF line breaks, NFC)."""
 
@@ -97,9 +105,12 @@ def list_respondents_api(
     session: SessionDep,
     q: str = "",
     where: Annotated[list[str], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
+    incomplete: Annotated[bool, Query(description="Only incomplete records.")] = False,
 ) -> list[RespondentRecord]:
     """Respondents matching every `where` NAME=VALUE and, case-insensitively, the text `q`."""
-    return respondents.search_respondents(session, query=q, where=where)
+    return respondents.search_respondents(
+        session, query=q, where=where, only_incomplete=incomplete
+    )
 
 
 @router.post("/api/respondents", tags=["respondents"], status_code=201)
@@ -141,11 +152,13 @@ def list_interviews_api(
     session: SessionDep,
     q: str = "",
     where: Annotated[list[str], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
+    incomplete: Annotated[bool, Query(description="Only incomplete records.")] = False,
 ) -> list[InterviewRecord]:
     """Interviews by date, filtered by `where` NAME=VALUE; `q` searches the transcripts."""
     if q.strip():
-        return [match.interview for match in interviews.search_interviews(session, q, where=where)]
-    return interviews.list_interviews(session, where=where)
+        found = [match.interview for match in interviews.search_interviews(session, q, where=where)]
+        return [record for record in found if not (incomplete and record.complete)]
+    return interviews.list_interviews(session, where=where, only_incomplete=incomplete)
 
 
 @router.get("/api/interviews/search", tags=["interviews"])
@@ -188,6 +201,18 @@ def get_interview_api(
 ) -> InterviewRecord:
     """One interview; its transcript text with `?transcript=true`."""
     return interviews.get_interview(session, interview_id, with_transcript=transcript)
+
+
+@router.patch("/api/interviews/{interview_id}", tags=["interviews"])
+def update_interview_api(
+    body: InterviewChange, session: SessionDep, interview_id: str
+) -> InterviewRecord:
+    """Change some attributes; a null or blank value clears one (a required one once given
+    cannot be cleared). Filling the last missing value completes the record."""
+    interviews.update_interview(
+        session, interview_id, body.values, confirm_warnings=body.confirm_warnings
+    )
+    return interviews.get_interview(session, interview_id, with_transcript=False)
 
 
 @router.put("/api/interviews/{interview_id}/transcript", tags=["interviews"])

@@ -17,11 +17,14 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from interviews.dictionary import Attribute, AttributeType, DataDictionary, Issue, Scope
+from interviews.models import CORE_INTERVIEW_FIELDS
 
 FormValue = str | list[str]
 
 # Query parameters of the list pages that are not attribute filters.
-RESERVED_PARAMETERS = frozenset({"q", "where", "respondent", "created", "updated", "saved"})
+RESERVED_PARAMETERS = frozenset(
+    {"q", "where", "respondent", "created", "updated", "saved", "incomplete"}
+)
 
 _INPUT_KINDS = {
     AttributeType.TEXT: "text",
@@ -215,6 +218,22 @@ def described(
 def cells(attributes: Sequence[Attribute], values: Mapping[str, Any]) -> list[str]:
     """The table cells of one record: each attribute's value as people read it."""
     return [shown(attribute, values.get(attribute.name)) for attribute in attributes]
+
+
+def interview_columns(dictionary: DataDictionary) -> list[Attribute]:
+    """The interview attributes a list shows beside the date: all but the core fields."""
+    return [
+        attribute
+        for attribute in dictionary.for_scope("interview")
+        if attribute.name not in CORE_INTERVIEW_FIELDS
+    ]
+
+
+def labels(dictionary: DataDictionary, names: Sequence[str]) -> list[str]:
+    """The labels of attributes named by a record's `missing` list (names the dictionary no
+    longer knows are shown as they are)."""
+    known = {attribute.name: attribute.label for attribute in dictionary.attributes}
+    return [known.get(name, name) for name in names]
 
 
 @dataclass

@@ -158,6 +158,9 @@ def _results(
         "chosen_colour": codebook.colour_of(chosen.code_id),
         "segments": segments,
         "counts": retrieval.count_segments(segments),
+        "held_back": codings.codings_held_back(
+            session, code=chosen.code_id, coder=coder or None, where=conditions
+        ),
         "colours": {item.code_id: codebook.colour_of(item.code_id) for item in codebook.codes},
     }
 

@@ -137,7 +137,7 @@ def test_a_refused_change_keeps_the_stored_values(client: TestClient) -> None:
 def test_listing_interviews_filters_and_searches_transcripts(client: TestClient) -> None:
     assert len(client.get("/api/interviews").json()) == 26
     krasnodar = client.get("/api/interviews", params={"where": "place=krasnodar"}).json()
-    assert {i["place"] for i in krasnodar} == {"krasnodar"}
+    assert {i["attributes"]["place"] for i in krasnodar} == {"krasnodar"}
     assert [
         i["interview_id"] for i in client.get("/api/interviews", params={"q": "upper lars"}).json()
     ]
@@ -343,6 +343,7 @@ def test_every_records_route_is_documented_under_its_tag(client: TestClient) -> 
         ("/api/interviews", "post"): "interviews",
         ("/api/interviews/search", "get"): "interviews",
         ("/api/interviews/{interview_id}", "get"): "interviews",
+        ("/api/interviews/{interview_id}", "patch"): "interviews",
         ("/api/interviews/{interview_id}/transcript", "put"): "interviews",
         ("/api/interviews/{interview_id}/transcript/file", "post"): "interviews",
         ("/api/transcripts/preview", "post"): "interviews",

@@ -1,0 +1,122 @@
+"""Interview rows: made from validated values, read back as values, and whether complete.
+
+The service modules that create or change interviews (`interviews`, `metadata_sheets`)
+share these steps, so that a record is built and judged the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from interviews.dictionary import DataDictionary, Issue
+from interviews.importers import Transcript
+from interviews.models import CORE_INTERVIEW_FIELDS, Interview, split_interview_values
+from research.errors import InvalidRecordError
+from research.services import study_info
+from research.services.attributes import from_storage, missing_required, to_storage
+from research.storage.tables import InterviewRow, RespondentRow, utc_now
+
+
+def new_row(interview_id: str, respondent_id: str, cleaned: Mapping[str, Any]) -> InterviewRow:
+    """A new interview row from validated values: core fields as columns, the rest as attributes."""
+    core, other = split_interview_values(cleaned)
+    interview = checked_core(interview_id, respondent_id, core)
+    return InterviewRow(
+        interview_id=interview.interview_id,
+        respondent_id=interview.respondent_id,
+        interview_date=interview.interview_date,
+        consent=interview.consent,
+        attributes=to_storage(other),
+    )
+
+
+def checked_core(interview_id: str, respondent_id: str, core: Mapping[str, Any]) -> Interview:
+    """The domain's own checks of the core fields (ids, consent never refused)."""
+    try:
+        return Interview(
+            interview_id=interview_id, respondent_id=respondent_id, attributes={}, **core
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise InvalidRecordError(
+            f"interview {interview_id!r}",
+            [Issue(field=field, message=first["msg"], severity="error")],
+        ) from error
+
+
+def stored_values(dictionary: DataDictionary, row: InterviewRow) -> dict[str, Any]:
+    """An interview's values as validation takes them: attributes and the known core fields."""
+    core = {
+        name: getattr(row, name)
+        for name in CORE_INTERVIEW_FIELDS
+        if getattr(row, name) is not None
+    }
+    return {**from_storage(dictionary, row.attributes), **core}
+
+
+def store_values(row: InterviewRow, cleaned: Mapping[str, Any]) -> None:
+    """Replace an interview's values by validated ones (core fields checked by the domain)."""
+    core, other = split_interview_values(cleaned)
+    interview = checked_core(row.interview_id, row.respondent_id, core)
+    row.interview_date = interview.interview_date
+    row.consent = interview.consent
+    row.attributes = to_storage(other)
+    row.updated_at = utc_now()
+
+
+def attach_transcript(row: InterviewRow, transcript: Transcript) -> None:
+    """Give a row its canonical transcript, with its hash, source name and encoding."""
+    text = transcript.text
+    row.transcript = text
+    row.transcript_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    row.source_name = transcript.source_name
+    row.source_encoding = transcript.encoding
+    row.updated_at = utc_now()
+
+
+def missing_values(
+    dictionary: DataDictionary,
+    interview_values: Mapping[str, Any],
+    respondent_values: Mapping[str, Any],
+) -> list[str]:
+    """What keeps an interview incomplete, per the current dictionary: its required interview
+    attributes and its respondent's required attributes without a value, and consent unless
+    it is yes (consent unknown is not consent given)."""
+    missing = missing_required(dictionary, "interview", interview_values)
+    if interview_values.get("consent") is not True and "consent" not in missing:
+        missing.append("consent")
+    return missing + missing_required(dictionary, "respondent", respondent_values)
+
+
+def incomplete_interview_ids(session: Session) -> set[str]:
+    """The ids of every incomplete interview (held back from analysis and quotation)."""
+    dictionary = study_info.load_dictionary(session)
+    respondents: dict[str, dict[str, Any]] = dict(
+        session.execute(select(RespondentRow.respondent_id, RespondentRow.attributes)).all()
+    )
+    rows = session.execute(
+        select(
+            InterviewRow.interview_id,
+            InterviewRow.respondent_id,
+            InterviewRow.interview_date,
+            InterviewRow.consent,
+            InterviewRow.attributes,
+        )
+    )
+    # Stored JSON is enough to tell a missing value; no need to type every value.
+    return {
+        row.interview_id
+        for row in rows
+        if missing_values(
+            dictionary,
+            {**row.attributes, "interview_date": row.interview_date, "consent": row.consent},
+            respondents[row.respondent_id],
+        )
+    }
