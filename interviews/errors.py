@@ -74,6 +74,24 @@ class QuoteMismatchError(SegmentError):
     """The text at a segment's offsets is not the quote the caller saw: the two copies differ."""
 
 
+class QuoteNotFoundError(SegmentError):
+    """A quote appears nowhere in the text; ``nearest`` is the closest passage, if one is close."""
+
+    def __init__(self, message: str, *, nearest: tuple[int, int] | None = None) -> None:
+        InterviewsError.__init__(self, message, nearest=nearest)
+        self.start, self.end = nearest if nearest is not None else (None, None)
+        self.nearest = nearest
+
+
+class AmbiguousQuoteError(SegmentError):
+    """A quote appears more than once and nobody said which occurrence was meant."""
+
+    def __init__(self, message: str, *, occurrences: int) -> None:
+        InterviewsError.__init__(self, message, occurrences=occurrences)
+        self.start = self.end = None
+        self.occurrences = occurrences
+
+
 class OffsetError(SegmentError):
     """A single offset is out of range or falls inside a character (a UTF-16 surrogate pair)."""
 
