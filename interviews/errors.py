@@ -61,6 +61,27 @@ class TranscriptError(InterviewsError):
         return parts
 
 
+class UndecodableTranscriptError(TranscriptError):
+    """Transcript bytes are not in the encoding tried; ``encodings`` are plausible others.
+
+    The guesses are for the person to choose from; nothing is decoded with them silently.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        offset: int | None = None,
+        encodings: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, source=source, line=line, column=column, offset=offset)
+        self._context["encodings"] = encodings
+        self.encodings = encodings
+
+
 class SegmentError(InterviewsError):
     """A segment's offsets or quote do not fit the transcript text; messages name the offsets."""
 
