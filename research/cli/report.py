@@ -19,7 +19,6 @@ from research.cli.common import (
 )
 from research.errors import ResearchError
 from research.services import filters, study_info
-from research.services.analysis_data import study_frames
 from research.study import Study
 
 
@@ -81,6 +80,9 @@ def report(
 
 
 def _frames(opened: Study, where: list[str]) -> tuple[Any, dict[str, Any]]:
+    # pandas loads only for the commands that analyse, not at every CLI start.
+    from research.services.analysis_data import study_frames
+
     with opened.transaction() as session:
         dictionary = study_info.load_dictionary(session)
         conditions = {c.attribute: c.value for c in filters.parse_conditions(dictionary, where)}
