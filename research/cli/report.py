@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -67,6 +68,8 @@ def report(
             TimeElapsedColumn(),
             transient=True,
             auto_refresh=False,
+            # Piped or redirected, a bar only leaves a blank line behind.
+            disable=not sys.stdout.isatty(),
         ) as bar:
             task = bar.add_task("Computing the tables", total=planned_steps() + 1)
             bar.refresh()
