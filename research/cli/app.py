@@ -79,14 +79,19 @@ HINTS: dict[type[Exception], Hint] = {
 }
 
 
-def hint_for(error: Exception, command: Any) -> str | None:
-    """The advice for an error, when the command that failed has the option it names."""
-    for kind in type(error).__mro__:
-        hint = HINTS.get(kind)
-        if hint is None:
-            continue
-        options = {option for param in getattr(command, "params", ()) for option in param.opts}
-        return hint.advice(error) if hint.option in options else None
+def hint_for(error: BaseException, command: Any) -> str | None:
+    """The advice for an error, when the command that failed has the option it names.
+
+    An error raised from another (a record of a file naming its record number, say)
+    keeps the advice of the one it was raised from.
+    """
+    options = {option for param in getattr(command, "params", ()) for option in param.opts}
+    cause: BaseException | None = error
+    while cause is not None:
+        hint = next((HINTS[kind] for kind in type(cause).__mro__ if kind in HINTS), None)
+        if hint is not None:
+            return hint.advice(cause) if hint.option in options else None
+        cause = cause.__cause__
     return None
 
 
@@ -165,6 +170,7 @@ study.register(app)
 demo.register(app)
 report.register(app)
 serve.register(app)
+# Each group notes the command it runs (CommandGroup), so that hints can check its options.
 app.add_typer(respondents.app, name="respondents", cls=CommandGroup)
 app.add_typer(interviews.app, name="interviews", cls=CommandGroup)
 app.add_typer(codebook.app, name="codebook", cls=CommandGroup)

@@ -91,6 +91,17 @@ def test_a_record_with_soft_warnings_names_confirm_warnings(run: Run, study: Stu
     assert confirmed.exit_code == 0, confirmed.output
 
 
+def test_a_record_from_a_file_keeps_the_hint_of_its_error(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    records = tmp_path / "r.csv"
+    records.write_text("respondent_id,gender,birth_year,role\nR07,female,1901,stayed\n")
+    result = run("respondents", "add", "--from", str(records), "--study", str(study.folder))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: r.csv, record 2: respondent R07 needs confirmation")
+    assert result.stderr.rstrip().endswith("(to keep the values, add --confirm-warnings)")
+
+
 def test_a_service_warning_names_no_option(study: Study) -> None:
     with pytest.raises(UnconfirmedWarningsError) as caught:
         study.respondents.add_respondent(
