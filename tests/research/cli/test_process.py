@@ -40,7 +40,6 @@ def _start(*args: str) -> subprocess.Popen[bytes]:
 COMMANDS = [
     pytest.param(["agreement"], id="agreement"),
     pytest.param(["code", "list", "--format", "csv"], id="code-list-csv"),
-    pytest.param(["code", "list"], id="code-list-table"),
 ]
 
 
