@@ -61,6 +61,27 @@ class TranscriptError(InterviewsError):
         return parts
 
 
+class UndecodableTranscriptError(TranscriptError):
+    """Transcript bytes are not in the encoding tried; ``encodings`` are plausible others.
+
+    The guesses are for the person to choose from; nothing is decoded with them silently.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        offset: int | None = None,
+        encodings: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, source=source, line=line, column=column, offset=offset)
+        self._context["encodings"] = encodings
+        self.encodings = encodings
+
+
 class SegmentError(InterviewsError):
     """A segment's offsets or quote do not fit the transcript text; messages name the offsets."""
 
@@ -72,6 +93,24 @@ class SegmentError(InterviewsError):
 
 class QuoteMismatchError(SegmentError):
     """The text at a segment's offsets is not the quote the caller saw: the two copies differ."""
+
+
+class QuoteNotFoundError(SegmentError):
+    """A quote appears nowhere in the text; ``nearest`` is the closest passage, if one is close."""
+
+    def __init__(self, message: str, *, nearest: tuple[int, int] | None = None) -> None:
+        InterviewsError.__init__(self, message, nearest=nearest)
+        self.start, self.end = nearest if nearest is not None else (None, None)
+        self.nearest = nearest
+
+
+class AmbiguousQuoteError(SegmentError):
+    """A quote appears more than once and nobody said which occurrence was meant."""
+
+    def __init__(self, message: str, *, occurrences: int) -> None:
+        InterviewsError.__init__(self, message, occurrences=occurrences)
+        self.start = self.end = None
+        self.occurrences = occurrences
 
 
 class OffsetError(SegmentError):

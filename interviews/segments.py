@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from interviews.errors import QuoteMismatchError, SegmentError
+from interviews.errors import (
+    AmbiguousQuoteError,
+    QuoteMismatchError,
+    QuoteNotFoundError,
+    SegmentError,
+)
+from interviews.quotes import loose, loose_matches, nearest_passage
 from interviews.text import normalise
 
 _SHOWN_CHARACTERS = 40
@@ -62,33 +68,54 @@ def check_segment(text: str, start: int, end: int, quote: str | None = None) -> 
     return segment
 
 
-def find_quote(text: str, quote: str, *, occurrence: int = 1) -> Span:
-    """Return the span of the ``occurrence``-th appearance (1-based) of ``quote`` in ``text``."""
-    if occurrence < 1:
+def find_quote(
+    text: str, quote: str, *, occurrence: int | None = None, source: str = "the text"
+) -> Span:
+    """Return the span of ``quote`` in ``text``, matched loosely (see ``interviews.quotes``).
+
+    A quote that appears more than once needs ``occurrence`` (1-based) to say which; one
+    that appears nowhere is refused naming the nearest passage, when one is close.
+    ``source`` names the text in messages (e.g. ``interview D18``).
+    """
+    if occurrence is not None and occurrence < 1:
         raise SegmentError(f"occurrence must be 1 or more, not {occurrence}")
-    wanted = normalise(quote)
-    if not wanted or wanted.isspace():
+    if not loose(quote):
         raise SegmentError("the quote is empty or only whitespace")
-    starts = _occurrences(text, wanted)
-    if not starts:
-        raise SegmentError(f"quote {shorten(wanted)} not found in the text")
-    if occurrence > len(starts):
-        times = "once" if len(starts) == 1 else f"{len(starts)} times"
+    spans = loose_matches(text, normalise(quote))
+    if not spans:
+        raise _not_found(text, quote, source)
+    if occurrence is None:
+        if len(spans) > 1:
+            raise AmbiguousQuoteError(
+                f"{shorten(quote)} appears {len(spans)} times in {source} "
+                f"({_listed(spans)}); say which occurrence, 1 to {len(spans)}",
+                occurrences=len(spans),
+            )
+        occurrence = 1
+    if occurrence > len(spans):
+        times = "once" if len(spans) == 1 else f"{len(spans)} times"
         raise SegmentError(
-            f"quote {shorten(wanted)} appears {times}; occurrence {occurrence} asked"
+            f"{shorten(quote)} appears {times} in {source}; occurrence {occurrence} asked"
         )
-    start = starts[occurrence - 1]
-    return Span(start=start, end=start + len(wanted))
+    start, end = spans[occurrence - 1]
+    return Span(start=start, end=end)
 
 
-def _occurrences(text: str, quote: str) -> list[int]:
-    """Return every start of ``quote`` in ``text``, overlapping ones included."""
-    starts: list[int] = []
-    index = text.find(quote)
-    while index != -1:
-        starts.append(index)
-        index = text.find(quote, index + 1)
-    return starts
+def _not_found(text: str, quote: str, source: str) -> QuoteNotFoundError:
+    nearest = nearest_passage(text, normalise(quote))
+    if nearest is None:
+        return QuoteNotFoundError(f"no {shorten(quote)} in {source}, nor any passage close to it")
+    passage = " ".join(text[nearest.start : nearest.end].split())
+    return QuoteNotFoundError(
+        f"no {shorten(quote)} in {source}; nearest passage at "
+        f"[{nearest.start}:{nearest.end}]: {shorten(passage)}",
+        nearest=(nearest.start, nearest.end),
+    )
+
+
+def _listed(spans: list[tuple[int, int]], limit: int = 3) -> str:
+    shown = ", ".join(f"[{start}:{end}]" for start, end in spans[:limit])
+    return f"at {shown}" + (", ..." if len(spans) > limit else "")
 
 
 def shorten(value: str, limit: int = _SHOWN_CHARACTERS) -> str:

@@ -14,7 +14,8 @@ import codecs
 import re
 import unicodedata
 
-from interviews.errors import OffsetError, TranscriptError
+from interviews.encodings import plausible_encodings
+from interviews.errors import OffsetError, TranscriptError, UndecodableTranscriptError
 
 BYTE_ORDER_MARK = "\ufeff"
 
@@ -215,10 +216,11 @@ def _refuse_nul_and_control_bytes(data: bytes, codec: str, source: str) -> None:
         return
     utf16 = _looks_like_utf16(head)
     if utf16 is not None:
-        raise TranscriptError(
+        raise UndecodableTranscriptError(
             f"the file contains NUL bytes and looks like UTF-16 ({utf16}-endian) without a "
             f"byte order mark; name the encoding utf-16-{utf16[0]}e",
             source=source,
+            encodings=(f"utf-16-{utf16[0]}e",),
         )
     if binary:
         raise TranscriptError(
@@ -262,9 +264,21 @@ def _decode_strictly(data: bytes, codec: str, source: str) -> str:
             message += " (the file ends in the middle of a character)"
         prefix = data[: error.start].decode(codec, errors="replace")
         line, column = position(prefix, len(prefix))
-        raise TranscriptError(
-            message, source=source, line=line, column=column, offset=error.start
+        raise UndecodableTranscriptError(
+            message,
+            source=source,
+            line=line,
+            column=column,
+            offset=error.start,
+            encodings=_guesses(data, codec),
         ) from None
+
+
+def _guesses(data: bytes, codec: str) -> tuple[str, ...]:
+    """Legacy encodings to suggest, unless the file's byte order mark already said what it is."""
+    if codec in _WIDE_CODECS or codec in _BOM_CONSUMING:
+        return ()
+    return plausible_encodings(data, exclude=codec)
 
 
 def _display_name(codec: str) -> str:

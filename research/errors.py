@@ -64,11 +64,21 @@ class UnconfirmedWarningsError(ResearchError):
 
 
 class MetadataSheetError(ResearchError):
-    """Rows of a metadata sheet are wrong; each problem names the sheet, row and column."""
+    """Rows of a metadata sheet are wrong; each problem names the sheet, row and column.
 
-    def __init__(self, sheet: str, problems: Sequence[tuple[int | None, str | None, str]]) -> None:
+    `needs_confirmation` says that some problems are soft warnings nobody confirmed yet.
+    """
+
+    def __init__(
+        self,
+        sheet: str,
+        problems: Sequence[tuple[int | None, str | None, str]],
+        *,
+        needs_confirmation: bool = False,
+    ) -> None:
         self.sheet = sheet
         self.problems = list(problems)
+        self.needs_confirmation = needs_confirmation
         lines = [_where(sheet, row, column) + f": {message}" for row, column, message in problems]
         if len(lines) == 1:
             super().__init__(lines[0])

@@ -27,11 +27,23 @@ def apply(
     code: Annotated[str, typer.Option("--code", "-c", help="Code path or id.")],
     quote: Annotated[
         str | None,
-        typer.Option("--quote", "-q", help="Exact text to code, found in the transcript."),
+        typer.Option(
+            "--quote",
+            "-q",
+            help="Text to code, found in the transcript (curly or straight apostrophes, "
+            "quotation marks and dashes, and any run of spaces or line breaks, match).",
+        ),
     ] = None,
     occurrence: Annotated[
-        int, typer.Option("--occurrence", "-n", min=1, help="Which occurrence of --quote.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--occurrence",
+            "-n",
+            min=1,
+            help="Which occurrence of --quote, when it appears more than once.",
+            show_default=False,
+        ),
+    ] = None,
     start: Annotated[
         int | None, typer.Option("--start", help="First character (code point, from 0).")
     ] = None,

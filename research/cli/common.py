@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from research.cli.tables import console, print_table
 from research.study import Study, open_study
 
 StudyOption = Annotated[
@@ -107,7 +106,7 @@ def emit(
     *,
     title: str | None = None,
 ) -> None:
-    """Print rows: a rich table, CSV with a header, or a JSON list of objects."""
+    """Print rows: a table fitted to the terminal, CSV with a header, or a JSON list of objects."""
     if fmt is OutputFormat.JSON:
         typer.echo(json.dumps([plain(dict(row)) for row in rows], ensure_ascii=False, indent=2))
         return
@@ -119,13 +118,11 @@ def emit(
             writer.writerow([cell_text(row.get(column)) for column in columns])
         typer.echo(buffer.getvalue(), nl=False)
         return
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        # Cells are markup-escaped: transcripts and names are data, never styling.
-        table.add_row(*[_escaped(cell_text(row.get(column))) for column in columns])
-    console().print(table)
+    print_table(
+        columns,
+        [[cell_text(row.get(column)) for column in columns] for row in rows],
+        title=title,
+    )
 
 
 def emit_record(record: Mapping[str, Any], fmt: OutputFormat) -> None:
@@ -146,11 +143,6 @@ def emit_record(record: Mapping[str, Any], fmt: OutputFormat) -> None:
 
 def _escaped(text: str) -> str:
     return escape(text)
-
-
-def console() -> Console:
-    """A console that wraps at the terminal width, or 120 columns when output is piped."""
-    return Console(width=None if os.isatty(1) else 120, highlight=False, soft_wrap=False)
 
 
 def parse_assignments(assignments: Sequence[str] | None) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,7 +20,6 @@ from research.cli.common import (
 )
 from research.errors import ResearchError
 from research.services import filters, study_info
-from research.services.analysis_data import study_frames
 from research.study import Study
 
 
@@ -68,6 +68,8 @@ def report(
             TimeElapsedColumn(),
             transient=True,
             auto_refresh=False,
+            # Piped or redirected, a bar only leaves a blank line behind.
+            disable=not sys.stdout.isatty(),
         ) as bar:
             task = bar.add_task("Computing the tables", total=planned_steps() + 1)
             bar.refresh()
@@ -81,6 +83,9 @@ def report(
 
 
 def _frames(opened: Study, where: list[str]) -> tuple[Any, dict[str, Any]]:
+    # pandas loads only for the commands that analyse, not at every CLI start.
+    from research.services.analysis_data import study_frames
+
     with opened.transaction() as session:
         dictionary = study_info.load_dictionary(session)
         conditions = {c.attribute: c.value for c in filters.parse_conditions(dictionary, where)}

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from research.cli.common import StudyOption, load_study
-from research.web.security import LOOPBACK_HOSTS
 
 
 def register(app: typer.Typer) -> None:
@@ -31,9 +30,11 @@ def serve(
 
     Example: research serve --study demo-study --port 8001
     """
+    # The web stack loads only for this command, not at every CLI start.
     import uvicorn
 
     from research.web import create_app
+    from research.web.security import LOOPBACK_HOSTS
 
     opened = load_study(study)
     allowed = list(LOOPBACK_HOSTS)

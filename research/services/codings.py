@@ -72,16 +72,18 @@ def code_quote(
     code: str,
     quote: str,
     coder: str,
-    occurrence: int = 1,
+    occurrence: int | None = None,
     memo: str = "",
     coded_at: datetime | None = None,
 ) -> CodingRecord:
-    """Apply `code` to the `occurrence`-th place where `quote` appears in the transcript."""
+    """Apply `code` where `quote` appears in the transcript, matched loosely.
+
+    Typographic apostrophes, quotation marks, dashes and runs of whitespace match their
+    plain forms (`interviews.quotes`); the coding stores the transcript's own text. A quote
+    found more than once needs `occurrence` (1-based); one not found names the nearest passage.
+    """
     text = _transcript(session, interview_id)
-    try:
-        span = find_quote(text, quote, occurrence=occurrence)
-    except SegmentError as error:
-        raise SegmentError(f"interview {interview_id}: {error}") from error
+    span = find_quote(text, quote, occurrence=occurrence, source=f"interview {interview_id}")
     return add_coding(
         session,
         interview_id=interview_id,

@@ -52,7 +52,9 @@ def import_with_sheet(
     for name in missing:
         plan.problems.append((None, "file", f"no row for file {name!r}"))
     if plan.problems:
-        raise MetadataSheetError(sheet.name, plan.problems)
+        raise MetadataSheetError(
+            sheet.name, plan.problems, needs_confirmation=plan.unconfirmed
+        )
     return plan.store(transcripts)
 
 
@@ -74,6 +76,7 @@ class _SheetPlan:
         self.confirm_warnings = confirm_warnings
         self.today = today
         self.problems: list[tuple[int | None, str | None, str]] = []
+        self.unconfirmed = False
         self.files: set[str] = set()
         self.interviews: list[tuple[InterviewRow, str]] = []
         self.new_respondents: dict[str, tuple[int, dict[str, Any]]] = {}
@@ -187,8 +190,9 @@ class _SheetPlan:
         except InvalidRecordError as error:
             self._collect(number, error)
         except UnconfirmedWarningsError as error:
+            self.unconfirmed = True
             self.problems.extend(
-                (number, issue.field, f"{issue.message} (confirm with --confirm-warnings)")
+                (number, issue.field, f"{issue.message} (needs confirmation)")
                 for issue in error.warnings
             )
         return None
@@ -238,7 +242,9 @@ def describe_with_sheet(
     for row in rows:
         plan.add_row(row)
     if plan.problems:
-        raise MetadataSheetError(sheet.name, plan.problems)
+        raise MetadataSheetError(
+            sheet.name, plan.problems, needs_confirmation=plan.unconfirmed
+        )
     report = plan.store()
     after = incomplete_interview_ids(session)
     updated = report.interviews_updated
@@ -266,6 +272,7 @@ class _DescribePlan:
         self.confirm_warnings = confirm_warnings
         self.today = today
         self.problems: list[tuple[int | None, str | None, str]] = []
+        self.unconfirmed = False
         self.scopes = {attribute.name: attribute.scope for attribute in dictionary.attributes}
         self.rows_of_interview: dict[str, int] = {}
         self.interviews: dict[str, tuple[dict[str, Any], str]] = {}
@@ -393,8 +400,9 @@ class _DescribePlan:
                 (number, issue.field, f"{what}: {_without_field(issue)}") for issue in error.issues
             )
         except UnconfirmedWarningsError as error:
+            self.unconfirmed = True
             self.problems.extend(
-                (number, issue.field, f"{issue.message} (confirm with --confirm-warnings)")
+                (number, issue.field, f"{issue.message} (needs confirmation)")
                 for issue in error.warnings
             )
         return None

@@ -3,10 +3,12 @@
 import pickle
 
 from interviews.errors import (
+    AmbiguousQuoteError,
     DictionaryError,
     InterviewsError,
     InvalidValueError,
     OffsetError,
+    QuoteNotFoundError,
     SegmentError,
     TranscriptError,
 )
@@ -62,3 +64,10 @@ def test_errors_survive_pickling_with_their_context() -> None:
     error = TranscriptError("bad byte", source="a.txt", line=2, column=5, offset=11)
     copy = pickle.loads(pickle.dumps(error))
     assert (str(copy), copy.offset) == (str(error), 11)
+
+
+def test_quote_errors_survive_pickling_with_their_context() -> None:
+    missing = pickle.loads(pickle.dumps(QuoteNotFoundError("no 'x'", nearest=(3, 9))))
+    ambiguous = pickle.loads(pickle.dumps(AmbiguousQuoteError("twice", occurrences=2)))
+    assert (missing.nearest, missing.start, missing.end) == ((3, 9), 3, 9)
+    assert ambiguous.occurrences == 2 and isinstance(ambiguous, SegmentError)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interviews.errors import SegmentError
+from interviews.errors import AmbiguousQuoteError, QuoteNotFoundError, SegmentError
 from interviews.text import canonicalise
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services.codings import NewCoding
@@ -182,11 +182,41 @@ def test_unknown_interview_is_refused(study: Study) -> None:
 
 def test_quote_not_in_transcript_is_refused(study: Study) -> None:
     interview_id = add_interview_with_text(study)
-    with pytest.raises(SegmentError, match="not found"):
+    with pytest.raises(QuoteNotFoundError, match="no 'never said' in interview I01"):
         study.codings.code_quote(
             interview_id=interview_id, code="unemployment", quote="never said", coder="a"
         )
     assert counts(study)[2] == 0
+
+
+def test_code_quote_matches_typographic_marks_and_stores_the_transcripts_text(
+    study: Study,
+) -> None:
+    interview_id = add_interview_with_text(study)
+    record = study.codings.code_quote(
+        interview_id=interview_id, code="unemployment", quote='"Работы\n нет"', coder="a"
+    )
+    assert record.quote == "«Работы нет»"
+    assert MIXED_TEXT[record.start_offset : record.end_offset] == record.quote
+
+
+def test_code_quote_refuses_an_ambiguous_quote_and_stores_nothing(study: Study) -> None:
+    interview_id = add_interview_with_text(study, "no work here. no work there.\n")
+    with pytest.raises(AmbiguousQuoteError, match="appears 2 times in interview I01"):
+        study.codings.code_quote(
+            interview_id=interview_id, code="unemployment", quote="no work", coder="a"
+        )
+    assert counts(study)[2] == 0
+
+
+def test_a_missing_quote_names_the_nearest_passage(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    with pytest.raises(QuoteNotFoundError) as caught:
+        study.codings.code_quote(
+            interview_id=interview_id, code="unemployment", quote="there was no work", coder="a"
+        )
+    start = MIXED_TEXT.index("There was no work")
+    assert caught.value.nearest == (start, start + len("There was no work"))
 
 
 def test_list_filters_by_code_with_children_coder_and_attribute(study: Study) -> None:

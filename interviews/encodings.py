@@ -1,0 +1,89 @@
+"""Guessing which legacy encodings could have written a file that is not UTF-8.
+
+Only a guess to name in a refusal, never used to decode: a person picks the encoding.
+Every single-byte code page decodes almost any bytes, so the guess reads the text each
+candidate gives and keeps the ones whose words look like words: one script per word
+(``allйs`` is cp1252 French read as cp1251), a sensible case pattern (``нПУЙВЮ`` is KOI8-R
+read as cp1251), Latin words with some ASCII letters in them (``Ìû óåõàëè`` is cp1251
+Russian read as cp1252), and no stray symbols or control characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+# The code pages migration-study transcripts come in, in the order ties are named.
+LEGACY_ENCODINGS: tuple[str, ...] = (
+    "cp1252",
+    "cp1251",
+    "koi8-r",
+    "cp866",
+    "cp1250",
+    "mac-cyrillic",
+    "iso-8859-5",
+    "latin-1",
+)
+
+_SAMPLE_BYTES = 64 * 1024
+_NAMED = 3
+_WORD = re.compile(r"[^\W\d_]+")
+_BAD_WORD_WEIGHT = 3
+# Symbols common in transcripts, which a right decoding produces too.
+_USUAL_SYMBOLS = frozenset("€№°©®™§±×")
+
+
+def plausible_encodings(data: bytes, *, exclude: str | None = None) -> tuple[str, ...]:
+    """Up to three legacy encodings that read ``data`` as plausible text, best first."""
+    sample = data[:_SAMPLE_BYTES]
+    excluded = codecs.lookup(exclude).name if exclude is not None else None
+    scores: dict[str, int] = {}
+    for encoding in LEGACY_ENCODINGS:
+        if codecs.lookup(encoding).name == excluded:
+            continue
+        try:
+            # The sample may end inside a character only for multi-byte codecs; these
+            # are single-byte ones.
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        scores[encoding] = plausibility(text)
+    if not scores:
+        return ()
+    best = max(scores.values())
+    if best < 0:
+        return ()
+    return tuple(encoding for encoding, score in scores.items() if score == best)[:_NAMED]
+
+
+def plausibility(text: str) -> int:
+    """Words outside ASCII that look like words, less those that do not and stray symbols."""
+    score = 0
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        score += 1 if _looks_like_a_word(word) else -_BAD_WORD_WEIGHT
+    for character in text:
+        if character.isascii() or character.isalpha() or character.isspace():
+            continue
+        category = unicodedata.category(character)
+        if category[0] in "CS" and character not in _USUAL_SYMBOLS:
+            score -= 1 if category[0] == "S" else _BAD_WORD_WEIGHT
+    return score
+
+
+def _looks_like_a_word(word: str) -> bool:
+    scripts = {_script(character) for character in word}
+    if len(scripts) > 1:
+        return False
+    if not (word.islower() or word.isupper() or word.istitle()):
+        return False
+    # Real Latin-script words keep some ASCII letters; mis-read Cyrillic ones have none.
+    return not (scripts == {"LATIN"} and len(word) > 1 and not any(ch.isascii() for ch in word))
+
+
+def _script(character: str) -> str:
+    if character.isascii():
+        return "LATIN"
+    return unicodedata.name(character, "UNKNOWN").split(" ", 1)[0]

@@ -1,0 +1,103 @@
+"""The command as a separate process: a closed pipe ends it quietly; --version starts light."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from research.study import Study
+
+ROOT = Path(__file__).resolve().parents[3]
+# What `research` runs: the console script's entry point.
+ENTRY = "from research.cli.app import main; main()"
+HEAVY = ("pandas", "matplotlib", "scipy", "statsmodels", "fastapi", "uvicorn")
+
+
+def _environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT), *filter(None, [environment.get("PYTHONPATH")])]
+    )
+    environment.pop("RESEARCH_STUDY", None)
+    return environment
+
+
+def _start(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", ENTRY, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_environment(),
+        cwd=ROOT,
+    )
+
+
+COMMANDS = [
+    pytest.param(["agreement"], id="agreement"),
+    pytest.param(["code", "list", "--format", "csv"], id="code-list-csv"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_reader_that_takes_one_line_and_leaves_ends_the_command_quietly(
+    command: list[str], demo_study: Study
+) -> None:
+    # As `research ... | head -1` does.
+    with _start(*command, "--study", str(demo_study.folder)) as process:
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        process.wait(timeout=120)
+    assert first.strip()
+    assert errors == ""
+    assert process.returncode in (0, 1)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_pipe_closed_before_any_output_ends_the_command_quietly(
+    command: list[str], demo_study: Study
+) -> None:
+    with _start(*command, "--study", str(demo_study.folder)) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        process.wait(timeout=120)
+    assert errors == ""
+    assert process.returncode == 1
+
+
+def test_an_error_is_still_reported_when_output_is_piped(tmp_path: Path) -> None:
+    with _start("code", "list", "--study", str(tmp_path / "nowhere")) as process:
+        _, errors = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert errors.decode().startswith("Error: ")
+
+
+def test_version_prints_the_installed_version_without_loading_heavy_libraries() -> None:
+    script = (
+        "import sys\n"
+        "from research.cli.app import app\n"
+        "try:\n"
+        "    app(['--version'], prog_name='research')\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        f"print(sorted(name for name in {HEAVY!r} if name in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    version_line, loaded = done.stdout.splitlines()
+    assert version_line == f"research {metadata.version('migration-research')}"
+    assert loaded == "[]"
