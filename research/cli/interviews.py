@@ -313,9 +313,13 @@ def list_(
         }
         for r in found
     ]
+    columns = ["interview_id", "respondent_id", "date", *names, "characters", "codings", *state]
+    if fmt is OutputFormat.TABLE:
+        # What a record misses matters more than its attributes when the terminal is narrow.
+        columns = ["interview_id", "respondent_id", "date", "characters", "codings", *state, *names]
     emit(
         rows,
-        ["interview_id", "respondent_id", "date", *names, "characters", "codings", *state],
+        columns,
         fmt,
         title=f"{len(rows)} {'incomplete ' if incomplete else ''}interviews",
     )

@@ -67,7 +67,7 @@ def test_a_narrow_terminal_keeps_the_first_column(
     result = run("interviews", "list", "--study", str(demo_study.folder))
     lines = result.stdout.splitlines()
     assert lines[2].split() == ["interview_id"]
-    assert "7 more columns not shown" in lines[-1]
+    assert "more columns not shown" in lines[-1]
 
 
 def test_long_identifiers_are_cut_with_an_ellipsis_not_folded(
