@@ -16,7 +16,13 @@ from interviews.dictionary.kinds import (
 )
 from interviews.dictionary.schema import Attribute, Choice, DataDictionary
 from interviews.dictionary.validation import Issue, ValidationResult
-from interviews.dictionary.yaml_io import dumps_dictionary, load_dictionary, loads_dictionary
+from interviews.dictionary.yaml_io import (
+    dictionary_file_problems,
+    dictionary_problems,
+    dumps_dictionary,
+    load_dictionary,
+    loads_dictionary,
+)
 
 __all__ = [
     "MULTIPLE_CHOICE_SEPARATOR",
@@ -31,6 +37,8 @@ __all__ = [
     "Severity",
     "ValidationResult",
     "Value",
+    "dictionary_file_problems",
+    "dictionary_problems",
     "dumps_dictionary",
     "load_dictionary",
     "loads_dictionary",

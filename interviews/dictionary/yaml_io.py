@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from interviews.dictionary.kinds import OptionProblem, suggestion
 from interviews.dictionary.schema import Attribute, AttributeProblem, Choice, DataDictionary
@@ -21,8 +22,36 @@ from interviews.errors import DictionaryError
 def load_dictionary(path: str | Path) -> DataDictionary:
     """Read a data dictionary from a YAML file; problems raise DictionaryError with line numbers."""
     path = Path(path)
+    return loads_dictionary(_read_text(path), source=path.name)
+
+
+def dictionary_file_problems(path: str | Path) -> list[DictionaryError]:
+    """Every problem of a data dictionary file, in line order, each naming file and line."""
+    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
+    except DictionaryError as error:
+        return [error]
+    return dictionary_problems(text, source=str(path))
+
+
+def dictionary_problems(text: str, *, source: str = "<string>") -> list[DictionaryError]:
+    """Every problem of a data dictionary in YAML text, in line order; empty when it is valid."""
+    try:
+        tree = _document(text, source)
+    except DictionaryError as error:
+        return [error]
+    try:
+        DataDictionary.model_validate(_plain(tree))
+    except ValidationError as error:
+        found = [_locate(detail, tree, source) for detail in error.errors()]
+        return sorted(found, key=lambda problem: problem.line or 0)
+    return []
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DictionaryError("file not found", file=str(path)) from None
     except UnicodeDecodeError as error:
@@ -32,11 +61,18 @@ def load_dictionary(path: str | Path) -> DataDictionary:
         ) from None
     except OSError as error:
         raise DictionaryError(f"cannot read the file: {error.strerror}", file=str(path)) from None
-    return loads_dictionary(text, source=path.name)
 
 
 def loads_dictionary(text: str, *, source: str = "<string>") -> DataDictionary:
     """Parse a data dictionary from YAML text; ``source`` names it in error messages."""
+    tree = _document(text, source)
+    try:
+        return DataDictionary.model_validate(_plain(tree))
+    except ValidationError as error:
+        raise _located_error(error, tree, source) from None
+
+
+def _document(text: str, source: str) -> CommentedMap:
     tree = _parse_yaml(text, source)
     if tree is None:
         raise DictionaryError("the dictionary is empty", file=source)
@@ -44,10 +80,7 @@ def loads_dictionary(text: str, *, source: str = "<string>") -> DataDictionary:
         raise DictionaryError(
             "the top level must be a mapping with an 'attributes' list", file=source, line=1
         )
-    try:
-        return DataDictionary.model_validate(_plain(tree))
-    except ValidationError as error:
-        raise _located_error(error, tree, source) from None
+    return tree
 
 
 def dumps_dictionary(dictionary: DataDictionary) -> str:
@@ -81,6 +114,29 @@ def _parse_yaml(text: str, source: str) -> Any:
         ) from None
     except YAMLError as error:
         raise DictionaryError(f"invalid YAML: {error}", file=source) from None
+    except ValueError as error:
+        # A date-like scalar that is no date (2001-02-30) fails while YAML builds it.
+        raise DictionaryError(
+            f"invalid date: {error}", file=source, line=_bad_date_line(text)
+        ) from None
+
+
+def _bad_date_line(text: str) -> int | None:
+    """The 1-based line of the first date-like scalar that is not a valid date."""
+    pending: list[Any] = [_yaml().compose(text)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ScalarNode):
+            if (node.tag or "").endswith(":timestamp"):
+                try:
+                    YAML(typ="safe", pure=True).load(node.value)
+                except ValueError:
+                    return int(node.start_mark.line) + 1
+        elif isinstance(node, MappingNode):
+            pending.extend(reversed([part for pair in node.value for part in pair]))
+        elif isinstance(node, SequenceNode):
+            pending.extend(reversed(node.value))
+    return None
 
 
 def _plain(node: Any) -> Any:
@@ -109,20 +165,31 @@ def _located_error(error: ValidationError, tree: CommentedMap, source: str) -> D
     # An unknown key usually explains the other problems (a misspelt "lable" is also a
     # missing "label"), so it is reported first.
     details = sorted(error.errors(), key=lambda detail: detail["type"] != "extra_forbidden")
-    first = details[0]
-    cause = first.get("ctx", {}).get("error")
-    loc: tuple[Any, ...] = tuple(first["loc"])
+    first = _locate(details[0], tree, source)
+    if len(details) == 1:
+        return first
+    more = len(details) - 1
+    return DictionaryError(
+        f"{first.message} (and {more} more problem{'s' if more > 1 else ''})",
+        file=first.file,
+        line=first.line,
+        field=first.field,
+    )
+
+
+def _locate(detail: Any, tree: CommentedMap, source: str) -> DictionaryError:
+    cause = detail.get("ctx", {}).get("error")
+    loc: tuple[Any, ...] = tuple(detail["loc"])
     if isinstance(cause, AttributeProblem):
         loc = ("attributes", cause.index)
     if isinstance(cause, OptionProblem):
         loc = (*loc, cause.key)
-    line = _line_of(tree, loc)
-    field = _attribute_name(tree, loc)
-    message = _describe(first, cause, loc)
-    if len(details) > 1:
-        more = len(details) - 1
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return DictionaryError(message, file=source, line=line, field=field)
+    return DictionaryError(
+        _describe(detail, cause, loc),
+        file=source,
+        line=_line_of(tree, loc),
+        field=_attribute_name(tree, loc),
+    )
 
 
 def _describe(detail: Any, cause: object, loc: tuple[Any, ...]) -> str:
