@@ -14,10 +14,12 @@ from research.cli import (
     code,
     codebook,
     demo,
+    dictionary,
     interviews,
     report,
     respondents,
     serve,
+    settings,
     study,
     timeline,
 )
@@ -61,6 +63,8 @@ serve.register(app)
 app.add_typer(respondents.app, name="respondents")
 app.add_typer(interviews.app, name="interviews")
 app.add_typer(codebook.app, name="codebook")
+app.add_typer(dictionary.app, name="dictionary")
+app.add_typer(settings.app, name="settings")
 app.add_typer(code.app, name="code")
 app.add_typer(timeline.app, name="timeline")
 
