@@ -57,7 +57,7 @@ def bench_import(size: int, words: int) -> Study:
         timed(f"generate {size} transcripts of {words} words", generate, folder, size, words=words)
     study_folder = folder / "study"
     shutil.rmtree(study_folder, ignore_errors=True)
-    study = create_study(study_folder)
+    study = create_study(study_folder, template="karabakh")
     files = sorted((folder / "transcripts").glob("*.txt"))
     megabytes = sum(f.stat().st_size for f in files) / 1e6
     timed(

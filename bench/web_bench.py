@@ -276,7 +276,9 @@ def build_study(arguments: argparse.Namespace) -> tuple[Path, dict[str, str]]:
         )
     study_folder = OUT / f"web{size}" / "study"
     shutil.rmtree(study_folder, ignore_errors=True)
-    with create_study(study_folder, name=f"web bench {size}", fictional=True) as study:
+    with create_study(
+        study_folder, name=f"web bench {size}", template="karabakh", fictional=True
+    ) as study:
         files = sorted((folder / "transcripts").glob("*.txt"))
         timed(
             f"import {len(files)} transcripts",

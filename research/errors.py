@@ -63,6 +63,19 @@ class UnconfirmedWarningsError(ResearchError):
         super().__init__(f"{what} needs confirmation: {_describe(self.warnings)}")
 
 
+class ProblemsError(ResearchError):
+    """Several problems found at once, each one line naming where; nothing was changed."""
+
+    def __init__(self, heading: str, problems: Sequence[str]) -> None:
+        self.heading = heading
+        self.problems = list(problems)
+        if len(self.problems) == 1:
+            super().__init__(f"{heading}: {self.problems[0]}")
+        else:
+            lines = "\n  ".join(self.problems)
+            super().__init__(f"{heading} ({len(self.problems)} problems):\n  {lines}")
+
+
 class MetadataSheetError(ResearchError):
     """Rows of a metadata sheet are wrong; each problem names the sheet, row and column.
 

@@ -5,7 +5,8 @@
     >>> study.codings.list_codings(code="motives/economy/unemployment")[:1]
 
 Each service module is reachable as an attribute (`study.respondents`, `study.interviews`,
-`study.codings`, `study.codebooks`, `study.timeline`, `study.study_info`); calling one of
+`study.codings`, `study.codebooks`, `study.timeline`, `study.study_info`,
+`study.dictionaries`, `study.analysis_settings`); calling one of
 its functions runs it in its own transaction, committed on success and rolled back on any
 error. For several steps in one transaction, use `with study.transaction() as session:`
 and call the service functions with that session.
@@ -14,9 +15,8 @@ and call the service functions with that session.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -24,19 +24,22 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from codebook import Codebook, default_codebook
-from interviews.defaults import default_dictionary
+from codebook import Codebook
 from interviews.dictionary import DataDictionary
-from research.errors import StudyExistsError
+from research.errors import ProblemsError, StudyExistsError
 from research.services import (
+    analysis_settings,
     codebooks,
     codings,
+    dictionaries,
     interviews,
     respondents,
     study_info,
     timeline,
 )
+from research.services.dictionaries import core_problems
 from research.services.records import StudySummary
+from research.services.timeline import TimelineEvent
 from research.settings import (
     DATABASE_FILE,
     SETTINGS_FILE,
@@ -46,7 +49,21 @@ from research.settings import (
     write_settings,
 )
 from research.storage import database
-from research.study_settings import StudySettings, loads_settings
+from research.study_settings import StudySettings, check_settings
+from research.study_templates import (
+    DEFAULT_TEMPLATE,
+    StudyTemplate,
+    find_template,
+    karabakh_settings,
+)
+
+__all__ = [
+    "BoundServices",
+    "Study",
+    "create_study",
+    "karabakh_settings",
+    "open_study",
+]
 
 
 class BoundServices:
@@ -86,6 +103,8 @@ class Study:
         self.interviews = BoundServices(self, interviews)
         self.codings = BoundServices(self, codings)
         self.timeline = BoundServices(self, timeline)
+        self.dictionaries = BoundServices(self, dictionaries)
+        self.analysis_settings = BoundServices(self, analysis_settings)
 
     @property
     def folder(self) -> Path:
@@ -130,12 +149,6 @@ class Study:
         self.close()
 
 
-def karabakh_settings() -> StudySettings:
-    """The analysis settings shipped with the Karabakh study."""
-    text = resources.files("research.data").joinpath("karabakh_settings.yaml").read_text("utf-8")
-    return loads_settings(text, source="karabakh_settings.yaml")
-
-
 def _describe(location: StudyLocation) -> str:
     if location.is_sqlite:
         return str(location.folder / DATABASE_FILE)
@@ -154,13 +167,32 @@ def create_study(
     path: str | Path,
     *,
     name: str | None = None,
+    template: StudyTemplate | str | Path | None = None,
     codebook: Codebook | None = None,
     dictionary: DataDictionary | None = None,
+    timeline_events: Sequence[TimelineEvent] | None = None,
+    settings: StudySettings | None = None,
     database_url: str | None = None,
     fictional: bool = False,
-    settings: StudySettings | None = None,
 ) -> Study:
-    """Create a study folder with a database at the newest schema, a codebook and a dictionary."""
+    """Create a study folder with a database at the newest schema, started from a template.
+
+    `template` is a StudyTemplate, the name of a shipped one or a template folder (default:
+    blank); `codebook`, `dictionary`, `timeline_events` and `settings` replace its parts.
+    Nothing is created unless every part fits: the dictionary defines the attributes every
+    interview records and the settings name attributes and codes the study has.
+    """
+    chosen = _template(template)
+    codebook = chosen.codebook if codebook is None else codebook
+    dictionary = chosen.dictionary if dictionary is None else dictionary
+    events = chosen.timeline if timeline_events is None else timeline_events
+    settings = chosen.settings if settings is None else settings
+    problems = [f"data dictionary: attribute {problem}" for problem in core_problems(dictionary)]
+    misfits = check_settings(settings, dictionary=dictionary, codebook=codebook)
+    problems.extend(f"settings: {problem}" for problem in misfits)
+    if problems:
+        hint = "; give settings that fit (empty settings do)" if misfits else ""
+        raise ProblemsError(f"the study was not created{hint}", problems)
     folder = Path(path)
     if (folder / DATABASE_FILE).exists() or (folder / SETTINGS_FILE).exists():
         raise StudyExistsError(f"{folder} already holds a study")
@@ -177,8 +209,14 @@ def create_study(
     with study.transaction() as session:
         study_info.set_fact(session, study_info.NAME, name or folder.resolve().name)
         study_info.set_fact(session, study_info.FICTIONAL, "true" if fictional else "false")
-        study_info.store_dictionary(session, dictionary or default_dictionary())
-        study_info.store_settings(session, settings or karabakh_settings())
-        codebooks.store_codebook(session, codebook or default_codebook())
-        timeline.seed_default(session)
+        study_info.store_dictionary(session, dictionary)
+        study_info.store_settings(session, settings)
+        codebooks.store_codebook(session, codebook)
+        timeline.seed_events(session, events)
     return study
+
+
+def _template(template: StudyTemplate | str | Path | None) -> StudyTemplate:
+    if isinstance(template, StudyTemplate):
+        return template
+    return find_template(DEFAULT_TEMPLATE if template is None else template)

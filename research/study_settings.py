@@ -14,14 +14,19 @@ Settings are kept in the database (study_info) as JSON and exchanged as YAML
 
 from __future__ import annotations
 
+import difflib
 import io
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from codebook import Codebook, CodebookError
+from interviews.dictionary import AttributeType, DataDictionary
 from research.errors import StudySettingsError
 
 SETTINGS_YAML = "settings.yaml"
@@ -124,40 +129,171 @@ class StudySettings(_Strict):
         return self.report.departures or (era.attribute if era is not None else None)
 
 
+class SettingsProblem(BaseModel):
+    """One problem of a study's settings: its key path, its file and line when read, and what."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    location: tuple[str | int, ...] = ()
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = [self.file] if self.file is not None else []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        key = _key_path(self.location)
+        text = f"{key}: {self.message}" if key else self.message
+        return f"{', '.join(where)}: {text}" if where else text
+
+
+def describe_settings(settings: StudySettings) -> list[str]:
+    """The settings in a few words, one part per item; empty when the study has none."""
+    report = settings.report
+    parts = []
+    if report.prevalence_by is not None:
+        parts.append(f"prevalence by {report.prevalence_by}")
+    if report.groups_by is not None:
+        parts.append(f"code groups by {report.groups_by}")
+    if report.era is not None:
+        cuts = ", ".join(str(cut) for cut in report.era.cuts)
+        parts.append(f"eras of {report.era.attribute} cut at {cuts}")
+    if settings.departures_attribute is not None:
+        parts.append(f"departures by {settings.departures_attribute}")
+    if report.ranking is not None:
+        parts.append(f"a ranking of {len(report.ranking.codes)} codes")
+    if report.regression is not None:
+        regression = report.regression
+        parts.append(
+            f"a regression of {len(regression.outcomes)} codes on "
+            f"{', '.join(regression.predictors)}"
+        )
+    return parts
+
+
 def loads_settings(text: str, *, source: str = "<string>") -> StudySettings:
     """Settings from YAML text; errors name `source`, the line and the key."""
-    yaml = YAML(typ="safe", pure=True)
-    try:
-        data = yaml.load(text)
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = f", line {mark.line + 1}" if mark is not None else ""
-        raise StudySettingsError(
-            f"{source}{line}: invalid YAML: {error.problem or error.context}"
-        ) from None
-    except YAMLError as error:
-        raise StudySettingsError(f"{source}: invalid YAML: {error}") from None
-    if data is None:
-        return StudySettings()
-    if not isinstance(data, dict):
-        raise StudySettingsError(f"{source}: the top level must be a mapping (report: ...)")
-    return _validated(data, source)
+    tree = _document(text, source)
+    problems = _form_problems(tree, source)
+    if problems:
+        first = str(problems[0])
+        more = len(problems) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise StudySettingsError(first + suffix)
+    return StudySettings() if tree is None else StudySettings.model_validate(_plain(tree))
 
 
 def load_settings(path: str | Path) -> StudySettings:
     """Settings from a YAML file."""
     path = Path(path)
+    return loads_settings(_read_text(path), source=str(path))
+
+
+def settings_problems(
+    text: str,
+    *,
+    source: str = "<string>",
+    dictionary: DataDictionary | None = None,
+    codebook: Codebook | None = None,
+) -> list[SettingsProblem]:
+    """Every problem of settings YAML, each naming `source` and its line.
+
+    The YAML itself, its form, and (given both) its fit to a data dictionary and a codebook
+    (see `check_settings`).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise StudySettingsError(f"{path}: not UTF-8 text") from None
-    return loads_settings(text, source=str(path))
+        tree = _document(text, source)
+    except StudySettingsError as error:
+        return [SettingsProblem(message=str(error))]
+    problems = _form_problems(tree, source)
+    if problems or tree is None or dictionary is None or codebook is None:
+        return problems
+    settings = StudySettings.model_validate(_plain(tree))
+    located = [
+        problem.model_copy(update={"file": source, "line": _line_of(tree, problem.location)})
+        for problem in check_settings(settings, dictionary=dictionary, codebook=codebook)
+    ]
+    return sorted(located, key=lambda problem: problem.line or 0)
+
+
+def check_settings(
+    settings: StudySettings, *, dictionary: DataDictionary, codebook: Codebook
+) -> list[SettingsProblem]:
+    """Every way the settings do not fit a study's data dictionary and codebook.
+
+    Attributes must exist (the era's and the departures' must be integer years); codes must
+    exist and be named by id (era code groups must be top-level codes).
+    """
+    report = settings.report
+    problems: list[SettingsProblem] = []
+
+    def attribute(location: tuple[str | int, ...], name: str, *, year: bool = False) -> None:
+        if name not in dictionary.names():
+            hint = _did_you_mean(name, dictionary.names())
+            problems.append(
+                SettingsProblem(
+                    location=location, message=f"no attribute {name!r} in the data dictionary{hint}"
+                )
+            )
+        elif year and (found := dictionary.attribute(name)).type != AttributeType.INTEGER:
+            problems.append(
+                SettingsProblem(
+                    location=location,
+                    message=f"{name!r} is a {found.type} attribute; years are integer attributes",
+                )
+            )
+
+    def code(location: tuple[str | int, ...], reference: str, *, top: bool = False) -> None:
+        message = _code_problem(codebook, reference, top=top)
+        if message:
+            problems.append(SettingsProblem(location=location, message=message))
+
+    for key in ("prevalence_by", "groups_by"):
+        name = getattr(report, key)
+        if name is not None:
+            attribute(("report", key), name)
+    if report.era is not None:
+        attribute(("report", "era", "attribute"), report.era.attribute, year=True)
+        for index, group in enumerate(report.era.code_groups):
+            code(("report", "era", "code_groups", index), group, top=True)
+    if report.departures is not None:
+        attribute(("report", "departures"), report.departures, year=True)
+    if report.ranking is not None:
+        for index, reference in enumerate(report.ranking.codes):
+            code(("report", "ranking", "codes", index), reference)
+    if report.regression is not None:
+        for index, reference in enumerate(report.regression.outcomes):
+            code(("report", "regression", "outcomes", index), reference)
+        for index, name in enumerate(report.regression.predictors):
+            attribute(("report", "regression", "predictors", index), name)
+    return problems
+
+
+def _code_problem(codebook: Codebook, reference: str, *, top: bool) -> str:
+    try:
+        found = codebook.get(reference)
+    except CodebookError:
+        try:
+            by_path = codebook.resolve(reference)
+        except CodebookError:
+            hint = _did_you_mean(reference, [code.code_id for code in codebook.codes])
+            return f"no code {reference!r} in the codebook{hint}"
+        return f"{reference!r} is a path; settings name codes by id: write {by_path.code_id!r}"
+    if top and found.parent_id is not None:
+        return (
+            f"code {reference!r} is not a top-level code (it is under "
+            f"{codebook.path_of(found.parent_id)!r}); era code groups are top-level codes"
+        )
+    return ""
 
 
 def dumps_settings(settings: StudySettings) -> str:
     """Settings as YAML that `loads_settings` reads back equal."""
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
+    # Round-trip mode keeps the model's order of keys (report first, then its parts).
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 100
     yaml.allow_unicode = True
     stream = io.StringIO()
     yaml.dump(settings.model_dump(mode="json", exclude_defaults=True), stream)
@@ -171,13 +307,124 @@ def settings_from_json(text: str | None) -> StudySettings:
     return StudySettings.model_validate_json(text)
 
 
-def _validated(data: dict[str, Any], source: str) -> StudySettings:
+def _read_text(path: Path) -> str:
     try:
-        return StudySettings.model_validate(data)
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StudySettingsError(f"{path}: file not found") from None
+    except UnicodeDecodeError as error:
+        raise StudySettingsError(
+            f"{path}: not UTF-8 text (byte 0x{error.object[error.start]:02x} "
+            f"at offset {error.start})"
+        ) from None
+    except OSError as error:
+        raise StudySettingsError(f"{path}: cannot read the file: {error.strerror}") from None
+
+
+def _document(text: str, source: str) -> CommentedMap | None:
+    """The YAML tree (None for an empty file), its lines kept for error messages."""
+    try:
+        tree = YAML(typ="rt").load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        raise StudySettingsError(
+            f"{source}{line}: invalid YAML: {error.problem or error.context}"
+        ) from None
+    except YAMLError as error:
+        raise StudySettingsError(f"{source}: invalid YAML: {error}") from None
+    if tree is not None and not isinstance(tree, CommentedMap):
+        raise StudySettingsError(f"{source}, line 1: the top level must be a mapping (report: ...)")
+    return tree
+
+
+def _form_problems(tree: CommentedMap | None, source: str) -> list[SettingsProblem]:
+    """Every way the YAML does not fit the settings model, in line order."""
+    if tree is None:
+        return []
+    try:
+        StudySettings.model_validate(_plain(tree))
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "settings"
-        message = first["msg"].removeprefix("Value error, ")
-        more = len(error.errors()) - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise StudySettingsError(f"{source}: {where}: {message}{suffix}") from None
+        problems = [
+            SettingsProblem(
+                location=tuple(detail["loc"]),
+                message=_describe(detail),
+                file=source,
+                line=_line_of(tree, tuple(detail["loc"])),
+            )
+            for detail in error.errors()
+        ]
+        return sorted(problems, key=lambda problem: problem.line or 0)
+    return []
+
+
+def _describe(detail: Any) -> str:
+    loc = tuple(detail["loc"])
+    if detail["type"] == "extra_forbidden":
+        allowed = list(_model_at(loc[:-1]).model_fields)
+        return f"unknown key{_did_you_mean(str(loc[-1]), allowed)}"
+    if detail["type"] == "missing":
+        return "missing"
+    return str(detail["msg"]).removeprefix("Value error, ")
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The settings model found at a key path, for listing the keys it allows."""
+    model: type[BaseModel] = StudySettings
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        if field is None:
+            break
+        nested = [
+            kind
+            for kind in (field.annotation, *get_args(field.annotation))
+            if isinstance(kind, type) and issubclass(kind, BaseModel)
+        ]
+        if not nested:
+            break
+        model = nested[0]
+    return model
+
+
+def _did_you_mean(name: str, candidates: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    return "; did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
+
+
+def _key_path(location: tuple[str | int, ...]) -> str:
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path
+
+
+def _line_of(tree: CommentedMap | None, location: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the deepest key of `location` present in the YAML tree."""
+    node: Any = tree
+    line: int | None = None
+    for part in location:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.key(part)[0]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            line = node.lc.item(part)[0]
+        else:
+            break
+        node = node[part]
+    return None if line is None else line + 1
+
+
+def _plain(node: Any) -> Any:
+    """Round-trip YAML nodes as plain Python values for validation."""
+    if isinstance(node, Mapping):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(item) for item in node]
+    if isinstance(node, bool) or type(node).__name__ == "ScalarBoolean":
+        return bool(node)
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, int):
+        return int(node)
+    return node

@@ -39,8 +39,10 @@ def database_url() -> str | None:
 
 @pytest.fixture
 def study(tmp_path: Path, database_url: str | None) -> Iterator[Study]:
-    """A new, empty study with the default codebook and data dictionary."""
-    with create_study(tmp_path / "study", database_url=database_url) as created:
+    """A new, empty study from the Karabakh template (codebook, dictionary, timeline, settings)."""
+    with create_study(
+        tmp_path / "study", template="karabakh", database_url=database_url
+    ) as created:
         yield created
 
 

@@ -24,10 +24,12 @@ from research.cli import (
     code,
     codebook,
     demo,
+    dictionary,
     interviews,
     report,
     respondents,
     serve,
+    settings,
     study,
     timeline,
 )
@@ -174,6 +176,8 @@ serve.register(app)
 app.add_typer(respondents.app, name="respondents", cls=CommandGroup)
 app.add_typer(interviews.app, name="interviews", cls=CommandGroup)
 app.add_typer(codebook.app, name="codebook", cls=CommandGroup)
+app.add_typer(dictionary.app, name="dictionary", cls=CommandGroup)
+app.add_typer(settings.app, name="settings", cls=CommandGroup)
 app.add_typer(code.app, name="code", cls=CommandGroup)
 app.add_typer(timeline.app, name="timeline", cls=CommandGroup)
 

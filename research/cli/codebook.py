@@ -57,6 +57,12 @@ def show(
         for code in codebook.codes
         if retired or not code.retired
     ]
+    if not rows and fmt is OutputFormat.TABLE:
+        typer.echo(
+            f"{codebook.name} (version {codebook.version}) has no codes yet: add one with "
+            "research codebook add NAME, or replace it with research codebook import FILE."
+        )
+        return
     columns = ["path", "title", "applicable", "codings"]
     if fmt is not OutputFormat.TABLE:
         columns = list(rows[0]) if rows else columns

@@ -8,9 +8,17 @@ from typing import Annotated
 import typer
 
 from codebook import load_codebook
-from interviews.dictionary import load_dictionary
 from research.cli.common import FormatOption, OutputFormat, StudyOption, emit_record, load_study
+from research.cli.dictionary import read_dictionary
+from research.cli.settings import read_settings
 from research.study import create_study
+from research.study_settings import describe_settings
+from research.study_templates import (
+    DEFAULT_TEMPLATE,
+    TEMPLATE_FILES,
+    find_template,
+    shipped_templates,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -20,13 +28,31 @@ def register(app: typer.Typer) -> None:
 
 
 def init(
-    path: Annotated[Path, typer.Argument(help="Folder for the new study (created if missing).")],
+    path: Annotated[
+        Path | None, typer.Argument(help="Folder for the new study (created if missing).")
+    ] = None,
+    template: Annotated[
+        str,
+        typer.Option(
+            "--template",
+            "-t",
+            help="What the study starts from: blank, karabakh, or a folder holding any of "
+            "codebook.yaml, dictionary.yaml, timeline.yaml, settings.yaml.",
+        ),
+    ] = DEFAULT_TEMPLATE,
+    list_templates: Annotated[
+        bool, typer.Option("--list-templates", help="List the shipped templates and stop.")
+    ] = False,
     codebook_file: Annotated[
-        Path | None, typer.Option("--codebook", help="Codebook YAML (default: the shipped one).")
+        Path | None, typer.Option("--codebook", help="Codebook YAML (default: the template's).")
     ] = None,
     dictionary_file: Annotated[
         Path | None,
-        typer.Option("--dictionary", help="Data dictionary YAML (default: the shipped one)."),
+        typer.Option("--dictionary", help="Data dictionary YAML (default: the template's)."),
+    ] = None,
+    settings_file: Annotated[
+        Path | None,
+        typer.Option("--settings", help="Analysis settings YAML (default: the template's)."),
     ] = None,
     name: Annotated[str | None, typer.Option(help="Study name (default: the folder name).")] = None,
     database_url: Annotated[
@@ -38,21 +64,64 @@ def init(
         ),
     ] = None,
 ) -> None:
-    """Create a study: a folder with its database, codebook and data dictionary.
+    """Create a study from a template: its database, codebook, data dictionary, timeline, settings.
 
-    Example: research init martuni-2004 --codebook my-codebook.yaml
+    Example: research init my-study --template blank
     """
+    if list_templates:
+        _list_templates()
+        return
+    if path is None:
+        raise typer.BadParameter("give the folder for the new study", param_hint="PATH")
+    chosen = find_template(template)
     codebook = load_codebook(codebook_file) if codebook_file else None
-    dictionary = load_dictionary(dictionary_file) if dictionary_file else None
+    dictionary = read_dictionary(dictionary_file) if dictionary_file else None
+    settings = read_settings(settings_file) if settings_file else None
     with create_study(
-        path, name=name, codebook=codebook, dictionary=dictionary, database_url=database_url
+        path,
+        name=name,
+        template=chosen,
+        codebook=codebook,
+        dictionary=dictionary,
+        settings=settings,
+        database_url=database_url,
     ) as created:
         summary = created.summary()
+        stored = created.dictionary()
+        events = len(created.timeline.list_events())
+        described = describe_settings(created.study_info.load_settings())
+    respondent = len(stored.for_scope("respondent"))
+    analysed = [attribute.name for attribute in stored.attributes if attribute.analysis]
     typer.echo(
-        f"Created study {summary.name!r} in {path} ({summary.database}), "
-        f"codebook {summary.codebook_name!r} with {summary.codes} codes."
+        f"Created study {summary.name!r} in {path} ({summary.database}) "
+        f"from the template {chosen.name!r}:"
     )
-    typer.echo(f"Next: cd {path} && research respondents add")
+    typer.echo(f"  codebook {summary.codebook_name!r}: {summary.codes} codes")
+    typer.echo(
+        f"  data dictionary: {len(stored.attributes)} attributes ({respondent} of respondents, "
+        f"{len(stored.attributes) - respondent} of interviews; for analysis: "
+        f"{', '.join(analysed) or 'none'})"
+    )
+    typer.echo(f"  timeline: {events} events")
+    typer.echo(f"  settings: {'; '.join(described) or 'none'}")
+    typer.echo(f"Next: research interviews import --study {path} transcripts/*.txt")
+    if not respondent:
+        typer.echo(
+            f"Describe your respondents: research dictionary export --study {path} "
+            "--out dictionary.yaml, edit it, then research dictionary import dictionary.yaml"
+        )
+
+
+def _list_templates() -> None:
+    typer.echo("Templates (research init PATH --template NAME):")
+    width = max(len(entry.name) for entry in shipped_templates())
+    for entry in shipped_templates():
+        default = " (the default)" if entry.name == DEFAULT_TEMPLATE else ""
+        typer.echo(f"  {entry.name:<{width}}  {entry.description}{default}")
+    typer.echo(
+        f"  {'FOLDER':<{width}}  a folder holding any of {', '.join(TEMPLATE_FILES)} "
+        "(what it lacks comes from blank)"
+    )
 
 
 def status(study: StudyOption = None, fmt: FormatOption = OutputFormat.TABLE) -> None:

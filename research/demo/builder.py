@@ -172,7 +172,9 @@ def build_demo(path: Path, *, database_url: str | None = None, replace: bool = F
     if replace:
         remove_demo(path)
     demo = load_demo_interviews()
-    study = create_study(path, name=DEMO_NAME, database_url=database_url, fictional=True)
+    study = create_study(
+        path, name=DEMO_NAME, template="karabakh", database_url=database_url, fictional=True
+    )
     with study.transaction() as session:
         for item in demo:
             if session.get(RespondentRow, item.respondent_id) is None:

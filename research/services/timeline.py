@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+import difflib
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from research.errors import NotFoundError, ResearchError
+from research.errors import NotFoundError, ProblemsError, ResearchError
 from research.services.records import Record
 from research.storage.tables import TimelineEventRow
 
@@ -32,17 +39,120 @@ class TimelineEvent(Record):
 def default_events() -> list[TimelineEvent]:
     """The shipped timeline of the Nagorno Karabakh study (from its memo and sources)."""
     text = resources.files("research.data").joinpath(DEFAULT_TIMELINE).read_text("utf-8")
-    entries = YAML(typ="safe").load(text)
-    return [
-        TimelineEvent(
-            event_date=entry["date"],
-            label=str(entry["label"]),
-            event=entry["event"],
-            source=entry["source"],
-            contested=bool(entry.get("contested", False)),
+    return loads_timeline(text, source=DEFAULT_TIMELINE)
+
+
+TIMELINE_KEYS = ("date", "label", "event", "source", "contested", "note")
+
+
+def loads_timeline(text: str, *, source: str = "<string>") -> list[TimelineEvent]:
+    """Events from timeline YAML (a list of date, label, event, source, contested, note).
+
+    Every problem is reported at once (ProblemsError), each naming `source` and its line.
+    """
+    try:
+        entries = YAML(typ="rt").load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        at = f", line {mark.line + 1}" if mark is not None else ""
+        problem = f"{source}{at}: invalid YAML: {error.problem or error.context}"
+        raise ProblemsError(f"{source} is not a usable timeline", [problem]) from None
+    except YAMLError as error:
+        raise ProblemsError(f"{source} is not a usable timeline", [f"{source}: {error}"]) from None
+    except ValueError as error:
+        # A date-like scalar that is no date (2001-02-30) fails while YAML builds it.
+        bad_line = _bad_date_line(text)
+        at = f", line {bad_line}" if bad_line is not None else ""
+        raise ProblemsError(
+            f"{source} is not a usable timeline", [f"{source}{at}: invalid date: {error}"]
+        ) from None
+    if entries is None:
+        return []
+    if not isinstance(entries, CommentedSeq):
+        raise ProblemsError(
+            f"{source} is not a usable timeline",
+            [f"{source}, line 1: the timeline must be a list of events (- date: ...)"],
         )
-        for entry in entries
-    ]
+    events: list[TimelineEvent] = []
+    problems: list[str] = []
+    for index, entry in enumerate(entries):
+        where = f"{source}, line {entries.lc.item(index)[0] + 1}"
+        try:
+            events.append(_event_from_yaml(entry))
+        except _EventProblem as problem:
+            line = _key_line(entry, "date" if problem.field == "event_date" else problem.field)
+            place = f"{source}, line {line}" if line is not None else where
+            problems.append(f"{place}: event {index + 1}: {problem.reason}")
+    if problems:
+        raise ProblemsError(f"{source} is not a usable timeline", problems)
+    return events
+
+
+def load_timeline(path: str | Path) -> list[TimelineEvent]:
+    """Events from a timeline YAML file; see `loads_timeline`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ResearchError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
+    return loads_timeline(text, source=str(path))
+
+
+def _event_from_yaml(entry: object) -> TimelineEvent:
+    if not isinstance(entry, Mapping):
+        raise _EventProblem("", "expected date, event and source (a mapping)")
+    unknown = [str(key) for key in entry if key not in TIMELINE_KEYS]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], TIMELINE_KEYS, n=1)
+        hint = (
+            f"did you mean {close[0]!r}?" if close else f"the keys are {', '.join(TIMELINE_KEYS)}"
+        )
+        raise _EventProblem(unknown[0], f"unknown key {unknown[0]!r}; {hint}")
+    for key in ("date", "event", "source"):
+        if entry.get(key) is None:
+            raise _EventProblem(key, f"{key} is missing")
+    when = entry["date"]
+    if isinstance(when, datetime):
+        when = when.date()
+    if not isinstance(when, date):
+        raise _EventProblem("date", f"date {str(when)!r} is not a date; write YYYY-MM-DD")
+    label = entry.get("label")
+    return _checked(
+        event_date=when,
+        label=None if label is None else str(label),
+        event=_text(entry["event"]),
+        source=_text(entry["source"]),
+        contested=entry.get("contested", False),
+        note=_text(entry.get("note") or ""),
+    )
+
+
+def _bad_date_line(text: str) -> int | None:
+    """The 1-based line of the first date-like scalar that is not a valid date."""
+    pending: list[Any] = [YAML(typ="rt").compose(text)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ScalarNode):
+            if (node.tag or "").endswith(":timestamp"):
+                try:
+                    YAML(typ="safe", pure=True).load(node.value)
+                except ValueError:
+                    return int(node.start_mark.line) + 1
+        elif isinstance(node, MappingNode):
+            pending.extend(reversed([part for pair in node.value for part in pair]))
+        elif isinstance(node, SequenceNode):
+            pending.extend(reversed(node.value))
+    return None
+
+
+def _text(value: Any) -> Any:
+    return str(value) if isinstance(value, str | int | float) else value
+
+
+def _key_line(entry: object, key: str) -> int | None:
+    if isinstance(entry, CommentedMap) and key in entry:
+        return int(entry.lc.key(key)[0]) + 1
+    return None
 
 
 def list_events(session: Session) -> list[TimelineEvent]:
@@ -98,14 +208,27 @@ def remove_event(session: Session, event_id: int) -> None:
     session.flush()
 
 
-def seed_default(session: Session) -> int:
-    """Store the shipped timeline in a study that has no events yet; returns how many."""
+def seed_events(session: Session, events: Sequence[TimelineEvent]) -> int:
+    """Store a timeline (a template's) in a study that has no events yet; returns how many."""
     if session.scalar(select(TimelineEventRow.event_id).limit(1)) is not None:
         return 0
-    events = default_events()
     session.add_all(TimelineEventRow(**item.model_dump(exclude={"event_id"})) for item in events)
     session.flush()
     return len(events)
+
+
+def seed_default(session: Session) -> int:
+    """Store the shipped Karabakh timeline in a study that has no events yet; returns how many."""
+    return seed_events(session, default_events())
+
+
+class _EventProblem(ResearchError):
+    """One field of a timeline event that is wrong; `field` locates it in a YAML file."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"timeline event: {reason}")
+        self.field = field
+        self.reason = reason
 
 
 def _checked(**fields: object) -> TimelineEvent:
@@ -117,12 +240,12 @@ def _checked(**fields: object) -> TimelineEvent:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
-        raise ResearchError(f"timeline event: {field}: {first['msg']}") from error
+        raise _EventProblem(field, f"{field}: {first['msg']}") from error
     for name in ("event", "source", "label"):
         if not getattr(event, name).strip():
-            raise ResearchError(f"timeline event: {name} is empty")
+            raise _EventProblem(name, f"{name} is empty")
         if any(ch < " " for ch in getattr(event, name)):
-            raise ResearchError(f"timeline event: {name} contains a control character")
+            raise _EventProblem(name, f"{name} contains a control character")
     return event
 
 

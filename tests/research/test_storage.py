@@ -14,10 +14,14 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from research.settings import SETTINGS_FILE
+from interviews.defaults import blank_dictionary, default_dictionary
+from interviews.dictionary import DataDictionary
+from research.services import study_info
+from research.settings import SETTINGS_FILE, sqlite_url, write_settings
 from research.storage import database
 from research.storage.tables import Base, CodingRow, StudyInfo
-from research.study import Study, create_study, open_study
+from research.study import Study, create_study, karabakh_settings, open_study
+from research.study_settings import StudySettings
 from tests.research.helpers import add_interview_with_text
 
 
@@ -92,6 +96,92 @@ def test_study_folder_can_point_at_another_database(tmp_path: Path) -> None:
 def test_creating_over_an_existing_study_is_refused(study: Study) -> None:
     with pytest.raises(Exception, match="already holds a study"):
         create_study(study.folder)
+
+
+def _study_at_0004(folder: Path, database_url: str | None, dictionary: dict[str, object]) -> None:
+    """A study as revision 0004's code left it: no settings, no analysis flags."""
+    folder.mkdir()
+    if database_url:
+        write_settings(folder, database_url)
+    engine = database.make_engine(database_url or sqlite_url(folder))
+    database.upgrade(engine, revision="0004")
+    facts = {
+        "name": "old",
+        "fictional": "false",
+        "data_dictionary": json.dumps(dictionary),
+        "codebook_name": "Old codebook",
+        "codebook_version": "1",
+    }
+    with engine.begin() as connection:
+        connection.execute(insert(StudyInfo), [{"key": k, "value": v} for k, v in facts.items()])
+    engine.dispose()
+
+
+def _without_analysis_flags(dictionary: DataDictionary) -> dict[str, object]:
+    dumped = dictionary.model_dump(mode="json")
+    for attribute in dumped["attributes"]:
+        del attribute["analysis"]
+    return dumped
+
+
+def test_old_karabakh_study_gets_its_settings_and_analysis_attributes(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    _study_at_0004(tmp_path / "old", database_url, _without_analysis_flags(default_dictionary()))
+    with open_study(tmp_path / "old") as opened:
+        assert database.current_revision(opened.engine) == database.head_revision()
+        assert opened.dictionary() == default_dictionary()
+        assert [a.name for a in opened.dictionary().attributes if a.analysis] == [
+            "gender",
+            "role",
+            "place",
+        ]
+        assert opened.study_info.load_settings() == karabakh_settings()
+
+
+def test_old_study_of_another_kind_gets_empty_settings(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    _study_at_0004(tmp_path / "old", database_url, _without_analysis_flags(blank_dictionary()))
+    with open_study(tmp_path / "old") as opened:
+        assert opened.dictionary() == blank_dictionary()
+        with opened.transaction() as session:
+            assert study_info.get_fact(session, study_info.SETTINGS) is not None
+        assert opened.study_info.load_settings() == StudySettings()
+
+
+def test_old_study_that_already_has_settings_keeps_them(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    folder = tmp_path / "old"
+    _study_at_0004(folder, database_url, _without_analysis_flags(default_dictionary()))
+    engine = database.make_engine(database_url or sqlite_url(folder))
+    with engine.begin() as connection:
+        connection.execute(insert(StudyInfo).values(key="settings", value='{"report": {}}'))
+    engine.dispose()
+    with open_study(folder) as opened:
+        assert opened.study_info.load_settings() == StudySettings()
+        assert not any(a.analysis for a in opened.dictionary().attributes)
+
+
+def test_settings_revision_downgrades_and_upgrades_again(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    folder = tmp_path / "study"
+    create_study(folder, template="karabakh", database_url=database_url).close()
+    engine = database.make_engine(database_url or sqlite_url(folder))
+    config = database.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    with engine.connect() as connection:
+        facts = dict(connection.execute(select(StudyInfo.key, StudyInfo.value)).all())
+    engine.dispose()
+    assert "settings" not in facts
+    assert '"analysis"' not in facts["data_dictionary"]
+    with open_study(folder) as opened:
+        assert opened.study_info.load_settings() == karabakh_settings()
+        assert opened.dictionary() == default_dictionary()
 
 
 def _database_at_0004_with_data(url: str) -> Engine:
@@ -172,7 +262,10 @@ def test_0006_upgraded_interview_reads_as_before(tmp_path: Path) -> None:
     folder = tmp_path / "old"
     folder.mkdir()
     _database_at_0004_with_data(f"sqlite:///{folder / 'study.db'}").dispose()
-    with create_study(tmp_path / "template") as template, template.transaction() as session:
+    with (
+        create_study(tmp_path / "template", template="karabakh") as template,
+        template.transaction() as session,
+    ):
         facts = {row.key: row.value for row in session.scalars(select(StudyInfo))}
     engine = database.make_engine(f"sqlite:///{folder / 'study.db'}")
     with engine.begin() as connection:

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from research.errors import NotFoundError, ResearchError
+from research.errors import NotFoundError, ProblemsError, ResearchError
+from research.services.timeline import default_events, loads_timeline
 from research.study import Study
 
 
@@ -46,3 +47,46 @@ def test_impossible_date_is_refused(study: Study) -> None:
 def test_unknown_event_is_a_clear_error(study: Study) -> None:
     with pytest.raises(NotFoundError, match="no timeline event 999"):
         study.timeline.remove_event(999)
+
+
+def test_timeline_yaml_reads_dates_labels_and_flags() -> None:
+    events = loads_timeline(
+        "- date: 1991-12-26\n  event: USSR dissolved\n  source: encyclopaedia\n  contested: true\n"
+    )
+    assert [(e.event_date, e.label, e.contested) for e in events] == [
+        (date(1991, 12, 26), "1991-12-26", True)
+    ]
+    assert loads_timeline("") == []
+
+
+def test_timeline_yaml_lists_every_problem_by_line() -> None:
+    text = (
+        "- date: 1991-12-26\n"
+        "  event: fine\n"
+        "  source: memo\n"
+        "- date: soon\n"  # line 4
+        "  event: x\n"
+        "  source: y\n"
+        "- date: 1992-01-01\n"  # line 7: no source
+        "  event: z\n"
+        "- just text\n"  # line 9
+    )
+    with pytest.raises(ProblemsError) as refused:
+        loads_timeline(text, source="timeline.yaml")
+    assert refused.value.problems == [
+        "timeline.yaml, line 4: event 2: date 'soon' is not a date; write YYYY-MM-DD",
+        "timeline.yaml, line 7: event 3: source is missing",
+        "timeline.yaml, line 9: event 4: expected date, event and source (a mapping)",
+    ]
+
+
+def test_timeline_yaml_with_an_impossible_date_names_its_line() -> None:
+    with pytest.raises(ProblemsError, match=r"t.yaml, line 4: invalid date"):
+        loads_timeline(
+            "- date: 2001-02-01\n  event: a\n  source: b\n- date: 2001-02-30\n", source="t.yaml"
+        )
+
+
+def test_seeding_a_study_that_has_events_adds_none(study: Study) -> None:
+    assert study.timeline.seed_events(default_events()) == 0
+    assert len(study.timeline.list_events()) == 13

@@ -31,8 +31,8 @@ INTERVIEW_FLAGS = [
 ]
 
 
-def test_init_creates_a_study_with_the_default_codebook(run: Run, tmp_path: Path) -> None:
-    result = run("init", str(tmp_path / "s"))
+def test_init_from_the_karabakh_template_has_its_codebook(run: Run, tmp_path: Path) -> None:
+    result = run("init", str(tmp_path / "s"), "--template", "karabakh")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "s" / "study.db").exists()
     shown = run("codebook", "show", "--study", str(tmp_path / "s"), "--format", "json")
