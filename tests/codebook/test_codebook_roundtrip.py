@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codebook import Code, Codebook, dumps_codebook, load_codebook, loads_codebook, save_codebook
+from codebook.errors import CodebookError
+from codebook.models import check_name
 
 ARMENIAN = st.characters(min_codepoint=0x0531, max_codepoint=0x058A)
 CYRILLIC = st.characters(min_codepoint=0x0400, max_codepoint=0x04FF)
@@ -24,9 +26,18 @@ code_ids = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,12}", fullmatch=True)
 lines = st.text(LINE_CHARACTER, min_size=1, max_size=30).filter(
     lambda text: unicodedata.normalize("NFC", text).strip() != ""
 )
-names = st.text(st.one_of(LINE_CHARACTER), min_size=1, max_size=20).filter(
-    lambda text: "/" not in text and text == text.strip()
-)
+
+
+def _valid_name(text: str) -> bool:
+    # The model's own rule (visible, no '/', no direction controls), so no draw is refused.
+    try:
+        check_name(text)
+    except CodebookError:
+        return False
+    return True
+
+
+names = st.text(st.one_of(LINE_CHARACTER), min_size=1, max_size=20).filter(_valid_name)
 texts = st.lists(TEXT_PIECE, max_size=120).map("".join)
 colours = st.none() | st.from_regex(r"#[0-9A-Fa-f]{6}", fullmatch=True)
 
