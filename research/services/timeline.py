@@ -7,7 +7,8 @@ from importlib import resources
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
-from sqlalchemy import select
+from ruamel.yaml.error import YAMLError
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from research.errors import NotFoundError, ResearchError
@@ -32,17 +33,48 @@ class TimelineEvent(Record):
 def default_events() -> list[TimelineEvent]:
     """The shipped timeline of the Nagorno Karabakh study (from its memo and sources)."""
     text = resources.files("research.data").joinpath(DEFAULT_TIMELINE).read_text("utf-8")
-    entries = YAML(typ="safe").load(text)
-    return [
-        TimelineEvent(
-            event_date=entry["date"],
-            label=str(entry["label"]),
-            event=entry["event"],
-            source=entry["source"],
-            contested=bool(entry.get("contested", False)),
-        )
-        for entry in entries
-    ]
+    return loads_events(text, source=DEFAULT_TIMELINE)
+
+
+def loads_events(text: str, *, source: str = "<string>") -> list[TimelineEvent]:
+    """Events from timeline YAML: a list of date, label, event, source, contested, note.
+
+    Errors name `source`, the entry's number and the field.
+    """
+    try:
+        entries = YAML(typ="safe", pure=True).load(text)
+    except YAMLError as error:
+        raise ResearchError(f"{source}: invalid YAML: {error}") from None
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise ResearchError(f"{source}: a timeline is a list of events (- date: ...)")
+    events = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise ResearchError(f"{source}: event {number}: expected date, label, event, source")
+        try:
+            events.append(
+                _checked(
+                    event_date=entry.get("date"),
+                    label=str(entry["label"]) if entry.get("label") is not None else None,
+                    event=entry.get("event"),
+                    source=entry.get("source"),
+                    contested=bool(entry.get("contested", False)),
+                    note=str(entry.get("note", "")),
+                )
+            )
+        except ResearchError as error:
+            raise ResearchError(f"{source}: event {number}: {error}") from None
+    return events
+
+
+def replace_events(session: Session, events: list[TimelineEvent]) -> int:
+    """Replace the whole timeline by `events`; returns how many were stored."""
+    session.execute(delete(TimelineEventRow))
+    session.add_all(TimelineEventRow(**item.model_dump(exclude={"event_id"})) for item in events)
+    session.flush()
+    return len(events)
 
 
 def list_events(session: Session) -> list[TimelineEvent]:
