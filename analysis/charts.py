@@ -49,6 +49,7 @@ LINE_INCHES = 0.13  # one line of 7 pt tick label, with leading
 ROW_GAP = 0.3  # lines of space between two rows
 EVENT_ROW_POINTS = 9.5
 SAME_YEAR_SPREAD = 0.3  # years between the markers of events in the same year
+SHORT_BAR_ROWS = 8  # heatmaps with fewer rows have a colour bar too short for a long label
 MAX_TIMELINE_WIDENING = 1 / 3  # of the years shown, added so that event labels fit
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -215,7 +216,7 @@ def plot_cooccurrence(
             if value == "jaccard"
             else ("Interviews with both codes")
         )
-        _colourbar(ax, image, label, integer=value == "both")
+        _colourbar(ax, image, label, integer=value == "both", rows=len(code_ids))
         return ax
 
 
@@ -251,7 +252,7 @@ def plot_code_matrix(
         ax.set_xticks(range(columns), labels, rotation=90, fontsize=fontsize)
         ax.set_yticks(range(rows), [str(name) for name in matrix.index])
         _heatmap_frame(ax, values.shape)
-        _colourbar(ax, image, value_label, integer=_all_whole(matrix))
+        _colourbar(ax, image, value_label, integer=_all_whole(matrix), rows=rows)
         return ax
 
 
@@ -625,10 +626,15 @@ def _heatmap_frame(ax: Axes, shape: tuple[int, ...]) -> None:
     ax.tick_params(which="both", length=0)
 
 
-def _colourbar(ax: Axes, image: ScalarMappable, label: str, *, integer: bool) -> None:
-    """A slim colour bar beside the heatmap, with whole-number ticks for counts."""
+def _colourbar(
+    ax: Axes, image: ScalarMappable, label: str, *, integer: bool, rows: int = SHORT_BAR_ROWS
+) -> None:
+    """A slim colour bar beside the heatmap, with whole-number ticks for counts.
+
+    Beside a heatmap of few rows the bar is short, so its label wraps to fit along it.
+    """
     bar = _figure(ax).colorbar(image, ax=ax, shrink=0.6, aspect=25, pad=0.02)
-    bar.set_label(label, fontsize=7)
+    bar.set_label(wrap_label(label, 18) if rows < SHORT_BAR_ROWS else label, fontsize=7)
     bar.ax.tick_params(labelsize=6.5)
     bar.outline.set_visible(False)
     if integer:

@@ -14,6 +14,7 @@ them simply has no such section, and the reason says which setting or attribute 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -77,6 +78,12 @@ def _choose_attribute(context: SectionContext, setting: str | None, key: str) ->
         if context.has_values(name):
             return name, ""
     return "", f"no selected interview has a value for the analysis attributes {', '.join(marked)}"
+
+
+def _once(methods: list[str]) -> str:
+    """Several methods notes as one, each sentence they share said once."""
+    sentences = (sentence for method in methods for sentence in re.split(r"(?<=\.)\s+", method))
+    return " ".join(dict.fromkeys(sentence for sentence in sentences if sentence))
 
 
 def _lowered(label: str) -> str:
@@ -168,7 +175,7 @@ def _crosstabs(context: SectionContext) -> Result:
         context.note(
             "Attributes marked for analysis in the data dictionary: "
             f"{', '.join(_analysed(context))}.",
-            " ".join(dict.fromkeys(methods)),
+            _once(methods),
             figure,
         ),
         tables,

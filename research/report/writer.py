@@ -31,6 +31,7 @@ from research.services.analysis_data import StudyFrames
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 MANIFEST = ".report-files"
+FEW_METHODS = 3
 Progress = Callable[[str], None]
 
 
@@ -281,16 +282,24 @@ def _write_html(report: Report) -> Path:
 
 
 def html_table(table: pd.DataFrame) -> tuple[str, str]:
-    """A table as HTML, and its method when one method holds for every row.
+    """A table as HTML, and its method when one method (or a few) holds for every row.
 
-    pandas escapes every cell and header; the method, shown once beside the table, is
-    escaped by the template.
+    With a few methods (agreement per code and pooled), each is numbered in the note and
+    the rows keep only its number, so that long methods do not stretch every row. pandas
+    escapes every cell and header; the note is escaped by the template.
     """
     method = ""
-    if "method" in table.columns and table["method"].nunique(dropna=False) == 1:
-        method = str(table["method"].iloc[0])
-        table = table.drop(columns="method")
-    rendered = table.to_html(
+    if "method" in table.columns:
+        methods = list(dict.fromkeys(str(value) for value in table["method"]))
+        if len(methods) == 1:
+            method = methods[0]
+            table = table.drop(columns="method")
+        elif len(methods) <= FEW_METHODS:
+            number = {text: f"({index})" for index, text in enumerate(methods, start=1)}
+            method = " ".join(f"{number[text]} {text}" for text in methods)
+            table = table.assign(method=table["method"].astype(str).map(number))
+    # A columns name (the attribute of a crosstab) would print as a stray header cell.
+    rendered = table.rename_axis(columns=None).to_html(
         index=False,
         escape=True,
         border=0,

@@ -480,6 +480,22 @@ def test_cooccurrence_of_many_codes_uses_one_line_labels(codes: pd.DataFrame) ->
     assert len(ax.texts) == 0
 
 
+def test_cooccurrence_of_few_codes_wraps_its_colour_bar_label(codes: pd.DataFrame) -> None:
+    few = charts.plot_cooccurrence(pairs(), codes=codes)
+    bar = few.get_figure(root=True).axes[-1]  # type: ignore[union-attr]
+    assert bar.get_ylabel() == "Jaccard similarity\n(both / either)"
+    ids = codes.loc[codes["applicable"], "code_id"].tolist()[:10]
+    many = pd.DataFrame(
+        [
+            {"code_a": a, "code_b": b, "both": 1, "a_only": 1, "b_only": 1, "jaccard": 1 / 3}
+            for a, b in itertools.combinations(ids, 2)
+        ]
+    )
+    ax = charts.plot_cooccurrence(many, codes=codes)
+    bar = ax.get_figure(root=True).axes[-1]  # type: ignore[union-attr]
+    assert bar.get_ylabel() == "Jaccard similarity (both / either)"
+
+
 # plot_code_matrix
 
 

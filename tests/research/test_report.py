@@ -15,7 +15,15 @@ from matplotlib.image import imread
 from codebook import Code, default_codebook, operations
 from interviews.defaults import default_dictionary
 from research.demo import EXAMPLES
-from research.report import SECTION_NAMES, Report, ReportOptions, Result, Selection, write_report
+from research.report import (
+    SECTION_NAMES,
+    Report,
+    ReportOptions,
+    Result,
+    Selection,
+    html_table,
+    write_report,
+)
 from research.report.run import iter_results
 from research.services import study_info, timeline
 from research.services.analysis_data import StudyFrames
@@ -491,3 +499,12 @@ def test_interviews_without_codings_give_a_report_that_says_so(
     assert report.message == (
         "The study has no codings yet: code some of its 4 interviews, then ask again."
     )
+
+
+def test_html_table_numbers_a_few_methods_and_hoists_one() -> None:
+    table = pd.DataFrame({"code": ["a", "b", "pooled"], "method": ["per code", "per code", "all"]})
+    html, note = html_table(table)
+    assert note == "(1) per code (2) all"
+    assert html.count("<td>(1)</td>") == 2 and html.count("<td>(2)</td>") == 1
+    html, note = html_table(table.assign(method="one"))
+    assert note == "one" and "method" not in html
