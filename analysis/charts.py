@@ -22,7 +22,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter, StrMethodFormatter
 from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from analysis.style import (
@@ -49,6 +49,8 @@ LINE_INCHES = 0.13  # one line of 7 pt tick label, with leading
 ROW_GAP = 0.3  # lines of space between two rows
 EVENT_ROW_POINTS = 9.5
 SAME_YEAR_SPREAD = 0.3  # years between the markers of events in the same year
+SHORT_BAR_ROWS = 8  # heatmaps with fewer rows have a colour bar too short for a long label
+MAX_TIMELINE_WIDENING = 1 / 3  # of the years shown, added so that event labels fit
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -214,7 +216,7 @@ def plot_cooccurrence(
             if value == "jaccard"
             else ("Interviews with both codes")
         )
-        _colourbar(ax, image, label, integer=value == "both")
+        _colourbar(ax, image, label, integer=value == "both", rows=len(code_ids))
         return ax
 
 
@@ -250,7 +252,7 @@ def plot_code_matrix(
         ax.set_xticks(range(columns), labels, rotation=90, fontsize=fontsize)
         ax.set_yticks(range(rows), [str(name) for name in matrix.index])
         _heatmap_frame(ax, values.shape)
-        _colourbar(ax, image, value_label, integer=_all_whole(matrix))
+        _colourbar(ax, image, value_label, integer=_all_whole(matrix), rows=rows)
         return ax
 
 
@@ -383,6 +385,7 @@ def plot_departures(
     events: pd.DataFrame,
     *,
     level_labels: Mapping[str, str] | None = None,
+    legend_title: str | None = "Era",
     start_year: float | None = None,
     label_width: int = 40,
     ax: Axes | None = None,
@@ -395,22 +398,25 @@ def plot_departures(
     Labels hang from their event's line in rows that never overlap. Contested accounts get
     a dashed line, italics and "(contested)"; superscript numbers point to the sources in a
     note under the chart. The years start two before the first departure (or at
-    `start_year`); earlier events are listed at the left edge with an arrow.
+    `start_year`); earlier events are listed at the left edge with an arrow. Years are
+    ticked in whole years; a single era (a study that splits none) gets no legend.
     """
     with plot_style():
         years = _timeline_span(departures, events, start_year)
         sources = _source_numbers(events)
-        timeline = _Timeline(events, sources, label_width=label_width)
-        span, _, estimate = timeline.layout(years, axes_points=(FIGURE_WIDTH - 0.8) * 72)
+        timeline, span, estimate = _fitting_timeline(events, sources, years, label_width)
         row_count = max((row for row, _ in estimate), default=-1) + 1
         ax = _axes(ax, height=2.8 + row_count * EVENT_ROW_POINTS / 72)
         top = _stack_departures(ax, departures, level_labels)
         ax.set_xlim(*span)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="x", visible=False)
         ax.set_xlabel("Year of departure")
         ax.set_ylabel(f"Departures ({_unit_of(departures, default='respondents')})")
-        _legend_above(ax, title="Migration era")
+        if departures["era"].nunique() > 1:
+            _legend_above(ax, title=legend_title)
         ax.annotate(
             _source_note(sources, contested=any(_contested(events))),
             xy=(0, 0),
@@ -432,20 +438,43 @@ def plot_departures(
         return ax
 
 
-def plot_motive_ranking(
+def _fitting_timeline(
+    events: pd.DataFrame,
+    sources: Mapping[str, int],
+    years: tuple[float, float],
+    label_width: int,
+) -> tuple[_Timeline, tuple[float, float], list[tuple[int, str]]]:
+    """A timeline whose labels fit without widening the years by more than a third.
+
+    Many events spread over the whole span would need many empty years at one end for
+    their labels to hang all one way; shorter labels (down to 20 characters before the
+    source marks) cost fewer. The first width that fits is kept, else the shortest.
+    """
+    axes_points = (FIGURE_WIDTH - 0.8) * 72
+    allowed = (years[1] - years[0]) * MAX_TIMELINE_WIDENING
+    widths = [label_width] + [width for width in (32, 26, 20) if width < label_width]
+    for width in widths:
+        timeline = _Timeline(events, sources, label_width=width)
+        span, _, placements = timeline.layout(years, axes_points=axes_points)
+        if (span[1] - span[0]) - (years[1] - years[0]) <= allowed:
+            break
+    return timeline, span, placements
+
+
+def plot_ranking(
     ranking: pd.DataFrame, *, codes: pd.DataFrame | None = None, ax: Axes | None = None
 ) -> Axes:
-    """Each ranked motive's share of respondents with its interval, in the memo's order.
+    """Each ranked code's share of respondents with its interval, in the stated order.
 
-    Each label starts with the memo's rank; the note at the interval gives the count and
-    the rank in the data, in bold where the data rank the motive differently.
+    Each label starts with the stated rank; the note at the interval gives the count and
+    the rank in the data, in bold where the data rank the code differently.
     """
     with plot_style():
-        ordered = ranking.sort_values("memo_rank", kind="stable")
+        ordered = ranking.sort_values("given_rank", kind="stable")
         titles = _code_labels(ordered, codes, width=10_000)
         labels = [
             wrap_label(f"{int(rank)}. {title}")
-            for rank, title in zip(ordered["memo_rank"], titles, strict=True)
+            for rank, title in zip(ordered["given_rank"], titles, strict=True)
         ]
         rows = _Rows.of(labels, slot=1.8)
         ax = _axes(ax, height=rows.inches(extra=0.8))
@@ -463,7 +492,7 @@ def plot_motive_ranking(
                 elinewidth=1.4,
                 capsize=2,
             )
-            agrees = int(row["data_rank"]) == int(row["memo_rank"])
+            agrees = int(row["data_rank"]) == int(row["given_rank"])
             ax.annotate(
                 f"{int(row['respondents'])}/{int(row['base'])}, "
                 f"rank {int(row['data_rank'])} in the data",
@@ -478,8 +507,8 @@ def plot_motive_ranking(
         ax.set_xlim(-0.02, 1.02)  # room for a whole dot at 0% and 100%
         ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         ax.set_xlabel(
-            "Share of respondents mentioning the motive (95% Wilson interval); "
-            "labels give the memo's rank"
+            "Share of respondents mentioning the code (95% Wilson interval); "
+            "labels give the stated rank"
         )
         return ax
 
@@ -597,10 +626,15 @@ def _heatmap_frame(ax: Axes, shape: tuple[int, ...]) -> None:
     ax.tick_params(which="both", length=0)
 
 
-def _colourbar(ax: Axes, image: ScalarMappable, label: str, *, integer: bool) -> None:
-    """A slim colour bar beside the heatmap, with whole-number ticks for counts."""
+def _colourbar(
+    ax: Axes, image: ScalarMappable, label: str, *, integer: bool, rows: int = SHORT_BAR_ROWS
+) -> None:
+    """A slim colour bar beside the heatmap, with whole-number ticks for counts.
+
+    Beside a heatmap of few rows the bar is short, so its label wraps to fit along it.
+    """
     bar = _figure(ax).colorbar(image, ax=ax, shrink=0.6, aspect=25, pad=0.02)
-    bar.set_label(label, fontsize=7)
+    bar.set_label(wrap_label(label, 18) if rows < SHORT_BAR_ROWS else label, fontsize=7)
     bar.ax.tick_params(labelsize=6.5)
     bar.outline.set_visible(False)
     if integer:
@@ -984,8 +1018,11 @@ def _place_events(
     points_per_year = axes_points / (span[1] - span[0])
     at = [(marker.x - span[0]) * points_per_year for marker in markers]
     lined = [index for index, marker in enumerate(markers) if not marker.before_start]
-    fits_right = all(at[index] + markers[index].width_points <= axes_points for index in lined)
-    fits_left = all(at[index] - markers[index].width_points >= 0 for index in lined)
+    # Half a point of slack: a span widened to fit a label exactly must count as fitting.
+    fits_right = all(
+        at[index] + markers[index].width_points <= axes_points + 0.5 for index in lined
+    )
+    fits_left = all(at[index] - markers[index].width_points >= -0.5 for index in lined)
     descending = not fits_right and fits_left
     lined.sort(key=lambda index: (at[index], index), reverse=descending)
     order = [index for index, marker in enumerate(markers) if marker.before_start] + lined

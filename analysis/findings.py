@@ -1,13 +1,14 @@
-"""Tables behind the study memo's findings: ranked motives, Soviet and post-Soviet eras, departures.
+"""Tables behind a study's findings: a stated ranking of codes, eras compared, departures by year.
 
-Each function names the memo's claim it checks and leaves the reading to the researcher:
-the memo's ranking next to the ranking the coded interviews give, the share of respondents
-behind each, and tests of how migration patterns, remittances and gender codes differ by era.
+Each function checks a claim the researcher states (in the study's settings) and leaves the
+reading to the researcher: a ranking of codes next to the ranking the coded interviews give,
+and how codes differ between eras cut from a year attribute. Nothing here knows one study:
+the codes, the year attribute, the cut points and the era names are all parameters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Literal
 
@@ -17,32 +18,33 @@ import pandas as pd
 from analysis.crosstabs import Crosstab, crosstab, wilson_interval
 from analysis.frequencies import units_attributes, units_presence
 
-RANKED_MOTIVES = ("unemployment", "clans_nepotism", "renewed_war", "frustration")
-MOTIVE_COLUMNS = (
-    "memo_rank", "code_id", "path", "title", "respondents", "base", "share", "ci_low",
+RANKING_COLUMNS = (
+    "given_rank", "code_id", "path", "title", "respondents", "base", "share", "ci_low",
     "ci_high", "data_rank", "method",
 )  # fmt: skip
 DEPARTURE_COLUMNS = ("year", "era", "departures", "unit", "method")
-SOVIET = "soviet"
-POST_SOVIET = "post_soviet"
 ERA = "era"
 UNKNOWN_ERA = "unknown"
+# The era of every departure when the study splits no eras.
+ALL_DEPARTURES = "all"
 
 
-def motive_ranking(
+def code_ranking(
     presence: pd.DataFrame,
     interviews: pd.DataFrame,
     codes: pd.DataFrame,
     *,
-    ranked: Sequence[str] = RANKED_MOTIVES,
+    ranked: Sequence[str],
     alpha: float = 0.05,
 ) -> pd.DataFrame:
-    """The memo's ranked motives beside the share of respondents who mention each.
+    """Codes in a stated order (a memo's ranking) beside the share of respondents with each.
 
-    A respondent mentions a motive when any of their interviews holds it (or a code below
-    it). `data_rank` ranks the listed motives by share, highest first, ties sharing the
+    A respondent mentions a code when any of their interviews holds it (or a code below
+    it). `data_rank` ranks the listed codes by share, highest first, ties sharing the
     lowest rank ('min'); intervals are Wilson at 1 - alpha.
     """
+    if not ranked:
+        raise ValueError("a ranking needs at least one code")
     unknown = [code for code in ranked if code not in set(codes["code_id"])]
     if unknown:
         raise KeyError(f"ranked codes not in the codebook: {', '.join(unknown)}")
@@ -54,7 +56,7 @@ def motive_ranking(
     share = respondents / base if base else np.full(len(ranked), np.nan)
     table = pd.DataFrame(
         {
-            "memo_rank": np.arange(1, len(ranked) + 1),
+            "given_rank": np.arange(1, len(ranked) + 1),
             "code_id": list(ranked),
             "path": described["path"].to_numpy(),
             "title": described["title"].to_numpy(),
@@ -69,9 +71,27 @@ def motive_ranking(
     table["method"] = (
         f"respondents with the code (or a code below it) in any interview, out of {base} "
         f"respondents; Wilson {100 * (1 - alpha):g}% intervals (statsmodels proportion_confint); "
-        "data_rank orders these motives by share, ties sharing the lower rank"
+        "data_rank orders these codes by share, ties sharing the lower rank"
     )
-    return table.loc[:, list(MOTIVE_COLUMNS)]
+    return table.loc[:, list(RANKING_COLUMNS)]
+
+
+def with_era(
+    interviews: pd.DataFrame,
+    *,
+    attribute: str,
+    era_of: Callable[[int], str],
+    column: str = ERA,
+) -> pd.DataFrame:
+    """The interviews with a `column` naming each one's era, `era_of` its `attribute` year.
+
+    A missing year leaves the era missing.
+    """
+    if attribute not in interviews.columns:
+        raise KeyError(f"no attribute {attribute!r} in the interviews frame")
+    years = pd.to_numeric(interviews[attribute], errors="coerce")
+    eras = [None if pd.isna(year) else era_of(int(year)) for year in years]
+    return interviews.assign(**{column: pd.Series(eras, index=interviews.index, dtype=object)})
 
 
 def era_comparison(
@@ -79,63 +99,65 @@ def era_comparison(
     interviews: pd.DataFrame,
     codes: pd.DataFrame,
     *,
-    attribute: str = "migration_era",
-    soviet: Sequence[str] = ("soviet",),
-    post_soviet: Sequence[str] = ("conflict_1988_1994", "after_1994"),
-    groups: Sequence[str] = ("patterns", "remittances", "gender"),
+    attribute: str,
+    era_of: Callable[[int], str],
+    levels: Sequence[str],
+    groups: Sequence[str] = (),
+    derivation: str = "",
     unit: Literal["interviews", "respondents"] = "respondents",
     applicable_only: bool = True,
     alpha: float = 0.05,
     correction: str = "holm",
 ) -> Crosstab:
-    """Codes of `groups` by era, Soviet against post-Soviet, as a crosstab with tests.
+    """Codes by era, the era of each unit cut from the year in `attribute`, with tests.
 
-    The era is derived from `attribute`: values in `soviet` give "soviet", values in
-    `post_soviet` give "post_soviet", anything else (or missing) drops the unit. Codes are
-    those of `groups` (applicable ones only, unless `applicable_only` is False).
+    `era_of` names the era of a year (one of `levels`, in time order); a unit without the
+    year is dropped. Codes are those of the top-level `groups` (all groups when empty),
+    applicable ones only unless `applicable_only` is False. `derivation` says in words how
+    years become eras, for the method note.
     """
-    overlap = set(soviet) & set(post_soviet)
-    if overlap:
-        raise ValueError(f"values in both eras: {', '.join(sorted(overlap))}")
-    if attribute not in interviews.columns:
-        raise KeyError(f"no attribute {attribute!r} in the interviews frame")
-    era = {value: SOVIET for value in soviet} | {value: POST_SOVIET for value in post_soviet}
-    derived = interviews.assign(**{ERA: interviews[attribute].map(era)})
-    chosen = codes["group"].isin(list(groups))
+    if len(set(levels)) != len(levels) or len(levels) < 2:
+        raise ValueError("an era comparison needs two or more distinct eras")
+    derived = with_era(interviews, attribute=attribute, era_of=era_of)
+    chosen = codes["group"].isin(list(groups)) if groups else codes["code_id"].notna()
     if applicable_only:
         chosen &= codes["applicable"].astype(bool)
     result = crosstab(
-        presence, derived, ERA, codes=codes[chosen], unit=unit, levels=(SOVIET, POST_SOVIET),
+        presence, derived, ERA, codes=codes[chosen], unit=unit, levels=tuple(levels),
         alpha=alpha, correction=correction,
     )  # fmt: skip
-    derivation = (
-        f"Era from {attribute}: soviet = {', '.join(soviet)}; post_soviet = "
-        f"{', '.join(post_soviet)}; other or missing values dropped. Codes of the groups "
-        f"{', '.join(groups)}. "
-    )
-    return replace(result, method=derivation + result.method)
+    described = f"Eras: {derivation}" if derivation else f"Eras from {attribute}"
+    described += f"; units without {attribute} dropped. "
+    scope = f"Codes of the groups {', '.join(groups)}. " if groups else "Codes of every group. "
+    return replace(result, method=described + scope + result.method)
 
 
 def departures_by_year(
     interviews: pd.DataFrame,
     *,
-    attribute: str = "departure_year",
-    era: str = "migration_era",
+    attribute: str,
+    era: str | None = None,
 ) -> pd.DataFrame:
-    """Respondents (each once) by departure year and migration era, sorted by year then era.
+    """Respondents (each once) by the year in `attribute` and their era, sorted by year, era.
 
-    A respondent's values are the first non-missing ones in interview-date order;
-    respondents with no departure year are left out (the method says how many); a missing
-    era reads "unknown".
+    `era` names a column of the interviews holding each one's era (see `with_era`); without
+    it every departure's era reads "all". A respondent's values are the first non-missing
+    ones in interview-date order; respondents with no year are left out (the method says
+    how many); a missing era reads "unknown".
     """
-    values = units_attributes(interviews, [attribute, era], unit="respondents")
-    known = values[values[attribute].notna()]
+    columns = [attribute] if era is None else [attribute, era]
+    values = units_attributes(interviews, columns, unit="respondents")
+    known = values[pd.to_numeric(values[attribute], errors="coerce").notna()]
     left_out = len(values) - len(known)
+    if era is None:
+        eras = np.full(len(known), ALL_DEPARTURES, dtype=object)
+    else:
+        eras = known[era].astype(object).where(known[era].notna(), UNKNOWN_ERA).to_numpy()
     table = (
         pd.DataFrame(
             {
-                "year": known[attribute].astype(np.int64).to_numpy(),
-                "era": known[era].astype(object).where(known[era].notna(), UNKNOWN_ERA).to_numpy(),
+                "year": pd.to_numeric(known[attribute]).astype(np.int64).to_numpy(),
+                "era": eras,
             }
         )
         .groupby(["year", "era"], sort=True)
@@ -144,9 +166,10 @@ def departures_by_year(
         .reset_index()
     )
     table["unit"] = "respondents"
+    by = f"{attribute} and {era}" if era is not None else attribute
     table["method"] = (
-        f"respondents counted once, by {attribute} and {era} (first non-missing value in "
-        f"interview-date order); {left_out} {'respondent' if left_out == 1 else 'respondents'} "
-        f"without {attribute} left out"
+        f"respondents counted once, by {by} (first non-missing value in interview-date "
+        f"order); {left_out} {'respondent' if left_out == 1 else 'respondents'} without "
+        f"{attribute} left out"
     )
     return table.loc[:, list(DEPARTURE_COLUMNS)]

@@ -103,6 +103,11 @@ def karabakh_template() -> StudyTemplate:
 SHIPPED: tuple[ShippedTemplate, ...] = (
     ShippedTemplate("blank", BLANK_DESCRIPTION, blank_template),
     ShippedTemplate("karabakh", KARABAKH_DESCRIPTION, karabakh_template),
+    ShippedTemplate.folder(
+        "central-asia",
+        "labour migration from Central Asia to Russia and Kazakhstan (the fictional second example): its codebook, data dictionary, timeline and report settings",
+        resources.files("research").joinpath("demo", "examples", "central_asia"),
+    ),
 )
 
 

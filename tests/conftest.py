@@ -65,3 +65,26 @@ def demo_study(tmp_path: Path, database_url: str | None, demo_template: Path) ->
     shutil.copytree(demo_template, folder)
     with open_study(folder) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def central_asia_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Central Asia example study built once on SQLite, copied by tests that use it."""
+    folder = tmp_path_factory.mktemp("central-asia") / "central-asia"
+    build_demo(folder, example="central-asia").close()
+    return folder
+
+
+@pytest.fixture
+def central_asia_study(
+    tmp_path: Path, database_url: str | None, central_asia_template: Path
+) -> Iterator[Study]:
+    """A private copy of the Central Asia example study, on the backend under test."""
+    folder = tmp_path / "central-asia"
+    if database_url:
+        with build_demo(folder, example="central-asia", database_url=database_url) as built:
+            yield built
+        return
+    shutil.copytree(central_asia_template, folder)
+    with open_study(folder) as opened:
+        yield opened

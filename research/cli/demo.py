@@ -1,4 +1,4 @@
-"""`research demo`: build the fictional demo study."""
+"""`research demo`: build a fictional example study."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from research.demo import build_demo
+from research.demo import DEFAULT_EXAMPLE, EXAMPLES, build_demo, example_named
 
 
 def register(app: typer.Typer) -> None:
@@ -17,18 +17,27 @@ def register(app: typer.Typer) -> None:
 
 def demo(
     path: Annotated[Path, typer.Argument(help="Folder for the demo study.")] = Path("demo-study"),
+    example: Annotated[
+        str,
+        typer.Option(
+            "--example",
+            help=f"Which example study: {', '.join(EXAMPLES)}.",
+        ),
+    ] = DEFAULT_EXAMPLE,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing demo study in that folder.")
     ] = False,
 ) -> None:
-    """Build the demo study: invented interviews (FICTIONAL, not field data) coded by two coders.
+    """Build an example study: invented interviews (FICTIONAL, not field data) coded by two coders.
 
-    Example: research demo demo-study
+    Example: research demo labour-study --example central-asia
     """
-    with build_demo(path, replace=force) as study:
+    chosen = example_named(example)
+    with build_demo(path, example=chosen.name, replace=force) as study:
         summary = study.summary()
     coders = ", ".join(f"{name} {count}" for name, count in summary.codings_per_coder.items())
+    which = "" if chosen.name == DEFAULT_EXAMPLE else f"{chosen.name} "
     typer.echo(
-        f"Built the FICTIONAL demo study in {path}: {summary.respondents} respondents, "
+        f"Built the FICTIONAL {which}demo study in {path}: {summary.respondents} respondents, "
         f"{summary.interviews} interviews, {summary.codings} codings ({coders})."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -21,6 +21,9 @@ from research.cli.common import (
 from research.errors import ResearchError
 from research.services import filters, study_info
 from research.study import Study
+
+if TYPE_CHECKING:
+    from research.services.analysis_data import StudyFrames
 
 
 def register(app: typer.Typer) -> None:
@@ -80,9 +83,13 @@ def report(
 
             written = write_report(frames, options, progress=advance)
     typer.echo(f"Wrote {written.title!r} to {written.html}")
+    if written.message is not None:
+        typer.echo(written.message)
+    for result in written.left_out:
+        typer.echo(f"Left out {result.title}: {result.left_out}")
 
 
-def _frames(opened: Study, where: list[str]) -> tuple[Any, dict[str, Any]]:
+def _frames(opened: Study, where: list[str]) -> tuple[StudyFrames, dict[str, Any]]:
     # pandas loads only for the commands that analyse, not at every CLI start.
     from research.services.analysis_data import study_frames
 
@@ -90,8 +97,6 @@ def _frames(opened: Study, where: list[str]) -> tuple[Any, dict[str, Any]]:
         dictionary = study_info.load_dictionary(session)
         conditions = {c.attribute: c.value for c in filters.parse_conditions(dictionary, where)}
         frames = study_frames(session, database=str(opened.folder))
-    if frames.summary.codings == 0:
-        raise ResearchError("the study has no codings yet; code some interviews first")
     return frames, conditions
 
 
@@ -127,9 +132,18 @@ def agreement_command(
     Example: research agreement --unit segment --code motives/economy/unemployment
     """
     from analysis.agreement import agreement
+    from research.report import Selection, nothing_to_show
 
     with load_study(study) as opened:
         frames, _ = _frames(opened, [])
+    empty = nothing_to_show(frames, Selection())
+    if empty is not None:
+        raise ResearchError(empty)
+    coders = sorted(str(coder) for coder in frames.codings["coder"].unique())
+    if len(coders) < 2:
+        raise ResearchError(
+            f"agreement needs a second coder: only {coders[0]} has coded this study's interviews"
+        )
     table = agreement(
         frames.codings, frames.interviews, frames.codes, unit=unit.value, overlap=overlap
     )

@@ -1,5 +1,21 @@
-"""The fictional demo study: invented transcripts and two coders' codings, built reproducibly."""
+"""The fictional example studies: invented transcripts and two coders' codings, reproducible."""
 
-from research.demo.builder import DEMO_CODERS, build_demo, load_demo_interviews
+from research.demo.builder import (
+    DEFAULT_EXAMPLE,
+    DEMO_CODERS,
+    EXAMPLES,
+    Example,
+    build_demo,
+    example_named,
+    load_demo_interviews,
+)
 
-__all__ = ["DEMO_CODERS", "build_demo", "load_demo_interviews"]
+__all__ = [
+    "DEFAULT_EXAMPLE",
+    "DEMO_CODERS",
+    "EXAMPLES",
+    "Example",
+    "build_demo",
+    "example_named",
+    "load_demo_interviews",
+]

@@ -1,4 +1,10 @@
-"""Build the fictional demo study from the marked-up transcripts shipped beside this module.
+"""Build a fictional example study from the marked-up transcripts shipped with the toolkit.
+
+Two examples ship: `karabakh` (the default: migration from Nagorno Karabakh, the study the
+toolkit was built around) and `central-asia` (labour migrants from Tajikistan, Uzbekistan
+and Kyrgyzstan in Russian cities and Kazakhstan). An example other than Karabakh is a folder
+under `research/demo/examples/` holding a template (codebook.yaml, dictionary.yaml,
+settings.yaml, timeline.yaml) and `transcripts/`.
 
 Each transcript file has YAML front matter (respondent and interview attributes) and a body
 in which `{{refs: text}}` marks a coded segment. A ref is `code` (both coders), `code>`
@@ -16,24 +22,110 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 
+from codebook import Codebook, default_codebook, loads_codebook
+from interviews.defaults import default_dictionary
+from interviews.dictionary import DataDictionary, loads_dictionary
 from interviews.importers import Transcript
 from interviews.text import canonicalise
 from research.errors import ResearchError, StudyExistsError
-from research.services import codings, interviews, respondents, study_info
+from research.services import codings, interviews, respondents, study_info, timeline
 from research.services.codings import NewCoding
+from research.services.timeline import TimelineEvent
 from research.settings import DATABASE_FILE, locate_study
 from research.storage.tables import RespondentRow
-from research.study import Study, create_study, open_study
+from research.study import Study, create_study, karabakh_settings, open_study
+from research.study_settings import SETTINGS_YAML, StudySettings, loads_settings
 
 DEMO_CODERS = ("lusine", "pavel")
 DEMO_NAME = "Migration from Nagorno Karabakh (FICTIONAL DEMO DATA)"
 SEED = 1994
+DEFAULT_EXAMPLE = "karabakh"
+# The files of an example folder, as a study template holds them.
+CODEBOOK_YAML = "codebook.yaml"
+DICTIONARY_YAML = "dictionary.yaml"
+TIMELINE_YAML = "timeline.yaml"
+TRANSCRIPTS = "transcripts"
 _HEAD = re.compile(r"\{\{([a-z0-9_,>]+): ")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A shipped example study: its name, coders, seed, and where its files are.
+
+    `folder` names a folder of `research/demo/examples/` holding the template files and
+    transcripts; without one, the example is the Karabakh study the toolkit ships as its
+    defaults, with its transcripts beside this module.
+    """
+
+    name: str
+    study_name: str
+    coders: tuple[str, str]
+    seed: int
+    folder: str | None = None
+
+    def files(self) -> Traversable:
+        """The folder holding the example's files."""
+        demo = resources.files("research.demo")
+        return demo if self.folder is None else demo.joinpath("examples", self.folder)
+
+    def _text(self, name: str) -> str:
+        return self.files().joinpath(name).read_text(encoding="utf-8")
+
+    def _source(self, name: str) -> str:
+        return f"research/demo/examples/{self.folder}/{name}"
+
+    def codebook(self) -> Codebook:
+        """The example's codebook."""
+        if self.folder is None:
+            return default_codebook()
+        return loads_codebook(self._text(CODEBOOK_YAML), source=self._source(CODEBOOK_YAML))
+
+    def dictionary(self) -> DataDictionary:
+        """The example's data dictionary."""
+        if self.folder is None:
+            return default_dictionary()
+        return loads_dictionary(
+            self._text(DICTIONARY_YAML), source=self._source(DICTIONARY_YAML)
+        )
+
+    def settings(self) -> StudySettings:
+        """The example's analysis settings."""
+        if self.folder is None:
+            return karabakh_settings()
+        return loads_settings(self._text(SETTINGS_YAML), source=self._source(SETTINGS_YAML))
+
+    def timeline(self) -> list[TimelineEvent]:
+        """The example's historical timeline."""
+        if self.folder is None:
+            return timeline.default_events()
+        return timeline.loads_timeline(self._text(TIMELINE_YAML), source=self._source(TIMELINE_YAML))
+
+
+EXAMPLES: dict[str, Example] = {
+    "karabakh": Example("karabakh", DEMO_NAME, DEMO_CODERS, SEED),
+    "central-asia": Example(
+        "central-asia",
+        "Labour migration from Central Asia (FICTIONAL DEMO DATA)",
+        ("dilnoza", "timur"),
+        2015,
+        folder="central_asia",
+    ),
+}
+
+
+def example_named(name: str) -> Example:
+    """The shipped example of that name; an unknown name is refused, naming the others."""
+    if name not in EXAMPLES:
+        raise ResearchError(
+            f"no example study {name!r}; the examples are {', '.join(EXAMPLES)}"
+        )
+    return EXAMPLES[name]
 
 
 @dataclass(frozen=True)
@@ -58,23 +150,29 @@ class DemoInterview:
     segments: list[DemoSegment] = field(default_factory=list)
 
 
-def load_demo_interviews() -> list[DemoInterview]:
-    """Every demo transcript, parsed, in file order."""
-    folder = resources.files("research.demo").joinpath("transcripts")
+def load_demo_interviews(example: str = DEFAULT_EXAMPLE) -> list[DemoInterview]:
+    """Every transcript of an example, parsed, in file order."""
+    chosen = example_named(example)
+    folder = chosen.files().joinpath(TRANSCRIPTS)
     names = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".txt"))
     return [
-        parse_demo_file(name, folder.joinpath(name).read_text(encoding="utf-8")) for name in names
+        parse_demo_file(
+            name, folder.joinpath(name).read_text(encoding="utf-8"), coders=chosen.coders
+        )
+        for name in names
     ]
 
 
-def parse_demo_file(name: str, content: str) -> DemoInterview:
+def parse_demo_file(
+    name: str, content: str, *, coders: tuple[str, str] = DEMO_CODERS
+) -> DemoInterview:
     """Split front matter from the body and the body's markup from its text."""
     content = canonicalise(content)
     parts = content.split("---\n", 2)
     if len(parts) != 3 or parts[0]:
         raise ResearchError(f"{name}: expected YAML front matter between '---' lines")
     meta = YAML(typ="safe").load(parts[1])
-    text, marks = parse_markup(parts[2].strip("\n") + "\n", source=name)
+    text, marks = parse_markup(parts[2].strip("\n") + "\n", source=name, coders=coders)
     return DemoInterview(
         file_name=name,
         interview_id=str(meta["interview_id"]),
@@ -86,7 +184,9 @@ def parse_demo_file(name: str, content: str) -> DemoInterview:
     )
 
 
-def parse_markup(body: str, *, source: str) -> tuple[str, list[DemoSegment]]:
+def parse_markup(
+    body: str, *, source: str, coders: tuple[str, str] = DEMO_CODERS
+) -> tuple[str, list[DemoSegment]]:
     """The plain text of a marked-up body and its segments, offsets in code points."""
     out: list[str] = []
     length = 0
@@ -100,7 +200,7 @@ def parse_markup(body: str, *, source: str) -> tuple[str, list[DemoSegment]]:
             position = head.end()
         elif body.startswith("}}", position) and stack:
             refs, start = stack.pop()
-            segments.append(DemoSegment(start, length, _codes(refs, source)))
+            segments.append(DemoSegment(start, length, _codes(refs, source, coders)))
             position += 2
         else:
             out.append(body[position])
@@ -114,7 +214,7 @@ def parse_markup(body: str, *, source: str) -> tuple[str, list[DemoSegment]]:
     return text, sorted(segments, key=lambda s: (s.start, s.end))
 
 
-def _codes(refs: str, source: str) -> dict[str, str]:
+def _codes(refs: str, source: str, coders: tuple[str, str]) -> dict[str, str]:
     """Map each coder to the code they gave; a segment may carry several refs."""
     # Several refs on one span become several entries keyed coder/n to keep them all.
     codes: dict[str, str] = {}
@@ -124,7 +224,7 @@ def _codes(refs: str, source: str) -> dict[str, str]:
             second = first
         if not first and not second:
             raise ResearchError(f"{source}: empty code reference in {refs!r}")
-        for coder, code in zip(DEMO_CODERS, (first, second), strict=True):
+        for coder, code in zip(coders, (first, second), strict=True):
             if code:
                 codes[f"{coder}/{number}"] = code
     return codes
@@ -144,15 +244,16 @@ def _jitter(text: str, start: int, end: int, rng: random.Random) -> tuple[int, i
     return start, end
 
 
-def demo_codings(interview: DemoInterview) -> list[NewCoding]:
+def demo_codings(interview: DemoInterview, example: str = DEFAULT_EXAMPLE) -> list[NewCoding]:
     """Both coders' codings of one demo interview, deterministic for its id."""
-    rng = random.Random(f"{SEED}:{interview.interview_id}")
+    chosen = example_named(example)
+    rng = random.Random(f"{chosen.seed}:{interview.interview_id}")
     found: dict[tuple[str, str, int, int], NewCoding] = {}
     for segment in interview.segments:
         for key, code in segment.codes.items():
             coder = key.split("/")[0]
             start, end = segment.start, segment.end
-            if coder == DEMO_CODERS[1]:
+            if coder == chosen.coders[1]:
                 start, end = _jitter(interview.text, start, end, rng)
             found.setdefault(
                 (coder, code, start, end),
@@ -161,21 +262,40 @@ def demo_codings(interview: DemoInterview) -> list[NewCoding]:
     return list(found.values())
 
 
-def coded_at(interview_date: date, coder: str) -> datetime:
+def coded_at(
+    interview_date: date, coder: str, *, coders: tuple[str, str] = DEMO_CODERS
+) -> datetime:
     """When a demo coder coded an interview: a fixed time some weeks after the interview."""
-    days = 20 if coder == DEMO_CODERS[0] else 27
+    days = 20 if coder == coders[0] else 27
     return datetime.combine(interview_date + timedelta(days=days), time(10, 0), tzinfo=UTC)
 
 
-def build_demo(path: Path, *, database_url: str | None = None, replace: bool = False) -> Study:
-    """Create the fictional demo study in `path` (replacing an older demo study if asked)."""
+def build_demo(
+    path: Path,
+    *,
+    example: str = DEFAULT_EXAMPLE,
+    database_url: str | None = None,
+    replace: bool = False,
+) -> Study:
+    """Create a fictional example study in `path` (replacing an older demo study if asked)."""
+    chosen = example_named(example)
+    # Every file of the example is read (and checked) before anything is created.
+    demo = load_demo_interviews(example)
+    events = chosen.timeline()
+    codebook, dictionary, settings = chosen.codebook(), chosen.dictionary(), chosen.settings()
     if replace:
         remove_demo(path)
-    demo = load_demo_interviews()
     study = create_study(
-        path, name=DEMO_NAME, template="karabakh", database_url=database_url, fictional=True
+        path,
+        name=chosen.study_name,
+        database_url=database_url,
+        fictional=True,
+        codebook=codebook,
+        dictionary=dictionary,
+        settings=settings,
     )
     with study.transaction() as session:
+        timeline.replace_events(session, events)
         for item in demo:
             if session.get(RespondentRow, item.respondent_id) is None:
                 respondents.add_respondent(session, item.respondent_id, item.respondent)
@@ -189,10 +309,14 @@ def build_demo(path: Path, *, database_url: str | None = None, replace: bool = F
                 ),
             )
         for item in demo:
-            batch = demo_codings(item)
-            for coder in DEMO_CODERS:
+            batch = demo_codings(item, example)
+            for coder in chosen.coders:
                 mine = [coding for coding in batch if coding.coder == coder]
-                stamp = coded_at(date.fromisoformat(str(item.interview["interview_date"])), coder)
+                stamp = coded_at(
+                    date.fromisoformat(str(item.interview["interview_date"])),
+                    coder,
+                    coders=chosen.coders,
+                )
                 codings.add_codings(session, mine, coded_at=stamp)
     return study
 

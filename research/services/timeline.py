@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from research.errors import NotFoundError, ProblemsError, ResearchError
@@ -153,6 +153,14 @@ def _key_line(entry: object, key: str) -> int | None:
     if isinstance(entry, CommentedMap) and key in entry:
         return int(entry.lc.key(key)[0]) + 1
     return None
+
+
+def replace_events(session: Session, events: list[TimelineEvent]) -> int:
+    """Replace the whole timeline by `events`; returns how many were stored."""
+    session.execute(delete(TimelineEventRow))
+    session.add_all(TimelineEventRow(**item.model_dump(exclude={"event_id"})) for item in events)
+    session.flush()
+    return len(events)
 
 
 def list_events(session: Session) -> list[TimelineEvent]:

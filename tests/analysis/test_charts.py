@@ -212,7 +212,7 @@ def ranking(codes: pd.DataFrame) -> pd.DataFrame:
         low, high = wilson(count, 20)
         rows.append(
             {
-                "memo_rank": rank,
+                "given_rank": rank,
                 "code_id": code_id,
                 "path": titles.loc[code_id, "path"],
                 "title": titles.loc[code_id, "title"],
@@ -480,6 +480,22 @@ def test_cooccurrence_of_many_codes_uses_one_line_labels(codes: pd.DataFrame) ->
     assert len(ax.texts) == 0
 
 
+def test_cooccurrence_of_few_codes_wraps_its_colour_bar_label(codes: pd.DataFrame) -> None:
+    few = charts.plot_cooccurrence(pairs(), codes=codes)
+    bar = few.get_figure(root=True).axes[-1]  # type: ignore[union-attr]
+    assert bar.get_ylabel() == "Jaccard similarity\n(both / either)"
+    ids = codes.loc[codes["applicable"], "code_id"].tolist()[:10]
+    many = pd.DataFrame(
+        [
+            {"code_a": a, "code_b": b, "both": 1, "a_only": 1, "b_only": 1, "jaccard": 1 / 3}
+            for a, b in itertools.combinations(ids, 2)
+        ]
+    )
+    ax = charts.plot_cooccurrence(many, codes=codes)
+    bar = ax.get_figure(root=True).axes[-1]  # type: ignore[union-attr]
+    assert bar.get_ylabel() == "Jaccard similarity (both / either)"
+
+
 # plot_code_matrix
 
 
@@ -623,14 +639,49 @@ def test_departures_lines_never_run_through_another_label() -> None:
                     assert not (other.x0 < x < other.x1 and other.y0 < own.y0), annotation
 
 
-# plot_motive_ranking
+def test_departures_tick_whole_years_over_a_short_span() -> None:
+    one_year = pd.DataFrame({"year": [1993], "era": ["all"], "departures": [2]})
+    ax = charts.plot_departures(one_year, events().head(0))
+    figure_of(ax).draw_without_rendering()
+    ticks = [tick for tick in ax.get_xticks() if ax.get_xlim()[0] <= tick <= ax.get_xlim()[1]]
+    assert ticks and all(float(tick).is_integer() for tick in ticks)
+    labels = [text for text in tick_texts(ax.get_xticklabels()) if text]
+    assert labels and all(label.isdigit() for label in labels)
 
 
-def test_motive_ranking_follows_the_memo_order_and_notes_the_data_rank(
+def test_departures_of_a_study_without_eras_have_no_legend() -> None:
+    frame = departures().assign(era="all")
+    ax = charts.plot_departures(frame, events().head(0))
+    assert ax.get_legend() is None
+
+
+def test_departures_with_events_over_the_whole_span_add_few_empty_years() -> None:
+    years = range(1999, 2022, 2)
+    frame = pd.DataFrame({"year": list(years), "era": "all", "departures": 1})
+    spread = pd.DataFrame(
+        {
+            "year": list(years),
+            "event_date": [f"{year}-06-01" for year in years],
+            "label": [f"Jun {year}" for year in years],
+            "event": [f"A rather long description of what changed in {year}" for year in years],
+            "source": "a public source",
+            "contested": False,
+        }
+    )
+    ax = charts.plot_departures(frame, spread)
+    data_span = (2021 + 1.5) - (1999 - 2)
+    low, high = ax.get_xlim()
+    assert high - low <= data_span * (1 + charts.MAX_TIMELINE_WIDENING) + 0.5
+
+
+# plot_ranking
+
+
+def test_ranking_follows_the_stated_order_and_notes_the_data_rank(
     codes: pd.DataFrame,
 ) -> None:
     shuffled = ranking(codes).iloc[[2, 0, 3, 1]]
-    ax = charts.plot_motive_ranking(shuffled, codes=codes)
+    ax = charts.plot_ranking(shuffled, codes=codes)
     labels = tick_texts(ax.get_yticklabels())
     assert [label[:2] for label in labels] == ["1.", "2.", "3.", "4."]
     assert len(ax.containers) == 4
@@ -639,8 +690,8 @@ def test_motive_ranking_follows_the_memo_order_and_notes_the_data_rank(
     assert [note.get_fontweight() for note in notes] == ["normal", "bold", "bold", "normal"]
 
 
-def test_motive_ranking_colours_each_motive_from_the_codebook(codes: pd.DataFrame) -> None:
-    ax = charts.plot_motive_ranking(ranking(codes), codes=codes)
+def test_ranking_colours_each_code_from_the_codebook(codes: pd.DataFrame) -> None:
+    ax = charts.plot_ranking(ranking(codes), codes=codes)
     colours = [mpl.colors.to_hex(c.lines[0].get_color()) for c in ax.containers]
     expected = codes.set_index("code_id").loc[MOTIVES, "colour"].str.lower().tolist()
     assert colours == expected
@@ -677,7 +728,7 @@ def all_charts(codes: pd.DataFrame) -> dict[str, Callable[[Axes | None], Axes]]:
         "saturation": lambda ax: charts.plot_saturation(saturation(), ax=ax),
         "agreement": lambda ax: charts.plot_agreement(agreement(codes), ax=ax),
         "departures": lambda ax: charts.plot_departures(departures(), events(), ax=ax),
-        "ranking": lambda ax: charts.plot_motive_ranking(ranking(codes), ax=ax),
+        "ranking": lambda ax: charts.plot_ranking(ranking(codes), ax=ax),
     }
 
 

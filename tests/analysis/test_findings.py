@@ -1,4 +1,4 @@
-"""The memo's findings as tables: ranked motives, the era comparison, departures by year."""
+"""Findings as tables: a stated ranking of codes, eras cut from a year, departures by year."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from statsmodels.stats.proportion import proportion_confint
 
 from analysis.findings import (
     DEPARTURE_COLUMNS,
-    MOTIVE_COLUMNS,
+    RANKING_COLUMNS,
+    code_ranking,
     departures_by_year,
     era_comparison,
-    motive_ranking,
+    with_era,
 )
 from analysis.frames import codes_frame
 from codebook import default_codebook
@@ -50,77 +51,127 @@ def study() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return presence, interviews, codes
 
 
-def test_motive_ranking_lists_the_memo_order_with_respondent_shares() -> None:
-    table = motive_ranking(*study())
-    assert tuple(table.columns) == MOTIVE_COLUMNS
-    assert table["code_id"].tolist() == [
-        "unemployment", "clans_nepotism", "renewed_war", "frustration",
-    ]  # fmt: skip
-    assert table["memo_rank"].tolist() == [1, 2, 3, 4]
+RANKED = ("unemployment", "clans_nepotism", "renewed_war", "frustration")
+
+
+def ranking(**changes: object) -> pd.DataFrame:
+    presence, interviews, codes = study()
+    return code_ranking(presence, interviews, codes, ranked=RANKED, **changes)  # type: ignore[arg-type]
+
+
+def soviet_or_not(year: int) -> str:
+    return "soviet" if year < 1992 else "post_soviet"
+
+
+def eras(**changes: object) -> object:
+    options: dict[str, object] = {
+        "attribute": "departure_year",
+        "era_of": soviet_or_not,
+        "levels": ("soviet", "post_soviet"),
+        "groups": ("patterns", "remittances", "gender"),
+    }
+    return era_comparison(*study(), **{**options, **changes})  # type: ignore[arg-type]
+
+
+def test_ranking_lists_the_stated_order_with_respondent_shares() -> None:
+    table = ranking()
+    assert tuple(table.columns) == RANKING_COLUMNS
+    assert table["code_id"].tolist() == list(RANKED)
+    assert table["given_rank"].tolist() == [1, 2, 3, 4]
     assert table["respondents"].tolist() == [3, 2, 4, 0]  # R1 mentions clans twice: once
     assert set(table["base"]) == {6}
 
 
-def test_motive_ranking_ranks_the_data_by_share() -> None:
-    table = motive_ranking(*study())
-    assert table["data_rank"].tolist() == [2, 3, 1, 4]
+def test_ranking_ranks_the_data_by_share() -> None:
+    assert ranking()["data_rank"].tolist() == [2, 3, 1, 4]
 
 
-def test_motive_ranking_ties_share_the_lower_rank() -> None:
+def test_ranking_ties_share_the_lower_rank() -> None:
     presence, interviews, codes = study()
     presence.loc["I6", "clans_nepotism"] = True  # clans now 3 of 6, as unemployment
-    table = motive_ranking(presence, interviews, codes)
+    table = code_ranking(presence, interviews, codes, ranked=RANKED)
     assert table["data_rank"].tolist() == [2, 2, 1, 4]
 
 
-def test_motive_ranking_has_wilson_intervals() -> None:
-    table = motive_ranking(*study())
+def test_ranking_has_wilson_intervals() -> None:
+    table = ranking()
     low, high = proportion_confint([3, 2, 4, 0], 6, method="wilson")
     assert table["ci_low"].tolist() == pytest.approx(list(low))
     assert table["ci_high"].tolist() == pytest.approx(list(high))
 
 
-def test_motive_ranking_refuses_an_unknown_code() -> None:
+def test_ranking_refuses_an_unknown_code() -> None:
     with pytest.raises(KeyError, match="nostalgia"):
-        motive_ranking(*study(), ranked=("unemployment", "nostalgia"))
+        code_ranking(*study(), ranked=("unemployment", "nostalgia"))
 
 
-def test_era_comparison_sets_soviet_against_post_soviet_respondents() -> None:
-    result = era_comparison(*study())
-    # R1 and R4 soviet; R2, R3 and R6 post-Soviet; R5 has no era
-    assert result.counts.loc["n"].tolist() == [2, 3, 5]
+def test_ranking_of_no_codes_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one code"):
+        code_ranking(*study(), ranked=())
+
+
+def test_with_era_names_each_interview_s_era_and_leaves_a_missing_year_missing() -> None:
+    derived = with_era(study()[1], attribute="departure_year", era_of=soviet_or_not)
+    assert derived["era"].tolist() == [
+        "soviet", None, "soviet", "post_soviet", "soviet", "post_soviet", None,
+    ]  # fmt: skip
+
+
+def test_era_comparison_cuts_respondents_by_year() -> None:
+    result = eras()
+    # By departure year: R1 (1985) and R4 (1985) and R2 (1990) soviet; R3 (1996) and R5
+    # (2001) post-Soviet; R6 has no year.
+    assert result.counts.loc["n"].tolist() == [3, 2, 5]
     assert result.counts.loc["seasonal_soviet"].tolist() == [2, 0, 2]
-    assert result.counts.loc["protracted"].tolist() == [0, 2, 2]
+    assert result.counts.loc["protracted"].tolist() == [1, 1, 2]
     assert result.levels == ("soviet", "post_soviet")
 
 
 def test_era_comparison_tests_each_code() -> None:
-    tests = era_comparison(*study()).tests.set_index("code_id")
-    expected = fisher_exact([[2, 0], [0, 3]]).pvalue
+    tests = eras().tests.set_index("code_id")
+    expected = fisher_exact([[2, 0], [1, 2]]).pvalue
     assert tests.loc["seasonal_soviet", "p_value"] == pytest.approx(expected)
 
 
 def test_era_comparison_keeps_applicable_codes_of_the_groups() -> None:
-    codes = era_comparison(*study()).counts.index.tolist()[:-1]
+    codes = eras().counts.index.tolist()[:-1]
     expected = codes_frame(default_codebook())
     expected = expected[expected["group"].isin(["patterns", "remittances", "gender"])]
     assert codes == expected.loc[expected["applicable"], "code_id"].tolist()
 
 
+def test_era_comparison_without_groups_takes_every_group() -> None:
+    codes = eras(groups=()).counts.index.tolist()[:-1]
+    expected = codes_frame(default_codebook())
+    assert codes == expected.loc[expected["applicable"], "code_id"].tolist()
+
+
 def test_era_comparison_method_states_the_derivation_and_the_drop() -> None:
-    method = era_comparison(*study()).method
-    assert method.startswith("Era from migration_era: soviet = soviet; post_soviet = ")
+    method = eras(derivation="departure_year before 1992: Soviet").method
+    assert method.startswith("Eras: departure_year before 1992: Soviet; units without ")
     assert "1 respondent with era missing or outside the chosen levels dropped" in method
 
 
-def test_era_comparison_refuses_a_value_in_both_eras() -> None:
-    with pytest.raises(ValueError, match="both eras"):
-        era_comparison(*study(), post_soviet=("soviet",))
+def test_era_comparison_needs_two_distinct_eras() -> None:
+    with pytest.raises(ValueError, match="two or more distinct eras"):
+        eras(levels=("soviet",))
+    with pytest.raises(ValueError, match="two or more distinct eras"):
+        eras(levels=("soviet", "soviet"))
 
 
 def test_departures_count_each_respondent_once_by_year_and_era() -> None:
-    table = departures_by_year(study()[1])
+    interviews = with_era(study()[1], attribute="departure_year", era_of=soviet_or_not)
+    table = departures_by_year(interviews, attribute="departure_year", era="era")
     assert tuple(table.columns) == DEPARTURE_COLUMNS
+    rows = list(zip(table["year"], table["era"], table["departures"], strict=True))
+    assert rows == [
+        (1985, "soviet", 2), (1990, "soviet", 1), (1996, "post_soviet", 1),
+        (2001, "post_soviet", 1),
+    ]  # fmt: skip
+
+
+def test_departures_take_another_column_as_the_era() -> None:
+    table = departures_by_year(study()[1], attribute="departure_year", era="migration_era")
     rows = list(zip(table["year"], table["era"], table["departures"], strict=True))
     assert rows == [
         (1985, "soviet", 2), (1990, "conflict_1988_1994", 1), (1996, "after_1994", 1),
@@ -128,6 +179,12 @@ def test_departures_count_each_respondent_once_by_year_and_era() -> None:
     ]  # fmt: skip
 
 
+def test_departures_without_eras_count_every_departure_as_all() -> None:
+    table = departures_by_year(study()[1], attribute="departure_year")
+    assert set(table["era"]) == {"all"}
+    assert table["departures"].sum() == 5
+
+
 def test_departures_say_how_many_respondents_had_no_year() -> None:
-    table = departures_by_year(study()[1])
+    table = departures_by_year(study()[1], attribute="departure_year")
     assert "1 respondent without departure_year left out" in table["method"].iloc[0]

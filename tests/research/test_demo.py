@@ -1,4 +1,4 @@
-"""The fictional demo study: size, scripts, labels, coverage of the codebook, determinism."""
+"""The fictional example studies: size, scripts, labels, coverage of the codebook, determinism."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from research.demo import DEMO_CODERS, build_demo, load_demo_interviews
-from research.demo.builder import demo_codings
+import pytest
+
+from research.demo import DEMO_CODERS, EXAMPLES, build_demo, load_demo_interviews
+from research.demo.builder import DemoInterview, demo_codings
+from research.errors import ResearchError
+from research.services import study_info, timeline
 from research.study import Study
 
 LABEL = "FICTIONAL DEMO INTERVIEW"
@@ -99,3 +103,108 @@ def test_demo_study_is_marked_fictional(demo_study: Study) -> None:
     summary = demo_study.summary()
     assert summary.fictional
     assert "FICTIONAL" in summary.name
+
+
+# The second example: labour migration from Central Asia
+
+CENTRAL_ASIA = "central-asia"
+TEMPLATE_FILES = {"codebook.yaml", "dictionary.yaml", "settings.yaml", "timeline.yaml"}
+
+
+def central_asia() -> list[DemoInterview]:
+    return load_demo_interviews(CENTRAL_ASIA)
+
+
+def test_central_asia_has_ten_to_twelve_labelled_transcripts_of_a_few_hundred_words() -> None:
+    demo = central_asia()
+    assert 10 <= len(demo) <= 12
+    words = {item.interview_id: len(item.text.split()) for item in demo}
+    assert all(200 <= count <= 700 for count in words.values()), words
+    assert all(item.text.startswith(LABEL) for item in demo)
+    assert all(unicodedata.is_normalized("NFC", item.text) for item in demo)
+
+
+def test_central_asia_transcripts_mix_russian_tajik_uzbek_kyrgyz_and_an_emoji() -> None:
+    text = "".join(item.text for item in central_asia())
+    assert any(letter in text for letter in "ӣӯҷ")  # Tajik
+    assert "ў" in text  # Uzbek
+    assert any(letter in text for letter in "үөң")  # Kyrgyz
+    assert "«" in text and "Документы" in text  # Russian
+    assert any(ord(character) > 0xFFFF for character in text)
+
+
+def test_central_asia_profiles_cover_its_population_on_both_sides_of_the_cut() -> None:
+    demo = central_asia()
+    assert {item.respondent["origin_country"] for item in demo} == {
+        "tajikistan", "uzbekistan", "kyrgyzstan",
+    }  # fmt: skip
+    assert {item.respondent["destination_country"] for item in demo} == {"russia", "kazakhstan"}
+    assert {item.respondent["role"] for item in demo} == {"migrant", "returnee", "family_member"}
+    assert {item.respondent["gender"] for item in demo} == {"female", "male"}
+    years = [item.respondent["first_departure_year"] for item in demo]
+    assert min(years) < 2015 <= max(years)
+
+
+def test_central_asia_example_is_a_template_folder() -> None:
+    folder = EXAMPLES[CENTRAL_ASIA].files()
+    names = {entry.name for entry in folder.iterdir()}
+    assert TEMPLATE_FILES | {"transcripts"} <= names
+
+
+def test_central_asia_study_keeps_its_own_codebook_dictionary_settings_and_timeline(
+    central_asia_study: Study,
+) -> None:
+    assert central_asia_study.codebook().name == "Labour migration from Central Asia"
+    with central_asia_study.transaction() as session:
+        dictionary = study_info.load_dictionary(session)
+        settings = study_info.load_settings(session)
+        events = timeline.list_events(session)
+    analysed = [attribute.name for attribute in dictionary.attributes if attribute.analysis]
+    assert analysed == ["gender", "origin_country", "destination_country"]
+    assert {"interview_date", "consent", "place", "interviewer", "language"} <= set(
+        dictionary.names("interview")
+    )
+    assert settings.report.era is not None and settings.report.era.cuts == [2015]
+    assert settings.report.ranking is None and settings.report.regression is None
+    assert 10 <= len(events) <= 14
+    assert all(event.source.strip() for event in events)
+    assert all(event.note for event in events if event.contested)
+    karabakh = {event.event for event in timeline.default_events()}
+    assert not karabakh & {event.event for event in events}
+
+
+def test_central_asia_codes_are_used_by_both_coders(central_asia_study: Study) -> None:
+    applicable = {code.code_id for code in central_asia_study.codebook().applicable_codes()}
+    assert 12 <= len(applicable) <= 20
+    coders = EXAMPLES[CENTRAL_ASIA].coders
+    for coder in coders:
+        used = {c.code_id for c in central_asia_study.codings.list_codings(coder=coder)}
+        assert applicable - used == set(), coder
+    coded = {(c.interview_id, c.coder) for c in central_asia_study.codings.list_codings()}
+    for interview in central_asia_study.interviews.list_interviews():
+        assert all((interview.interview_id, coder) in coded for coder in coders)
+
+
+def test_central_asia_coders_disagree() -> None:
+    first, second = (
+        {
+            (c.interview_id, c.code, c.start_offset, c.end_offset)
+            for item in central_asia()
+            for c in demo_codings(item, CENTRAL_ASIA)
+            if c.coder == coder
+        }
+        for coder in EXAMPLES[CENTRAL_ASIA].coders
+    )
+    shared = len(first & second) / len(first | second)
+    assert 0.3 < shared < 0.95
+
+
+def test_central_asia_study_is_marked_fictional(central_asia_study: Study) -> None:
+    summary = central_asia_study.summary()
+    assert summary.fictional and "FICTIONAL" in summary.name
+
+
+def test_an_unknown_example_is_refused_naming_the_examples(tmp_path: Path) -> None:
+    with pytest.raises(ResearchError, match="no example study 'atlantis'; the examples are "):
+        build_demo(tmp_path / "x", example="atlantis")
+    assert not (tmp_path / "x").exists()

@@ -1,36 +1,52 @@
-"""The report: every table and figure written, reproducible bytes, escaped HTML, filters."""
+"""The report: every table and figure written, reproducible bytes, escaped HTML, filters, and
+a report for every study (another example study, missing settings, one coder, nothing to show)."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from codebook import operations
-from research.report import ReportOptions, write_report
-from research.services.analysis_data import study_frames
-from research.study import Study, open_study
+from codebook import Code, default_codebook, operations
+from interviews.defaults import default_dictionary
+from research.demo import EXAMPLES
+from research.report import (
+    SECTION_NAMES,
+    Report,
+    ReportOptions,
+    Result,
+    Selection,
+    html_table,
+    write_report,
+)
+from research.report.run import iter_results
+from research.services import study_info, timeline
+from research.services.analysis_data import StudyFrames
+from research.study import Study, karabakh_settings, open_study
+from research.study_settings import StudySettings
+from tests.research.small_study import coded_study, frames_of
 
 EXPECTED_FIGURES = {
     "frequencies",
     "crosstabs",
-    "groups_by_place",
+    "groups",
     "era",
-    "motives",
+    "ranking",
     "cooccurrence",
     "matrix",
     "saturation",
     "agreement",
     "departures",
 }
+CENTRAL_ASIA_FIGURES = EXPECTED_FIGURES - {"ranking"}
 
 
-def report_for(study: Study, out: Path, **options: object) -> Path:
-    with study.transaction() as session:
-        frames = study_frames(session, database="test")
+def report_of(frames: StudyFrames, out: Path, **options: object) -> Report:
     steps: list[str] = []
     report = write_report(
         frames,
@@ -38,8 +54,23 @@ def report_for(study: Study, out: Path, **options: object) -> Path:
         progress=steps.append,
     )
     assert steps[-1] == "report.html"
+    assert report.html is not None and report.markdown is not None
+    return report
+
+
+def report_for(study: Study, out: Path, **options: object) -> Path:
+    report = report_of(frames_of(study), out, **options)
     assert report.html is not None
     return report.html
+
+
+def results_of(study: Study, selection: Selection | None = None) -> dict[str, Result]:
+    results = iter_results(frames_of(study), selection or Selection())
+    return {result.key: result for result in results}
+
+
+def left_out(results: dict[str, Result]) -> dict[str, str]:
+    return {key: str(result.left_out) for key, result in results.items() if result.left_out}
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +81,20 @@ def written(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     with open_study(folder) as study:
         report_for(study, folder / "report")
     yield folder / "report"
+
+
+@pytest.fixture(scope="module")
+def central_asia_report(
+    central_asia_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Report:
+    """The Central Asia example study's report, written once."""
+    folder = tmp_path_factory.mktemp("report") / "central-asia"
+    shutil.copytree(central_asia_template, folder)
+    with open_study(folder) as study:
+        return report_of(frames_of(study), folder / "report")
+
+
+# The shipped Karabakh study
 
 
 def test_every_figure_is_written_as_png_and_svg_and_opens(written: Path) -> None:
@@ -67,9 +112,13 @@ def test_tables_are_written_as_csv_markdown_and_one_workbook(written: Path) -> N
     assert {
         "frequencies_interviews",
         "crosstab_gender_tests",
+        "crosstab_place_tests",
+        "groups_by_place",
         "agreement_character",
-        "motive_ranking",
+        "ranking",
         "cooccurrence_segments",
+        "era_tests",
+        "logit_unemployment",
         "timeline",
     } <= csvs
     assert csvs == {p.stem for p in tables.glob("*.md")}
@@ -83,10 +132,28 @@ def test_html_is_self_contained_and_says_the_data_are_fictional(written: Path) -
     assert "http://" not in page.replace("http://www.w3.org", "")
     assert "Codebook" in page and "version 1" in page
     assert "Krippendorff" in page
+    assert 'id="left-out"' not in page
 
 
-def test_motive_ranking_reproduces_the_memo(written: Path) -> None:
-    ranking = (written / "tables" / "motive_ranking.csv").read_text(encoding="utf-8")
+def test_markdown_lists_every_section_with_its_figure(written: Path) -> None:
+    markdown = (written / "report.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Migration from Nagorno Karabakh (FICTIONAL DEMO DATA): report")
+    for name in EXPECTED_FIGURES:
+        assert f"(figures/{name}.png)" in markdown
+    assert "## Left out" not in markdown
+
+
+def test_era_labels_and_note_come_from_the_settings(written: Path) -> None:
+    markdown = (written / "report.md").read_text(encoding="utf-8")
+    assert "## Eras compared by departure year" in markdown
+    assert "departure_year before 1992: Soviet era (left before 1992)" in markdown
+    assert "The USSR was dissolved in December 1991" in markdown
+    era = (written / "tables" / "era_counts.csv").read_text(encoding="utf-8")
+    assert era.splitlines()[0] == "code_id,soviet,post_soviet,total"
+
+
+def test_ranking_reproduces_the_memo(written: Path) -> None:
+    ranking = (written / "tables" / "ranking.csv").read_text(encoding="utf-8")
     lines = ranking.splitlines()
     header = lines[0].split(",")
     rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
@@ -97,6 +164,8 @@ def test_motive_ranking_reproduces_the_memo(written: Path) -> None:
         "frustration",
     ]
     assert [row["data_rank"] for row in rows] == ["1", "2", "3", "4"]
+    markdown = (written / "report.md").read_text(encoding="utf-8")
+    assert "## The memo's ranked motives against the data" in markdown
 
 
 def test_rerun_gives_byte_identical_svg_and_csv(written: Path, tmp_path: Path) -> None:
@@ -148,3 +217,294 @@ def test_filters_and_pdf_are_honoured(demo_study: Study, tmp_path: Path) -> None
     assert "lusine" in page
     assert "code group = gender" in page
     assert (tmp_path / "martuni" / "figures" / "frequencies.pdf").read_bytes()[:4] == b"%PDF"
+
+
+def test_a_report_into_the_same_folder_leaves_no_stale_figure(
+    demo_study: Study, tmp_path: Path
+) -> None:
+    out = tmp_path / "report"
+    report_for(demo_study, out)
+    assert (out / "figures" / "agreement.png").exists()
+    (out / "figures" / "mine.png").write_bytes(b"a researcher's own file")
+    report_for(demo_study, out, coder="nobody")
+    assert not (out / "figures" / "agreement.png").exists()
+    assert not list((out / "tables").glob("*.csv"))
+    assert (out / "figures" / "mine.png").read_bytes() == b"a researcher's own file"
+
+
+# Another study: the Central Asia example
+
+
+def test_central_asia_report_writes_its_sections_and_says_which_are_left_out(
+    central_asia_report: Report,
+) -> None:
+    assert central_asia_report.message is None
+    figures = central_asia_report.folder / "figures"
+    assert {p.stem for p in figures.glob("*.png")} == CENTRAL_ASIA_FIGURES
+    written = [result.key for result in central_asia_report.written]
+    assert written == [name for name in SECTION_NAMES if name not in ("ranking", "regression")]
+    reasons = {result.key: result.left_out for result in central_asia_report.left_out}
+    assert reasons == {
+        "ranking": "the study's settings state no ranking of codes to check (report.ranking)",
+        "regression": "the study's settings name no regression (report.regression)",
+    }
+    page = (central_asia_report.folder / "report.html").read_text(encoding="utf-8")
+    assert 'id="left-out"' in page
+    assert "the study&#39;s settings name no regression (report.regression)" in page
+    markdown = (central_asia_report.folder / "report.md").read_text(encoding="utf-8")
+    assert "## Left out" in markdown
+    assert "- Logistic regression of code presence on attributes: the study's" in markdown
+
+
+def test_central_asia_report_uses_its_own_attributes_and_era(central_asia_report: Report) -> None:
+    tables = central_asia_report.folder / "tables"
+    assert {
+        "crosstab_gender_counts",
+        "crosstab_origin_country_counts",
+        "crosstab_destination_country_counts",
+        "groups_by_destination_country",
+    } <= {p.stem for p in tables.glob("*.csv")}
+    titles = [result.title for result in central_asia_report.written]
+    assert "Code groups by destination country" in titles
+    assert "Eras compared by first departure year" in titles
+    era = next(result for result in central_asia_report.written if result.key == "era")
+    assert "first_departure_year before 2015: Before the patent reform" in era.note
+    assert "Federal Law No. 357-FZ" in era.note
+    counts = (tables / "era_counts.csv").read_text(encoding="utf-8").splitlines()
+    assert counts[0] == "code_id,before_2015,from_2015,total"
+    assert counts[-1] == "n,7,4,11"
+
+
+def test_central_asia_report_holds_no_karabakh_code_or_event(central_asia_report: Report) -> None:
+    folder = central_asia_report.folder
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    karabakh = default_codebook()
+    own = {code.display_title for code in EXAMPLES["central-asia"].codebook().codes}
+    titles = [code.display_title for code in karabakh.codes if code.display_title not in own]
+    events = [event.event for event in timeline.default_events()]
+    for text in (page, markdown):
+        assert not [phrase for phrase in titles + events + ["Karabakh"] if phrase in text]
+    paths = set(pd.read_csv(folder / "tables" / "frequencies_interviews.csv")["path"])
+    assert paths == {EXAMPLES["central-asia"].codebook().path_of(c.code_id) for c in own_codes()}
+    assert not paths & {karabakh.path_of(code.code_id) for code in karabakh.codes}
+    shown = pd.read_csv(folder / "tables" / "timeline.csv")["event"].str.split(";").str[0]
+    assert "Patent reform" in set(shown) and "Kyrgyzstan joins the EAEU" in set(shown)
+
+
+def own_codes() -> list[Code]:
+    return list(EXAMPLES["central-asia"].codebook().codes)
+
+
+# A study lacking what a section needs
+
+
+def test_a_study_without_departure_years_leaves_out_era_and_departures(study: Study) -> None:
+    coded_study(study, drop=("departure_year",))
+    results = results_of(study)
+    assert left_out(results) == {
+        "era": "no selected respondent has a year in departure_year, the attribute the era "
+        "split cuts (report.era.attribute)",
+        "departures": "no selected respondent has a year in departure_year (report.departures)",
+    }
+    assert results["crosstabs"].tables and results["frequencies"].figure is not None
+
+
+def test_a_report_without_departure_years_is_written_not_a_key_error(
+    study: Study, tmp_path: Path
+) -> None:
+    coded_study(study, drop=("departure_year",))
+    report = report_of(frames_of(study), tmp_path / "report")
+    assert [result.key for result in report.left_out] == ["era", "departures"]
+    assert "no selected respondent has a year in departure_year" in report.html.read_text(
+        encoding="utf-8"
+    )  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("settings", "missing"),
+    [
+        ({"era": None}, {"era"}),
+        ({"era": None, "departures": None}, {"era", "departures"}),
+        ({"ranking": None}, {"ranking"}),
+        ({"regression": None}, {"regression"}),
+        ({"groups_by": "birth_year"}, {"groups"}),
+        ({"groups_by": "no_such_attribute"}, {"groups"}),
+    ],
+)
+def test_a_study_without_a_setting_leaves_out_only_its_section(
+    study: Study, settings: dict[str, object], missing: set[str]
+) -> None:
+    coded_study(study)
+    report = karabakh_settings().report.model_copy(update=settings)
+    with study.transaction() as session:
+        study_info.store_settings(session, StudySettings(report=report))
+    reasons = left_out(results_of(study))
+    assert set(reasons) == missing
+    assert all("report." in reason for reason in reasons.values())
+
+
+def test_a_study_with_no_settings_at_all_keeps_the_generic_sections(study: Study) -> None:
+    coded_study(study)
+    with study.transaction() as session:
+        study_info.store_settings(session, StudySettings())
+    reasons = left_out(results_of(study))
+    assert set(reasons) == {"era", "ranking", "regression", "departures"}
+    assert reasons["era"] == "the study's settings define no era split (report.era)"
+
+
+def test_a_dictionary_marking_no_analysis_attribute_leaves_out_crosstabs_and_groups(
+    study: Study,
+) -> None:
+    coded_study(study)
+    dictionary = default_dictionary()
+    unmarked = [a.model_copy(update={"analysis": False}) for a in dictionary.attributes]
+    plain = dictionary.model_copy(update={"attributes": unmarked})
+    with study.transaction() as session:
+        study_info.store_dictionary(session, plain)
+        study_info.store_settings(
+            session,
+            StudySettings(report=karabakh_settings().report.model_copy(update={"groups_by": None})),
+        )
+    reasons = left_out(results_of(study))
+    assert reasons["crosstabs"] == (
+        "the data dictionary marks no attribute for analysis (analysis: true)"
+    )
+    assert reasons["groups"].startswith("the data dictionary marks no attribute for analysis")
+
+
+def test_ranked_codes_the_codebook_lacks_are_named(study: Study) -> None:
+    coded_study(study)
+    settings = karabakh_settings()
+    ranking = settings.report.ranking.model_copy(update={"codes": ["unemployment", "nostalgia"]})  # type: ignore[union-attr]
+    with study.transaction() as session:
+        study_info.store_settings(
+            session, StudySettings(report=settings.report.model_copy(update={"ranking": ranking}))
+        )
+    assert left_out(results_of(study)) == {
+        "ranking": "report.ranking names codes the codebook does not have: nostalgia"
+    }
+
+
+def test_a_selection_in_one_era_leaves_out_the_comparison(study: Study) -> None:
+    coded_study(study)
+    results = results_of(study, Selection(where={"role": "returnee"}))
+    assert results["era"].left_out == (
+        "every selected respondent falls in one era (Post-Soviet (left 1992 or later)); "
+        "comparing eras needs respondents in two"
+    )
+
+
+# One coder, codes nobody used, a timeline outside the data, incomplete records
+
+
+def test_one_coder_gets_every_section_but_agreement(study: Study, tmp_path: Path) -> None:
+    coded_study(study, coders=("ana",))
+    report = report_of(frames_of(study), tmp_path / "report")
+    assert {result.key: result.left_out for result in report.left_out} == {
+        "agreement": "agreement needs a second coder: only ana has coded the selected interviews"
+    }
+    assert len(report.written) == len(SECTION_NAMES) - 1
+    assert all(result.files for result in report.written)
+
+
+def test_codes_nobody_used_are_named_once_and_not_drawn(study: Study) -> None:
+    coded_study(study, codes=("unemployment", "virtual_widowhood"))
+    results = results_of(study)
+    frequencies = results["frequencies"]
+    applicable = len(default_codebook().applicable_codes())
+    assert f"{applicable - 2} codes were not used in this selection and are not drawn" in (
+        frequencies.note
+    )
+    assert "and " in frequencies.note and "more (every code is in the tables)" in frequencies.note
+    assert frequencies.figure is not None
+    drawn = [label.get_text() for label in frequencies.figure.get_yticklabels()]
+    assert len(drawn) == 2
+    assert len(frequencies.tables["frequencies_interviews"]) == len(default_codebook().codes)
+    matrix = results["matrix"].figure
+    assert matrix is not None and len(matrix.get_xticks()) == 2
+
+
+def test_a_timeline_outside_the_years_of_departure_is_left_out(study: Study) -> None:
+    coded_study(study)
+    with study.transaction() as session:
+        timeline.replace_events(
+            session,
+            [event for event in timeline.default_events() if event.event_date.year < 1980],
+        )
+    departures = results_of(study)["departures"]
+    assert departures.title == "Departures by year"
+    assert "timeline" not in departures.tables
+    assert "No timeline event falls within the years of departure (1985–1999)" in departures.note
+    assert departures.figure is not None
+    assert not [text for text in departures.figure.texts if "1917" in text.get_text()]
+
+
+def test_interviews_held_back_as_incomplete_are_counted_in_provenance_and_methods(
+    study: Study, tmp_path: Path
+) -> None:
+    coded_study(study)
+    frames = dataclasses.replace(frames_of(study), incomplete=("I9", "I10"))
+    report = report_of(frames, tmp_path / "report")
+    assert report.provenance["Held back"] == (
+        "2 interviews left out of analysis until their records are complete: I9, I10"
+    )
+    for result in report.written:
+        assert "2 interviews held back from analysis because the record is incomplete" in (
+            result.note
+        ), result.key
+
+
+# Nothing to show
+
+
+def test_a_filter_matching_nothing_gives_a_report_that_says_so(
+    study: Study, tmp_path: Path
+) -> None:
+    coded_study(study)
+    report = report_of(frames_of(study), tmp_path / "report", where={"gender": "other"})
+    assert report.message == (
+        "No codings match this selection (gender = other; all coders; all code groups), so "
+        "there is nothing to show. No interview has these attribute values."
+    )
+    assert report.results == []
+    page = report.html.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert "No codings match this selection" in page
+    assert not (tmp_path / "report" / "figures").exists()
+
+
+def test_a_coder_filter_matching_nothing_names_the_coders(study: Study, tmp_path: Path) -> None:
+    coded_study(study)
+    report = report_of(frames_of(study), tmp_path / "report", coder="nobody")
+    assert report.message is not None
+    assert "No coder named 'nobody' has stored a coding; the coders are ana, ben." in (
+        report.message
+    )
+
+
+def test_an_empty_study_gives_a_report_that_says_so(study: Study, tmp_path: Path) -> None:
+    report = report_of(frames_of(study), tmp_path / "report")
+    assert report.message is not None
+    assert report.message.startswith("The study has no interviews yet")
+    markdown = report.markdown.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert "The study has no interviews yet" in markdown
+    assert report.provenance["Interviews"] == "0 (0 with transcripts)"
+
+
+def test_interviews_without_codings_give_a_report_that_says_so(
+    study: Study, tmp_path: Path
+) -> None:
+    coded_study(study, coders=())
+    report = report_of(frames_of(study), tmp_path / "report")
+    assert report.message == (
+        "The study has no codings yet: code some of its 4 interviews, then ask again."
+    )
+
+
+def test_html_table_numbers_a_few_methods_and_hoists_one() -> None:
+    table = pd.DataFrame({"code": ["a", "b", "pooled"], "method": ["per code", "per code", "all"]})
+    html, note = html_table(table)
+    assert note == "(1) per code (2) all"
+    assert html.count("<td>(1)</td>") == 2 and html.count("<td>(2)</td>") == 1
+    html, note = html_table(table.assign(method="one"))
+    assert note == "one" and "method" not in html

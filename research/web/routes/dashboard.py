@@ -28,7 +28,7 @@ from interviews.errors import InterviewsError
 from research.errors import NotFoundError, ResearchError
 from research.report import (
     FIGURE_SECTIONS,
-    SECTION_TITLES,
+    SECTION_NAMES,
     SECTIONS,
     RenderedSection,
     Selection,
@@ -50,9 +50,9 @@ router = APIRouter(dependencies=[Depends(require_csrf)])
 DEFAULT_SECTIONS = (
     "frequencies",
     "crosstabs",
-    "groups_by_place",
+    "groups",
     "era",
-    "motives",
+    "ranking",
     "cooccurrence",
     "saturation",
     "agreement",
@@ -167,12 +167,12 @@ class Dashboard:
 
 def _wanted_sections(query: DashboardQuery) -> list[str]:
     wanted = list(dict.fromkeys(query.sections)) or list(DEFAULT_SECTIONS)
-    unknown = [name for name in wanted if name not in SECTIONS]
+    unknown = [name for name in wanted if name not in SECTION_NAMES]
     if unknown:
         raise NotFoundError(
-            f"no dashboard section {unknown[0]!r}; the sections are {', '.join(SECTIONS)}"
+            f"no dashboard section {unknown[0]!r}; the sections are {', '.join(SECTION_NAMES)}"
         )
-    return [name for name in SECTIONS if name in wanted]
+    return [name for name in SECTION_NAMES if name in wanted]
 
 
 def _selection(session: Session, query: DashboardQuery) -> Selection:
@@ -230,7 +230,7 @@ def build_dashboard(
     assert counts is not None
     dashboard = Dashboard(selection, [], counts, stamp, wanted=wanted)
     if counts.codings == 0:
-        dashboard.message = _nothing_matches(session, selection, counts)
+        dashboard.message = counts.message
     else:
         dashboard.sections = [found[name] for name in wanted]
     return dashboard
@@ -251,21 +251,6 @@ def _complete(
     if counts is None:
         return False
     return counts.codings == 0 or all(name in found for name in wanted)
-
-
-def _nothing_matches(session: Session, selection: Selection, counts: SelectionCounts) -> str:
-    message = (
-        f"No codings match this selection ({counts.description}), so there is nothing to show."
-    )
-    known = codings.coders(session)
-    if selection.coder is not None and selection.coder not in known:
-        message += (
-            f" No coder named {selection.coder!r} has stored a coding; the coders are "
-            f"{', '.join(known) or 'none yet'}."
-        )
-    elif counts.interviews == 0:
-        message += " No interview has these attribute values."
-    return message
 
 
 # The page.
@@ -344,7 +329,7 @@ def _form_options(session: Session, query: DashboardQuery) -> dict[str, Any]:
         "attributes": attributes,
         "coders": known_coders,
         "groups": top_groups(session),
-        "all_sections": [(name, SECTION_TITLES[name]) for name in SECTIONS],
+        "all_sections": [(section.name, section.title) for section in SECTIONS],
     }
 
 
@@ -367,7 +352,7 @@ def dashboard_page(
                 "key": section.key,
                 "title": section.title,
                 "note": section.note,
-                "error": section.error,
+                "left_out": section.left_out,
                 "image": _image(section.svg),
                 "tables": [display_table(name, table) for name, table in section.tables.items()],
             }
@@ -398,14 +383,14 @@ class CountsOut(BaseModel):
 
 
 class SectionOut(BaseModel):
-    """One result: its tables as lists of records, its figure's URL and its methods note."""
+    """One result: tables as records, figure URL and methods note, or why it is left out."""
 
     key: str
     title: str
     note: str
     figure_url: str | None
     tables: dict[str, list[dict[str, Any]]]
-    error: str | None
+    left_out: str | None
 
 
 class DashboardOut(BaseModel):
@@ -449,7 +434,7 @@ def dashboard_api(
         data_stamp=dashboard.stamp,
         message=dashboard.message,
         sections=[_section_out(section, params) for section in dashboard.sections],
-        available_sections=list(SECTIONS),
+        available_sections=list(SECTION_NAMES),
     )
 
 
@@ -465,7 +450,7 @@ def _section_out(section: RenderedSection, params: Sequence[tuple[str, str]]) ->
         note=section.note,
         figure_url=url,
         tables={name: table_records(table) for name, table in section.tables.items()},
-        error=section.error,
+        left_out=section.left_out,
     )
 
 
@@ -492,7 +477,7 @@ def dashboard_figure(
     query = dashboard_query(where=where, coder=coder, group=group, sections=[key])
     dashboard = build_dashboard(session, study, cache, query)
     if not dashboard.sections or dashboard.sections[0].svg is None:
-        reason = dashboard.message or dashboard.sections[0].error
+        reason = dashboard.message or dashboard.sections[0].left_out or "the section has no figure"
         raise NotFoundError(f"no {key} figure for this selection: {reason}")
     return Response(
         dashboard.sections[0].svg,

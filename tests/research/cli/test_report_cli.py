@@ -9,6 +9,7 @@ from pathlib import Path
 
 from research.study import Study
 from tests.research.cli.conftest import Run
+from tests.research.small_study import coded_study
 
 
 def test_agreement_prints_pooled_and_per_code_rows(run: Run, demo_study: Study) -> None:
@@ -52,10 +53,75 @@ def test_report_command_writes_the_report(run: Run, demo_study: Study, tmp_path:
     assert "gender = female" in (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
 
 
-def test_report_on_an_empty_study_is_a_clear_error(run: Run, study: Study) -> None:
-    result = run("report", "--study", str(study.folder))
+def test_report_on_an_empty_study_writes_a_report_that_says_so(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    result = run("report", "--out", str(tmp_path / "r"), "--study", str(study.folder))
+    assert result.exit_code == 0, result.output
+    assert "The study has no interviews yet" in result.stdout
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "The study has no interviews yet" in page
+
+
+def test_report_with_a_filter_matching_nothing_says_so_in_one_line(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    coded_study(study)
+    result = run(
+        "report", "--out", str(tmp_path / "r"), "--where", "gender=other",
+        "--study", str(study.folder),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[-1] == (
+        "No codings match this selection (gender = other; all coders; all code groups), so "
+        "there is nothing to show. No interview has these attribute values."
+    )
+    assert "Axis limits" not in result.output
+    result = run(
+        "report", "--out", str(tmp_path / "r"), "--coder", "nobody", "--study", str(study.folder)
+    )
+    assert result.exit_code == 0, result.output
+    assert "No coder named 'nobody' has stored a coding" in result.stdout
+
+
+def test_report_names_each_section_it_leaves_out(
+    run: Run, central_asia_study: Study, tmp_path: Path
+) -> None:
+    result = run("report", "--out", str(tmp_path / "r"), "--study", str(central_asia_study.folder))
+    assert result.exit_code == 0, result.output
+    left_out = [line for line in result.stdout.splitlines() if line.startswith("Left out")]
+    assert left_out == [
+        "Left out A stated ranking of codes against the data: the study's settings state no "
+        "ranking of codes to check (report.ranking)",
+        "Left out Logistic regression of code presence on attributes: the study's settings "
+        "name no regression (report.regression)",
+    ]
+
+
+def test_report_with_one_coder_leaves_out_agreement_only(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    coded_study(study, coders=("ana",))
+    result = run("report", "--out", str(tmp_path / "r"), "--study", str(study.folder))
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if line.startswith("Left out")] == [
+        "Left out Intercoder agreement: agreement needs a second coder: only ana has coded the "
+        "selected interviews"
+    ]
+
+
+def test_agreement_with_one_coder_is_a_clear_error(run: Run, study: Study) -> None:
+    coded_study(study, coders=("ana",))
+    result = run("agreement", "--study", str(study.folder))
     assert result.exit_code == 1
-    assert "no codings yet" in result.stderr
+    assert "agreement needs a second coder: only ana has coded" in result.stderr
+
+
+def test_agreement_on_an_empty_study_is_a_clear_error(run: Run, study: Study) -> None:
+    result = run("agreement", "--study", str(study.folder))
+    assert result.exit_code == 1
+    assert "The study has no interviews yet" in result.stderr
 
 
 def test_unknown_figure_format_is_a_clear_error(

@@ -13,8 +13,11 @@ from fastapi.testclient import TestClient
 from research import report
 from research.services.analysis_data import study_frames
 from research.study import Study
+from research.web import create_app
 from research.web.routes import dashboard
 from tests.research.helpers import counts
+from tests.research.small_study import coded_study
+from tests.research.web.conftest import BASE_URL
 
 IMAGE = re.compile(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
@@ -27,7 +30,7 @@ def test_default_dashboard_shows_the_chosen_sections_with_figures_and_notes(
     html = page.text
     for key in dashboard.DEFAULT_SECTIONS:
         assert f'id="section-{key}"' in html
-    for key in set(report.SECTIONS) - set(dashboard.DEFAULT_SECTIONS):
+    for key in set(report.SECTION_NAMES) - set(dashboard.DEFAULT_SECTIONS):
         assert f'id="section-{key}"' not in html
     images = IMAGE.findall(html)
     assert len(images) == len(dashboard.DEFAULT_SECTIONS)
@@ -83,7 +86,7 @@ def test_coder_group_and_sections_filters(client: TestClient) -> None:
         "/api/dashboard/figures/frequencies.svg?coder=lusine&group=clan&group=gender"
     )
     assert body["counts"]["codings"] < 424
-    assert body["available_sections"] == list(report.SECTIONS)
+    assert body["available_sections"] == list(report.SECTION_NAMES)
 
 
 def test_figure_urls_serve_svg(client: TestClient) -> None:
@@ -185,8 +188,8 @@ def test_results_are_cached_until_the_data_change(
     assert computed == [("frequencies",)]
     assert again == first
     # Another section of the same selection computes only that section.
-    client.get("/api/dashboard", params=[("sections", "frequencies"), ("sections", "motives")])
-    assert computed == [("frequencies",), ("motives",)]
+    client.get("/api/dashboard", params=[("sections", "frequencies"), ("sections", "ranking")])
+    assert computed == [("frequencies",), ("ranking",)]
     demo_study.codings.add_coding(
         interview_id="D02", code="clans_nepotism", start_offset=0, end_offset=30, coder="ani"
     )
@@ -253,4 +256,62 @@ def test_figures_render_to_identical_svg_bytes(demo_study: Study) -> None:
     [first] = report.render_sections(frames, selection, ["saturation"])
     [second] = report.render_sections(frames, selection, ["saturation"])
     assert first.svg is not None and first.svg == second.svg
-    assert first.error is None and "place = martuni" in first.note
+    assert first.left_out is None and "place = martuni" in first.note
+
+
+def get_client(study: Study) -> TestClient:
+    return TestClient(create_app(study), base_url=BASE_URL)
+
+
+def test_a_section_the_study_cannot_have_says_why_in_one_line(central_asia_study: Study) -> None:
+    with get_client(central_asia_study) as client:
+        body = client.get(
+            "/api/dashboard", params=[("sections", "ranking"), ("sections", "era")]
+        ).json()
+        era, ranking = body["sections"]  # report order
+        assert ranking["key"] == "ranking" and ranking["figure_url"] is None
+        assert ranking["left_out"] == (
+            "the study's settings state no ranking of codes to check (report.ranking)"
+        )
+        assert ranking["tables"] == {}
+        assert era["left_out"] is None and era["title"] == "Eras compared by first departure year"
+        page = client.get("/dashboard", params={"sections": "ranking"}).text
+        assert 'class="muted left-out">Left out: the study&#39;s settings state no ranking' in page
+        figure = client.get("/api/dashboard/figures/ranking.svg")
+        assert figure.status_code == 404
+        assert "no ranking of codes to check" in figure.json()["detail"]
+
+
+def test_a_study_without_departure_years_gets_a_dashboard_not_an_error(study: Study) -> None:
+    coded_study(study, drop=("departure_year",))
+    with get_client(study) as client:
+        body = client.get(
+            "/api/dashboard", params=[("sections", "era"), ("sections", "departures")]
+        ).json()
+        assert [section["left_out"] for section in body["sections"]] == [
+            "no selected respondent has a year in departure_year, the attribute the era split "
+            "cuts (report.era.attribute)",
+            "no selected respondent has a year in departure_year (report.departures)",
+        ]
+        page = client.get("/dashboard")
+        assert page.status_code == 200
+        assert page.text.count('class="muted left-out"') == 1  # era; departures is not default
+
+
+def test_a_study_with_one_coder_gets_every_default_section_but_agreement(study: Study) -> None:
+    coded_study(study, coders=("ana",))
+    with get_client(study) as client:
+        body = client.get("/api/dashboard").json()
+        reasons = {section["key"]: section["left_out"] for section in body["sections"]}
+        assert reasons.pop("agreement") == (
+            "agreement needs a second coder: only ana has coded the selected interviews"
+        )
+        assert set(reasons) == set(dashboard.DEFAULT_SECTIONS) - {"agreement"}
+        assert all(reason is None for reason in reasons.values())
+
+
+def test_an_empty_study_says_so_on_the_dashboard(study: Study) -> None:
+    with get_client(study) as client:
+        body = client.get("/api/dashboard").json()
+        assert body["sections"] == []
+        assert body["message"].startswith("The study has no interviews yet")

@@ -44,7 +44,7 @@ def test_dashboard_shows_every_figure_and_a_filter_changes_the_numbers(page: Any
     moscow = int(page.inner_text("#count-codings"))
     assert 0 < moscow < 872
     expected = page.evaluate(
-        "window.research.api('GET', '/api/dashboard?where=place%3Dmoscow&sections=motives')"
+        "window.research.api('GET', '/api/dashboard?where=place%3Dmoscow&sections=ranking')"
     )
     assert expected["counts"]["codings"] == moscow
     assert page.input_value('select[data-attribute="place"]') == "place=moscow"

@@ -1,0 +1,707 @@
+"""The report's sections: one registry of small objects, each saying what it needs from a study.
+
+A `Section` has a name (its key in the dashboard and the stem of its files), a title,
+`needs` (None, or the one line saying why this study or selection cannot have it),
+`compute` (its tables and methods note) and, for most, `figure` (a chart drawn from what
+`compute` gave). The report, the dashboard and `research report` all go through
+`SECTIONS`, in report order.
+
+Nothing here knows one study: which attributes are crossed with codes comes from the data
+dictionary (`analysis: true`); the era split, departures, the ranking of codes and the
+regression come from the study's settings (`research.study_settings`). A study without
+them simply has no such section, and the reason says which setting or attribute is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import pandas as pd
+from matplotlib.axes import Axes
+
+from analysis import (
+    agreement,
+    charts,
+    cooccurrence,
+    coverage,
+    findings,
+    frequencies,
+    regression,
+)
+from analysis.crosstabs import Crosstab
+from research.report.context import Result, SectionContext, held_back_line
+from research.report.selection import select
+from research.study_settings import EraSplit
+
+Needs = Callable[[SectionContext], str | None]
+Compute = Callable[[SectionContext], Result]
+Figure = Callable[[SectionContext, Result], Axes | None]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report: what it needs, how its tables and its figure are made."""
+
+    name: str
+    title: str
+    needs: Needs
+    compute: Compute
+    figure: Figure | None = None
+
+
+def _always(context: SectionContext) -> str | None:
+    """Sections over codings alone need nothing a study with codings lacks."""
+    return None
+
+
+def _choose_attribute(context: SectionContext, setting: str | None, key: str) -> tuple[str, str]:
+    """(attribute, '') for a figure's attribute, or ('', why there is none).
+
+    The setting `report.<key>` names it; without one, the first analysis attribute that
+    the selected interviews have values for.
+    """
+    if setting is not None:
+        if not context.known(setting):
+            return "", f"report.{key} names {setting!r}, which the data dictionary does not have"
+        if not context.has_values(setting):
+            return "", f"no selected interview has a value for {setting} (report.{key})"
+        return setting, ""
+    marked = context.analysis_attributes()
+    if not marked:
+        return "", (
+            "the data dictionary marks no attribute for analysis (analysis: true) and the "
+            f"settings name none (report.{key})"
+        )
+    for name in marked:
+        if context.has_values(name):
+            return name, ""
+    return "", f"no selected interview has a value for the analysis attributes {', '.join(marked)}"
+
+
+def _once(methods: list[str]) -> str:
+    """Several methods notes as one, each sentence they share said once."""
+    sentences = (sentence for method in methods for sentence in re.split(r"(?<=\.)\s+", method))
+    return " ".join(dict.fromkeys(sentence for sentence in sentences if sentence))
+
+
+def _lowered(label: str) -> str:
+    """A label inside a sentence: 'Interview place' becomes 'interview place'."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+# Frequencies
+
+
+def _frequencies(context: SectionContext) -> Result:
+    tables = {
+        f"frequencies_{unit}": frequencies.frequencies(
+            context.codings, context.interviews, context.codes, unit=unit
+        )
+        for unit in ("codings", "interviews", "respondents")
+    }
+    codes = context.codes
+    candidates = codes["applicable"].astype(bool)
+    if context.selection.groups:
+        candidates &= codes["group"].isin(list(context.selection.groups))
+    return Result(
+        "frequencies",
+        FREQUENCIES.title,
+        context.note(
+            "Counts at three units: codings; interviews in which any selected coder "
+            "applied the code; respondents with any such interview. Parent codes roll "
+            "up their children without counting an interview or respondent twice.",
+            context.unused_line(codes.loc[candidates, "code_id"]),
+        ),
+        tables,
+    )
+
+
+def _frequencies_figure(context: SectionContext, result: Result) -> Axes | None:
+    shown = result.tables["frequencies_interviews"]
+    applicable = set(context.codes.loc[context.codes["applicable"], "code_id"])
+    drawn = shown[shown["code_id"].isin(applicable) & (shown["count"] > 0)]
+    return charts.plot_frequencies(drawn) if len(drawn) else None
+
+
+FREQUENCIES = Section(
+    "frequencies", "Code frequencies", _always, _frequencies, _frequencies_figure
+)
+
+
+# Crosstabs by the analysis attributes
+
+
+def _analysed(context: SectionContext) -> list[str]:
+    return [name for name in context.analysis_attributes() if context.has_values(name)]
+
+
+def _crosstabs_needs(context: SectionContext) -> str | None:
+    marked = context.analysis_attributes()
+    if not marked:
+        return "the data dictionary marks no attribute for analysis (analysis: true)"
+    if not _analysed(context):
+        return f"no selected interview has a value for the analysis attributes {', '.join(marked)}"
+    return None
+
+
+def _crosstabs(context: SectionContext) -> Result:
+    tables: dict[str, pd.DataFrame] = {}
+    methods = []
+    for attribute in _analysed(context):
+        table = context.crosstab(attribute)
+        tables[f"crosstab_{attribute}_counts"] = table.counts.reset_index()
+        tables[f"crosstab_{attribute}_row_percent"] = table.row_percent.reset_index()
+        tables[f"crosstab_{attribute}_column_percent"] = table.column_percent.reset_index()
+        tables[f"crosstab_{attribute}_prevalence"] = table.prevalence
+        tables[f"crosstab_{attribute}_tests"] = table.tests
+        tables[f"crosstab_{attribute}_residuals"] = table.residuals.reset_index()
+        methods.append(table.method)
+    attribute, why = _choose_attribute(context, context.settings.prevalence_by, "prevalence_by")
+    if why:
+        figure = f"No figure: {why}."
+    else:
+        groups = context.codes.loc[context.codes["depth"] == 0, "code_id"]
+        figure = (
+            f"The figure shows the code groups by {_lowered(context.label(attribute))}. "
+            + context.unused_line(groups, where="by the selected respondents")
+        )
+    return Result(
+        "crosstabs",
+        CROSSTABS.title,
+        context.note(
+            "Attributes marked for analysis in the data dictionary: "
+            f"{', '.join(_analysed(context))}.",
+            _once(methods),
+            figure,
+        ),
+        tables,
+    )
+
+
+def _crosstabs_figure(context: SectionContext, result: Result) -> Axes | None:
+    attribute, why = _choose_attribute(context, context.settings.prevalence_by, "prevalence_by")
+    if why:
+        return None
+    prevalence = context.crosstab(attribute).prevalence
+    groups = set(context.codes.loc[context.codes["depth"] == 0, "code_id"]) & context.used_codes()
+    drawn = prevalence[prevalence["code_id"].isin(groups)]
+    if drawn.empty:
+        return None
+    return charts.plot_prevalence(
+        drawn,
+        attribute=context.label(attribute),
+        codes=context.codes,
+        level_labels=context.level_labels(attribute),
+    )
+
+
+CROSSTABS = Section(
+    "crosstabs",
+    "Code prevalence by the analysis attributes",
+    _crosstabs_needs,
+    _crosstabs,
+    _crosstabs_figure,
+)
+
+
+# Code groups by one attribute
+
+
+def _groups_needs(context: SectionContext) -> str | None:
+    _, why = _choose_attribute(context, context.settings.groups_by, "groups_by")
+    return why or None
+
+
+def _groups_table(context: SectionContext, attribute: str) -> pd.DataFrame:
+    """Respondents mentioning each used top-level group, by the levels of `attribute`."""
+    table = context.crosstab(attribute)
+    top = context.codes.loc[context.codes["depth"] == 0, ["code_id", "title"]]
+    counts = table.counts.drop(columns="total", errors="ignore")
+    used = context.used_codes()
+    counts = counts.loc[counts.index.isin(top["code_id"]) & counts.index.isin(used)]
+    counts.index = counts.index.map(dict(zip(top["code_id"], top["title"], strict=True)))
+    return counts
+
+
+def _groups(context: SectionContext) -> Result:
+    attribute, _ = _choose_attribute(context, context.settings.groups_by, "groups_by")
+    label = _lowered(context.label(attribute))
+    counts = _groups_table(context, attribute)
+    groups = context.codes.loc[context.codes["depth"] == 0, "code_id"]
+    return Result(
+        "groups",
+        f"Code groups by {label}",
+        context.note(
+            f"Respondents mentioning each top-level code group, by {label}.",
+            context.crosstab(attribute).method,
+            context.unused_line(groups, where="by the selected respondents"),
+        ),
+        {f"groups_by_{attribute}": counts.reset_index(names="group")},
+    )
+
+
+def _groups_figure(context: SectionContext, result: Result) -> Axes | None:
+    attribute, _ = _choose_attribute(context, context.settings.groups_by, "groups_by")
+    counts = _groups_table(context, attribute)
+    if counts.empty:
+        return None
+    return charts.plot_grouped_bars(
+        counts,
+        attribute=context.label(attribute),
+        value_label="Respondents",
+        level_labels=context.level_labels(attribute),
+    )
+
+
+GROUPS = Section(
+    "groups", "Code groups by an attribute", _groups_needs, _groups, _groups_figure
+)
+
+
+# Eras compared
+
+
+def _eras_present(context: SectionContext, split: EraSplit) -> list[str]:
+    """The eras (in the split's order) that the selected respondents fall in."""
+    derived = findings.with_era(context.interviews, attribute=split.attribute, era_of=split.era_of)
+    present = set(derived[findings.ERA].dropna())
+    return [name for name in split.names if name in present]
+
+
+def _era_labels(split: EraSplit) -> dict[str, str]:
+    return dict(zip(split.names, split.labels, strict=True))
+
+
+def _era_needs(context: SectionContext) -> str | None:
+    split = context.settings.era
+    if split is None:
+        return "the study's settings define no era split (report.era)"
+    if not context.has_years(split.attribute):
+        return (
+            f"no selected respondent has a year in {split.attribute}, the attribute the era "
+            "split cuts (report.era.attribute)"
+        )
+    unknown = [group for group in split.code_groups if group not in context.top_groups()]
+    if unknown:
+        return (
+            "report.era.code_groups names code groups the codebook does not have: "
+            f"{', '.join(unknown)}"
+        )
+    eras = _eras_present(context, split)
+    if len(eras) < 2:
+        return (
+            f"every selected respondent falls in one era ({_era_labels(split)[eras[0]]}); "
+            "comparing eras needs respondents in two"
+        )
+    return None
+
+
+def _era_table(context: SectionContext) -> tuple[EraSplit, Crosstab]:
+    split = context.settings.era
+    assert split is not None  # checked by _era_needs
+    table = findings.era_comparison(
+        context.present,
+        context.interviews,
+        context.codes,
+        attribute=split.attribute,
+        era_of=split.era_of,
+        levels=_eras_present(context, split),
+        groups=split.code_groups,
+        derivation=split.describe(),
+    )
+    return split, table
+
+
+def _era(context: SectionContext) -> Result:
+    split, table = _era_table(context)
+    return Result(
+        "era",
+        f"Eras compared by {_lowered(context.label(split.attribute))}",
+        context.note(
+            table.method,
+            split.note,
+            context.unused_line(table.counts.index[:-1], where="by the selected respondents"),
+        ),
+        {
+            "era_counts": table.counts.reset_index(),
+            "era_prevalence": table.prevalence,
+            "era_tests": table.tests,
+            "era_residuals": table.residuals.reset_index(),
+        },
+    )
+
+
+def _era_figure(context: SectionContext, result: Result) -> Axes | None:
+    split, table = _era_table(context)
+    drawn = table.prevalence[table.prevalence["code_id"].isin(context.used_codes())]
+    if drawn.empty:
+        return None
+    return charts.plot_prevalence(
+        drawn, attribute="Era", codes=context.codes, level_labels=_era_labels(split)
+    )
+
+
+ERA = Section("era", "Eras compared", _era_needs, _era, _era_figure)
+
+
+# A stated ranking of codes
+
+
+def _ranking_needs(context: SectionContext) -> str | None:
+    ranking = context.settings.ranking
+    if ranking is None:
+        return "the study's settings state no ranking of codes to check (report.ranking)"
+    unknown = [code for code in ranking.codes if code not in set(context.codes["code_id"])]
+    if unknown:
+        return f"report.ranking names codes the codebook does not have: {', '.join(unknown)}"
+    return None
+
+
+def _ranking(context: SectionContext) -> Result:
+    ranking = context.settings.ranking
+    assert ranking is not None  # checked by _ranking_needs
+    table = findings.code_ranking(
+        context.present, context.interviews, context.codes, ranked=ranking.codes
+    )
+    return Result(
+        "ranking",
+        ranking.title,
+        context.note(str(table["method"].iloc[0]), ranking.note),
+        {"ranking": table},
+    )
+
+
+def _ranking_figure(context: SectionContext, result: Result) -> Axes | None:
+    return charts.plot_ranking(result.tables["ranking"], codes=context.codes)
+
+
+RANKING = Section(
+    "ranking", "A stated ranking of codes against the data", _ranking_needs, _ranking,
+    _ranking_figure,
+)  # fmt: skip
+
+
+# Co-occurrence, the code matrix, coverage and saturation
+
+
+def _used_applicable(context: SectionContext) -> list[str]:
+    codes = context.codes
+    applicable = codes.loc[codes["applicable"].astype(bool), "code_id"]
+    used = context.used_codes()
+    return [str(code_id) for code_id in applicable if code_id in used]
+
+
+def _cooccurrence_needs(context: SectionContext) -> str | None:
+    used = _used_applicable(context)
+    if len(used) < 2:
+        return f"co-occurrence needs two or more codes in use; this selection uses {len(used)}"
+    return None
+
+
+def _cooccurrence(context: SectionContext) -> Result:
+    same = cooccurrence.cooccurrence_interviews(context.present, context.codes)
+    overlapping = cooccurrence.cooccurrence_segments(context.codings, distance=0)
+    applicable = context.codes.loc[context.codes["applicable"].astype(bool), "code_id"]
+    return Result(
+        "cooccurrence",
+        COOCCURRENCE.title,
+        context.note(
+            "Same interview: interviews in which both codes are present (Jaccard = "
+            "both / either). Overlapping segments: pairs of codings of two codes "
+            "whose spans overlap in the same interview, found by sorting and "
+            "sweeping spans.",
+            context.unused_line(applicable),
+        ),
+        {"cooccurrence_interviews": same, "cooccurrence_segments": overlapping},
+    )
+
+
+def _cooccurrence_figure(context: SectionContext, result: Result) -> Axes | None:
+    pairs = result.tables["cooccurrence_interviews"]
+    used = set(_used_applicable(context))
+    drawn = pairs[pairs["code_a"].isin(used) & pairs["code_b"].isin(used)]
+    return charts.plot_cooccurrence(drawn, value="jaccard", codes=context.codes)
+
+
+COOCCURRENCE = Section(
+    "cooccurrence", "Co-occurrence of codes", _cooccurrence_needs, _cooccurrence,
+    _cooccurrence_figure,
+)  # fmt: skip
+
+
+def _matrix(context: SectionContext) -> Result:
+    matrix = coverage.code_matrix(context.codings, context.interviews, context.codes)
+    return Result(
+        "matrix",
+        MATRIX.title,
+        context.note(
+            "Number of codings of each code in each interview.",
+            context.unused_line(matrix.columns),
+        ),
+        {"code_matrix": matrix.reset_index()},
+    )
+
+
+def _matrix_figure(context: SectionContext, result: Result) -> Axes | None:
+    matrix = result.tables["code_matrix"].set_index("interview_id")
+    drawn = matrix.loc[:, matrix.sum(axis=0) > 0]
+    if drawn.shape[1] == 0:
+        return None
+    return charts.plot_code_matrix(drawn, codes=context.codes)
+
+
+MATRIX = Section("matrix", "Code-by-interview matrix", _always, _matrix, _matrix_figure)
+
+
+def _coverage(context: SectionContext) -> Result:
+    return Result(
+        "coverage",
+        COVERAGE.title,
+        context.note(
+            "Characters inside at least one coding, per coder, over the "
+            "transcript's characters; overlaps are counted once."
+        ),
+        {"coverage": coverage.coverage(context.codings, context.interviews)},
+    )
+
+
+COVERAGE = Section("coverage", "Coverage: share of each transcript coded", _always, _coverage)
+
+
+def _saturation(context: SectionContext) -> Result:
+    return Result(
+        "saturation",
+        SATURATION.title,
+        context.note(
+            "Interviews in date order; a code is new the first time any "
+            "selected coder applies it."
+        ),
+        {"saturation": coverage.saturation(context.codings, context.interviews)},
+    )
+
+
+def _saturation_figure(context: SectionContext, result: Result) -> Axes | None:
+    return charts.plot_saturation(result.tables["saturation"])
+
+
+SATURATION = Section(
+    "saturation", "Saturation: new codes per interview", _always, _saturation, _saturation_figure
+)
+
+
+# Agreement
+
+
+def _every_coder(context: SectionContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The selection's codings and interviews before the coder filter."""
+    return select(context.frames, replace(context.selection, coder=None))
+
+
+def _agreement_needs(context: SectionContext) -> str | None:
+    codings, _ = _every_coder(context)
+    coders = sorted(str(coder) for coder in codings["coder"].unique())
+    if len(coders) < 2:
+        who = f"only {coders[0]} has" if coders else "nobody has"
+        return f"agreement needs a second coder: {who} coded the selected interviews"
+    return None
+
+
+def _agreement(context: SectionContext) -> Result:
+    # Agreement compares coders, so the coder filter does not apply; the others do.
+    codings, interviews = _every_coder(context)
+    tables = {
+        f"agreement_{unit}": agreement.agreement(codings, interviews, context.codes, unit=unit)
+        for unit in ("interview", "segment", "character")
+    }
+    methods = " ".join(
+        dict.fromkeys(str(t["method"].iloc[-1]) for t in tables.values() if len(t))
+    )
+    every_coder = replace(context.selection, coder=None)
+    return Result(
+        "agreement",
+        AGREEMENT.title,
+        " ".join(
+            part
+            for part in (
+                f"All coders, before the coder filter. {methods} "
+                f"Filters: {every_coder.describe()}.",
+                held_back_line(context.frames),
+            )
+            if part
+        ),
+        tables,
+    )
+
+
+def _agreement_figure(context: SectionContext, result: Result) -> Axes | None:
+    return charts.plot_agreement(result.tables["agreement_interview"], codes=context.codes)
+
+
+AGREEMENT = Section(
+    "agreement", "Intercoder agreement", _agreement_needs, _agreement, _agreement_figure
+)
+
+
+# Regression
+
+
+def _predictors(context: SectionContext) -> tuple[list[str], list[str]]:
+    """The regression's predictors with values in the selection, and those without."""
+    spec = context.settings.regression
+    assert spec is not None
+    usable = [name for name in spec.predictors if context.has_values(name)]
+    return usable, [name for name in spec.predictors if name not in usable]
+
+
+def _regression_needs(context: SectionContext) -> str | None:
+    spec = context.settings.regression
+    if spec is None:
+        return "the study's settings name no regression (report.regression)"
+    unknown = [code for code in spec.outcomes if code not in set(context.codes["code_id"])]
+    if unknown:
+        return (
+            "report.regression.outcomes names codes the codebook does not have: "
+            f"{', '.join(unknown)}"
+        )
+    usable, missing = _predictors(context)
+    if not usable:
+        return (
+            f"no selected respondent has a value for the predictors {', '.join(missing)} "
+            "(report.regression.predictors)"
+        )
+    return None
+
+
+def _regression(context: SectionContext) -> Result:
+    spec = context.settings.regression
+    assert spec is not None  # checked by _regression_needs
+    usable, missing = _predictors(context)
+    tables = {
+        f"logit_{code_id}": regression.logistic_regression(
+            context.present, context.interviews, code_id, usable, unit="respondents"
+        )
+        for code_id in spec.outcomes
+    }
+    notes = " ".join(dict.fromkeys(str(t["method"].iloc[0]) for t in tables.values() if len(t)))
+    dropped = (
+        f"Predictors without values in this selection, left out: {', '.join(missing)}."
+        if missing
+        else ""
+    )
+    return Result("regression", REGRESSION.title, context.note(notes, dropped), tables)
+
+
+REGRESSION = Section(
+    "regression",
+    "Logistic regression of code presence on attributes",
+    _regression_needs,
+    _regression,
+)
+
+
+# Departures and the timeline
+
+
+def _departures_needs(context: SectionContext) -> str | None:
+    attribute = context.frames.settings.departures_attribute
+    if attribute is None:
+        return "the study's settings name no year of departure (report.departures or report.era)"
+    if not context.has_years(attribute):
+        return f"no selected respondent has a year in {attribute} (report.departures)"
+    return None
+
+
+@dataclass(frozen=True)
+class _Departures:
+    """Departures by year, the timeline events drawn with them and the notes on both."""
+
+    table: pd.DataFrame
+    events: pd.DataFrame
+    notes: tuple[str, ...]
+    level_labels: dict[str, str]
+
+
+def _departures_data(context: SectionContext) -> _Departures:
+    attribute = context.frames.settings.departures_attribute
+    assert attribute is not None  # checked by _departures_needs
+    split = context.settings.era
+    interviews, era, labels, notes = context.interviews, None, {}, []
+    if split is not None and context.has_years(split.attribute):
+        interviews = findings.with_era(interviews, attribute=split.attribute, era_of=split.era_of)
+        era = findings.ERA
+        labels = {**_era_labels(split), findings.UNKNOWN_ERA: "Era unknown"}
+        notes.append(f"Eras: {split.describe()}.")
+    table = findings.departures_by_year(interviews, attribute=attribute, era=era)
+    events = context.frames.events
+    first, last = int(table["year"].min()), int(table["year"].max())
+    within = events[(events["year"] >= first) & (events["year"] <= last)]
+    if events.empty:
+        notes.append("The study has no timeline events, so none are drawn.")
+    elif within.empty:
+        notes.append(
+            f"No timeline event falls within the years of departure ({first}–{last}), so "
+            "the timeline is left out."
+        )
+        events = events.iloc[0:0]
+    else:
+        notes.append(
+            "Timeline events are marked with their source, contested accounts dashed; "
+            "events before the first year shown are listed at the left edge."
+        )
+    return _Departures(table, events, tuple(notes), labels)
+
+
+def _departures(context: SectionContext) -> Result:
+    data = _departures_data(context)
+    attribute = context.frames.settings.departures_attribute
+    tables = {"departures_by_year": data.table}
+    title = "Departures by year"
+    if len(data.events):
+        tables["timeline"] = data.events
+        title += " and the historical timeline"
+    return Result(
+        "departures",
+        title,
+        context.note(
+            f"Respondents by {_lowered(context.label(str(attribute)))}.", *data.notes
+        ),
+        tables,
+    )
+
+
+def _departures_figure(context: SectionContext, result: Result) -> Axes | None:
+    data = _departures_data(context)
+    return charts.plot_departures(data.table, data.events, level_labels=data.level_labels)
+
+
+DEPARTURES = Section(
+    "departures",
+    "Departures by year and the historical timeline",
+    _departures_needs,
+    _departures,
+    _departures_figure,
+)
+
+
+SECTIONS: tuple[Section, ...] = (
+    FREQUENCIES,
+    CROSSTABS,
+    GROUPS,
+    ERA,
+    RANKING,
+    COOCCURRENCE,
+    MATRIX,
+    COVERAGE,
+    SATURATION,
+    AGREEMENT,
+    REGRESSION,
+    DEPARTURES,
+)
+SECTION_NAMES: tuple[str, ...] = tuple(section.name for section in SECTIONS)
+FIGURE_SECTIONS: tuple[str, ...] = tuple(
+    section.name for section in SECTIONS if section.figure is not None
+)

@@ -1,0 +1,310 @@
+"""Writing the report: tables (CSV, Markdown, XLSX), figures, report.md and report.html.
+
+This is the one module that writes report files. It runs every section of the registry
+over the study's frames and writes what each gave; a section the study cannot have is
+named in one line with its reason, in report.html, report.md and the command's output.
+SVG and CSV files are byte-identical when the data are unchanged. Files a previous report
+wrote into the same folder (listed in `.report-files`) are removed first, so a section
+left out this time leaves no stale figure behind.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, select_autoescape
+
+from analysis.style import save_figure
+from research.errors import ResearchError
+from research.report.context import Result, SectionContext
+from research.report.run import run_section
+from research.report.sections import SECTIONS
+from research.report.selection import Selection, nothing_to_show
+from research.services.analysis_data import StudyFrames
+
+FIGURE_FORMATS = ("png", "svg", "pdf")
+MANIFEST = ".report-files"
+FEW_METHODS = 3
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to report on: filters on attributes and coder, figure formats, output folder."""
+
+    out: Path
+    where: Mapping[str, Any] = field(default_factory=dict)
+    coder: str | None = None
+    groups: Sequence[str] = ()
+    formats: Sequence[str] = ("png", "svg")
+
+    @property
+    def selection(self) -> Selection:
+        """The data these options report on."""
+        return Selection(where=self.where, coder=self.coder, groups=self.groups)
+
+
+@dataclass
+class Report:
+    """The results, where they were written, and why there are none if there are none."""
+
+    title: str
+    provenance: dict[str, str]
+    results: list[Result]
+    folder: Path
+    message: str | None = None
+    html: Path | None = None
+    markdown: Path | None = None
+
+    @property
+    def written(self) -> list[Result]:
+        """The sections written, in report order."""
+        return [result for result in self.results if result.left_out is None]
+
+    @property
+    def left_out(self) -> list[Result]:
+        """The sections left out, each with its one-line reason."""
+        return [result for result in self.results if result.left_out is not None]
+
+
+def planned_steps() -> int:
+    """How many results a report has (for progress bars)."""
+    return len(SECTIONS)
+
+
+def write_report(frames: StudyFrames, options: ReportOptions, *, progress: Progress) -> Report:
+    """Compute every section, write its files, then report.md and report.html.
+
+    A selection with nothing to show (an empty study, no codings, a filter that matches
+    nothing) gives a report of its provenance and the one line saying so.
+    """
+    unknown = [fmt for fmt in options.formats if fmt not in FIGURE_FORMATS]
+    if unknown:
+        raise ResearchError(
+            f"figure format {unknown[0]!r} is not one of {', '.join(FIGURE_FORMATS)}"
+        )
+    options.out.mkdir(parents=True, exist_ok=True)
+    _remove_previous(options.out)
+    report = Report(
+        title=_title(frames),
+        provenance=_provenance(frames, options),
+        results=[],
+        folder=options.out,
+        message=nothing_to_show(frames, options.selection),
+    )
+    if report.message is None:
+        context = SectionContext.of(frames, options.selection)
+        for section in SECTIONS:
+            result = run_section(section, context)
+            progress(result.title)
+            _write_result(result, options)
+            report.results.append(result)
+    _write_workbook(report)
+    report.markdown = _write_markdown(report)
+    report.html = _write_html(report)
+    _write_manifest(report)
+    progress("report.html")
+    return report
+
+
+def _write_result(result: Result, options: ReportOptions) -> None:
+    _write_tables(result, options)
+    if result.figure is not None:
+        figure = result.figure.get_figure(root=True)
+        assert figure is not None
+        result.files += save_figure(
+            figure, options.out / "figures" / result.key, formats=options.formats
+        )
+        result.figure = None
+
+
+def _write_tables(result: Result, options: ReportOptions) -> None:
+    if not result.tables:
+        return
+    tables = options.out / "tables"
+    tables.mkdir(exist_ok=True)
+    for name, table in result.tables.items():
+        csv_path = tables / f"{name}.csv"
+        table.to_csv(csv_path, index=False, lineterminator="\n")
+        markdown = tables / f"{name}.md"
+        markdown.write_text(
+            f"# {result.title}: {name}\n\n{table.to_markdown(index=False)}\n\n{result.note}\n",
+            encoding="utf-8",
+        )
+        result.files += [csv_path, markdown]
+
+
+def _write_workbook(report: Report) -> None:
+    sheets = [(name, table) for result in report.results for name, table in result.tables.items()]
+    if not sheets:
+        return
+    path = report.folder / "tables" / "report.xlsx"
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        for name, table in sheets:
+            table.to_excel(writer, sheet_name=name[:31], index=False)
+
+
+def _remove_previous(folder: Path) -> None:
+    """Delete the files the previous report in this folder wrote, and nothing else."""
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        return
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        path = (folder / line).resolve()
+        # Only files inside the report folder, whatever the manifest says.
+        if line and path.is_relative_to(folder.resolve()) and path.is_file():
+            path.unlink()
+    manifest.unlink()
+
+
+def _write_manifest(report: Report) -> None:
+    paths = [path for result in report.results for path in result.files]
+    paths += [report.folder / "tables" / "report.xlsx"]
+    paths += [path for path in (report.markdown, report.html) if path is not None]
+    lines = sorted(
+        str(path.relative_to(report.folder)) for path in paths if path.exists()
+    )
+    (report.folder / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _title(frames: StudyFrames) -> str:
+    title = f"{frames.summary.name}: report"
+    if frames.summary.fictional and "FICTIONAL" not in title.upper():
+        title += " (FICTIONAL DEMO DATA)"
+    return title
+
+
+def _provenance(frames: StudyFrames, options: ReportOptions) -> dict[str, str]:
+    summary = frames.summary
+    coders = ", ".join(
+        f"{name} ({count} codings)" for name, count in summary.codings_per_coder.items()
+    )
+    where = "; ".join(f"{k} = {v}" for k, v in options.where.items()) or "none"
+    analysed = [a.name for a in frames.dictionary.attributes if a.analysis]
+    held = len(frames.incomplete)
+    return {
+        "Study": summary.name,
+        "Data": "FICTIONAL demo data, invented for the toolkit; not field data"
+        if summary.fictional
+        else "field data",
+        "Respondents": str(summary.respondents),
+        "Interviews": f"{summary.interviews} ({summary.transcripts} with transcripts)",
+        "Held back": (
+            f"{held} {'interview' if held == 1 else 'interviews'} left out of analysis until "
+            f"their records are complete: {', '.join(frames.incomplete)}"
+            if held
+            else "none (every interview's record is complete)"
+        ),
+        "Codings": str(summary.codings),
+        "Coders": coders or "none",
+        "Codebook": f"{summary.codebook_name}, version {summary.codebook_version}",
+        "Analysis attributes": ", ".join(analysed) or "none marked in the data dictionary",
+        "Filters": f"{where}; coder: {options.coder or 'all coders'}"
+        + (f"; code groups: {', '.join(options.groups)}" if options.groups else ""),
+        "Generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _relative(report: Report, path: Path) -> str:
+    return path.relative_to(report.folder).as_posix()
+
+
+def _write_markdown(report: Report) -> Path:
+    """report.md: the provenance, each section's note and files, and what was left out."""
+    lines = [f"# {report.title}", ""]
+    if "FICTIONAL" in report.title:
+        lines += ["**FICTIONAL DEMO DATA: these are not field data.**", ""]
+    lines += [f"- **{key}**: {value}" for key, value in report.provenance.items()]
+    lines.append("")
+    if report.message is not None:
+        lines += [report.message, ""]
+    for result in report.written:
+        lines += [f"## {result.title}", "", result.note, ""]
+        figures = [p for p in result.files if p.suffix == ".png"] or [
+            p for p in result.files if p.parent.name == "figures"
+        ]
+        if figures:
+            lines += [f"![{result.title}]({_relative(report, figures[0])})", ""]
+        tables = [p for p in result.files if p.suffix == ".csv"]
+        if tables:
+            listed = ", ".join(f"[{p.stem}]({_relative(report, p)})" for p in tables)
+            lines += [f"Tables: {listed}", ""]
+    if report.left_out:
+        lines += ["## Left out", ""]
+        lines += [f"- {result.title}: {result.left_out}" for result in report.left_out]
+        lines.append("")
+    path = report.folder / "report.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _write_html(report: Report) -> Path:
+    environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    template = environment.from_string(
+        resources.files("research.templates").joinpath("report.html.j2").read_text("utf-8")
+    )
+    sections = []
+    for result in report.written:
+        svg = next((p for p in result.files if p.suffix == ".svg"), None)
+        png = next((p for p in result.files if p.suffix == ".png"), None)
+        image = None
+        if svg is not None:
+            image = "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode()
+        elif png is not None:
+            image = "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode()
+        sections.append(
+            {
+                "key": result.key,
+                "title": result.title,
+                "note": result.note,
+                "image": image,
+                "tables": [(name, *html_table(table)) for name, table in result.tables.items()],
+            }
+        )
+    page = template.render(
+        title=report.title,
+        provenance=report.provenance,
+        message=report.message,
+        sections=sections,
+        left_out=[(result.title, result.left_out) for result in report.left_out],
+        fictional="FICTIONAL" in report.title,
+    )
+    path = report.folder / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def html_table(table: pd.DataFrame) -> tuple[str, str]:
+    """A table as HTML, and its method when one method (or a few) holds for every row.
+
+    With a few methods (agreement per code and pooled), each is numbered in the note and
+    the rows keep only its number, so that long methods do not stretch every row. pandas
+    escapes every cell and header; the note is escaped by the template.
+    """
+    method = ""
+    if "method" in table.columns:
+        methods = list(dict.fromkeys(str(value) for value in table["method"]))
+        if len(methods) == 1:
+            method = methods[0]
+            table = table.drop(columns="method")
+        elif len(methods) <= FEW_METHODS:
+            number = {text: f"({index})" for index, text in enumerate(methods, start=1)}
+            method = " ".join(f"{number[text]} {text}" for text in methods)
+            table = table.assign(method=table["method"].astype(str).map(number))
+    # A columns name (the attribute of a crosstab) would print as a stray header cell.
+    rendered = table.rename_axis(columns=None).to_html(
+        index=False,
+        escape=True,
+        border=0,
+        classes="data",
+        na_rep="",
+        float_format=lambda x: f"{x:.3g}",
+    )
+    return str(rendered), method
