@@ -105,7 +105,8 @@ SHIPPED: tuple[ShippedTemplate, ...] = (
     ShippedTemplate("karabakh", KARABAKH_DESCRIPTION, karabakh_template),
     ShippedTemplate.folder(
         "central-asia",
-        "labour migration from Central Asia to Russia and Kazakhstan (the fictional second example): its codebook, data dictionary, timeline and report settings",
+        "labour migration from Central Asia to Russia and Kazakhstan (the second example "
+        "study): its codebook, data dictionary, timeline and report settings",
         resources.files("research").joinpath("demo", "examples", "central_asia"),
     ),
 )

@@ -28,39 +28,31 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from codebook import Codebook, default_codebook, loads_codebook
-from interviews.defaults import default_dictionary
-from interviews.dictionary import DataDictionary, loads_dictionary
 from interviews.importers import Transcript
 from interviews.text import canonicalise
 from research.errors import ResearchError, StudyExistsError
-from research.services import codings, interviews, respondents, study_info, timeline
+from research.services import codings, interviews, respondents, study_info
 from research.services.codings import NewCoding
-from research.services.timeline import TimelineEvent
 from research.settings import DATABASE_FILE, locate_study
 from research.storage.tables import RespondentRow
-from research.study import Study, create_study, karabakh_settings, open_study
-from research.study_settings import SETTINGS_YAML, StudySettings, loads_settings
+from research.study import Study, create_study, open_study
+from research.study_templates import StudyTemplate, find_template
 
 DEMO_CODERS = ("lusine", "pavel")
 DEMO_NAME = "Migration from Nagorno Karabakh (FICTIONAL DEMO DATA)"
 SEED = 1994
 DEFAULT_EXAMPLE = "karabakh"
-# The files of an example folder, as a study template holds them.
-CODEBOOK_YAML = "codebook.yaml"
-DICTIONARY_YAML = "dictionary.yaml"
-TIMELINE_YAML = "timeline.yaml"
 TRANSCRIPTS = "transcripts"
 _HEAD = re.compile(r"\{\{([a-z0-9_,>]+): ")
 
 
 @dataclass(frozen=True)
 class Example:
-    """A shipped example study: its name, coders, seed, and where its files are.
+    """A shipped example study: its name, the study template it starts from, coders and seed.
 
-    `folder` names a folder of `research/demo/examples/` holding the template files and
-    transcripts; without one, the example is the Karabakh study the toolkit ships as its
-    defaults, with its transcripts beside this module.
+    Its codebook, dictionary, timeline and settings are those of the shipped `template` of
+    the same name (research/study_templates.py); its marked-up transcripts lie in
+    `transcripts/` beside this module (Karabakh) or in its folder under `examples/`.
     """
 
     name: str
@@ -70,41 +62,13 @@ class Example:
     folder: str | None = None
 
     def files(self) -> Traversable:
-        """The folder holding the example's files."""
+        """The folder holding the example's transcripts folder."""
         demo = resources.files("research.demo")
         return demo if self.folder is None else demo.joinpath("examples", self.folder)
 
-    def _text(self, name: str) -> str:
-        return self.files().joinpath(name).read_text(encoding="utf-8")
-
-    def _source(self, name: str) -> str:
-        return f"research/demo/examples/{self.folder}/{name}"
-
-    def codebook(self) -> Codebook:
-        """The example's codebook."""
-        if self.folder is None:
-            return default_codebook()
-        return loads_codebook(self._text(CODEBOOK_YAML), source=self._source(CODEBOOK_YAML))
-
-    def dictionary(self) -> DataDictionary:
-        """The example's data dictionary."""
-        if self.folder is None:
-            return default_dictionary()
-        return loads_dictionary(
-            self._text(DICTIONARY_YAML), source=self._source(DICTIONARY_YAML)
-        )
-
-    def settings(self) -> StudySettings:
-        """The example's analysis settings."""
-        if self.folder is None:
-            return karabakh_settings()
-        return loads_settings(self._text(SETTINGS_YAML), source=self._source(SETTINGS_YAML))
-
-    def timeline(self) -> list[TimelineEvent]:
-        """The example's historical timeline."""
-        if self.folder is None:
-            return timeline.default_events()
-        return timeline.loads_timeline(self._text(TIMELINE_YAML), source=self._source(TIMELINE_YAML))
+    def template(self) -> StudyTemplate:
+        """The study template the example starts from (read and checked)."""
+        return find_template(self.name)
 
 
 EXAMPLES: dict[str, Example] = {
@@ -281,8 +245,7 @@ def build_demo(
     chosen = example_named(example)
     # Every file of the example is read (and checked) before anything is created.
     demo = load_demo_interviews(example)
-    events = chosen.timeline()
-    codebook, dictionary, settings = chosen.codebook(), chosen.dictionary(), chosen.settings()
+    template = chosen.template()
     if replace:
         remove_demo(path)
     study = create_study(
@@ -290,12 +253,9 @@ def build_demo(
         name=chosen.study_name,
         database_url=database_url,
         fictional=True,
-        codebook=codebook,
-        dictionary=dictionary,
-        settings=settings,
+        template=template,
     )
     with study.transaction() as session:
-        timeline.replace_events(session, events)
         for item in demo:
             if session.get(RespondentRow, item.respondent_id) is None:
                 respondents.add_respondent(session, item.respondent_id, item.respondent)
