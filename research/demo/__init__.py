@@ -8,6 +8,7 @@ from research.demo.builder import (
     build_demo,
     example_named,
     load_demo_interviews,
+    write_plain_transcripts,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "build_demo",
     "example_named",
     "load_demo_interviews",
+    "write_plain_transcripts",
 ]

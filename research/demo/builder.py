@@ -16,6 +16,7 @@ give the same study, timestamps included.
 
 from __future__ import annotations
 
+import csv
 import random
 import re
 import shutil
@@ -295,3 +296,55 @@ def remove_demo(path: Path) -> None:
     if not fictional:
         raise StudyExistsError(f"{path} holds a study with real data; it will not be replaced")
     shutil.rmtree(path)
+
+
+METADATA_SHEET = "interviews.csv"
+
+
+def write_plain_transcripts(folder: Path, example: str = DEFAULT_EXAMPLE) -> list[Path]:
+    """Write an example's transcripts as plain text files and its records as one CSV sheet.
+
+    This is a study as a researcher brings it: a folder of transcripts (no codings, no
+    markup) and a spreadsheet describing each file (`interviews.csv`: file, respondent_id,
+    then the respondent's and the interview's attributes), to practise importing. The
+    folder must be new or empty; returns the files written, the sheet last.
+    """
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise StudyExistsError(f"{folder} is not an empty folder; name a new one")
+    demo = load_demo_interviews(example)
+    respondent_names = list(dict.fromkeys(k for item in demo for k in item.respondent))
+    interview_names = list(dict.fromkeys(k for item in demo for k in item.interview))
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for item in demo:
+        path = folder / item.file_name
+        path.write_text(item.text, encoding="utf-8")
+        written.append(path)
+    sheet = folder / METADATA_SHEET
+    with sheet.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(["file", "respondent_id", *respondent_names, *interview_names])
+        for item in demo:
+            writer.writerow(
+                [
+                    item.file_name,
+                    item.respondent_id,
+                    *(_cell(item.respondent.get(name)) for name in respondent_names),
+                    *(_cell(item.interview.get(name)) for name in interview_names),
+                ]
+            )
+    written.append(sheet)
+    return written
+
+
+def _cell(value: Any) -> str:
+    """A front-matter value as a sheet cell: lists joined by ';', yes or no, ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ";".join(str(item) for item in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

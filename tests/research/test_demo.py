@@ -8,9 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from research.demo import DEMO_CODERS, EXAMPLES, build_demo, load_demo_interviews
+from research.demo import (
+    DEMO_CODERS,
+    EXAMPLES,
+    build_demo,
+    load_demo_interviews,
+    write_plain_transcripts,
+)
 from research.demo.builder import DemoInterview, demo_codings
-from research.errors import ResearchError
+from research.errors import ResearchError, StudyExistsError
 from research.services import study_info, timeline
 from research.study import Study
 
@@ -208,3 +214,21 @@ def test_an_unknown_example_is_refused_naming_the_examples(tmp_path: Path) -> No
     with pytest.raises(ResearchError, match="no example study 'atlantis'; the examples are "):
         build_demo(tmp_path / "x", example="atlantis")
     assert not (tmp_path / "x").exists()
+
+
+def test_plain_transcripts_carry_no_markup_and_a_sheet_for_every_file(tmp_path: Path) -> None:
+    written = write_plain_transcripts(tmp_path / "plain", "central-asia")
+    *transcripts, sheet = written
+    assert sheet.name == "interviews.csv"
+    texts = [path.read_text(encoding="utf-8") for path in transcripts]
+    assert texts and not any("{{" in text or "---" in text.splitlines()[0] for text in texts)
+    rows = sheet.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("file,respondent_id,")
+    assert sorted(row.split(",")[0] for row in rows[1:]) == sorted(p.name for p in transcripts)
+
+
+def test_plain_transcripts_refuse_a_folder_that_holds_files(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("my own transcript", encoding="utf-8")
+    with pytest.raises(StudyExistsError, match="not an empty folder"):
+        write_plain_transcripts(tmp_path, "central-asia")
+    assert [path.name for path in tmp_path.iterdir()] == ["mine.txt"]
