@@ -280,20 +280,21 @@ def test_central_asia_report_holds_no_karabakh_code_or_event(central_asia_report
     page = (folder / "report.html").read_text(encoding="utf-8")
     markdown = (folder / "report.md").read_text(encoding="utf-8")
     karabakh = default_codebook()
-    own = {code.display_title for code in EXAMPLES["central-asia"].codebook().codes}
+    own = {code.display_title for code in EXAMPLES["central-asia"].template().codebook.codes}
     titles = [code.display_title for code in karabakh.codes if code.display_title not in own]
     events = [event.event for event in timeline.default_events()]
     for text in (page, markdown):
         assert not [phrase for phrase in titles + events + ["Karabakh"] if phrase in text]
     paths = set(pd.read_csv(folder / "tables" / "frequencies_interviews.csv")["path"])
-    assert paths == {EXAMPLES["central-asia"].codebook().path_of(c.code_id) for c in own_codes()}
+    own_codebook = EXAMPLES["central-asia"].template().codebook
+    assert paths == {own_codebook.path_of(code.code_id) for code in own_codes()}
     assert not paths & {karabakh.path_of(code.code_id) for code in karabakh.codes}
     shown = pd.read_csv(folder / "tables" / "timeline.csv")["event"].str.split(";").str[0]
     assert "Patent reform" in set(shown) and "Kyrgyzstan joins the EAEU" in set(shown)
 
 
 def own_codes() -> list[Code]:
-    return list(EXAMPLES["central-asia"].codebook().codes)
+    return list(EXAMPLES["central-asia"].template().codebook.codes)
 
 
 # A study lacking what a section needs

@@ -86,7 +86,7 @@ def test_opening_a_current_study_makes_no_backup(tmp_path: Path) -> None:
 def test_study_folder_can_point_at_another_database(tmp_path: Path) -> None:
     target = tmp_path / "elsewhere.db"
     folder = tmp_path / "study"
-    create_study(folder, database_url=f"sqlite:///{target}").close()
+    create_study(folder, template="karabakh", database_url=f"sqlite:///{target}").close()
     assert (folder / SETTINGS_FILE).exists()
     assert target.exists()
     with open_study(folder) as opened:
