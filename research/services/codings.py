@@ -544,12 +544,16 @@ def page_codings(
         batch = min(max(batch, wanted - len(found)) * 2, BATCH_SIZE)
     page = found[offset : offset + limit]
     more = len(found) > offset + limit
-    total = sum(selection.per_interview(session).values()) if count else None
+    counted = selection.per_interview(session) if count else None
     return CodingPage(
         codings=page,
         next_cursor=encode_cursor(page[-1]) if more and page else None,
         offset=None if cursor is not None else offset,
-        total=total,
+        total=None if counted is None else sum(counted.values()),
+        interviews=None if counted is None else len(counted),
+        respondents=None
+        if counted is None
+        else len({selection.shown[interview_id] for interview_id in counted}),
     )
 
 

@@ -92,8 +92,11 @@ class CodingPage(Record):
     next_cursor: str | None
     # How many matching codings come before this page; None when paged by cursor.
     offset: int | None
-    # Every matching coding, all pages together; None when not counted.
+    # Every matching coding, all pages together, and the interviews and respondents they
+    # come from; None when not counted.
     total: int | None
+    interviews: int | None = None
+    respondents: int | None = None
 
     @property
     def remaining(self) -> int | None:

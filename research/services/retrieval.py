@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from research.errors import ResearchError
 from research.services.codings import (
     DEFAULT_PAGE_SIZE,
-    count_codings,
     iter_codings,
     page_codings,
     transcript_text,
@@ -135,9 +134,8 @@ def page_segments(
         "where": where,
         "include_incomplete": include_incomplete,
     }
-    page = page_codings(session, limit=limit, cursor=cursor, count=False, **filters)
+    page = page_codings(session, limit=limit, cursor=cursor, **filters)
     texts = transcript_texts(session, {coding.interview_id for coding in page.codings})
-    per_interview = count_codings(session, **filters)
     return SegmentPage(
         segments=[
             _in_context(coding, texts[coding.interview_id], context_characters)
@@ -145,9 +143,9 @@ def page_segments(
         ],
         next_cursor=page.next_cursor,
         counts=RetrievalCounts(
-            segments=sum(count for _, count in per_interview.values()),
-            interviews=len(per_interview),
-            respondents=len({respondent for respondent, _ in per_interview.values()}),
+            segments=page.total or 0,
+            interviews=page.interviews or 0,
+            respondents=page.respondents or 0,
         ),
     )
 

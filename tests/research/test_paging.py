@@ -237,3 +237,24 @@ def test_segments_page_like_codings_with_counts_of_every_page(study: Study) -> N
     assert first.segments + second.segments == every
     assert second.next_cursor is None
     assert (first.counts.segments, first.counts.interviews, first.counts.respondents) == (20, 3, 1)
+
+
+def test_a_study_streams_codings_in_a_transaction_that_lasts_the_stream(study: Study) -> None:
+    listed = _coded(study)
+    stream = study.codings.iter_codings(code="economy")
+    assert next(stream).coding_id == study.codings.list_codings(code="economy")[0].coding_id
+    assert len(list(stream)) == 19
+    page = study.codings.page_codings(limit=3)
+    assert _ids(page.codings) == _ids(listed[:3]) and page.remaining == 27
+
+
+def test_a_counted_page_says_how_many_interviews_and_respondents(study: Study) -> None:
+    _coded(study)
+    add_interview_with_text(study, TEXT, respondent_id="R02", interview_id="J01")
+    study.codings.add_coding(
+        interview_id="J01", code="poverty_ruin", start_offset=0, end_offset=4, coder="ani"
+    )
+    page = _page(study, code="economy", limit=1)
+    assert (page.total, page.interviews, page.respondents) == (21, 4, 2)
+    fast = _page(study, code="economy", limit=1, count=False)
+    assert (fast.total, fast.interviews, fast.respondents) == (None, None, None)
