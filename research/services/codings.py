@@ -616,18 +616,18 @@ def codings_held_back(
 ) -> int:
     """How many codings matching these filters `list_codings` leaves out by default: those of
     incomplete interviews."""
-    filters: dict[str, Any] = {
-        "code": code,
-        "coder": coder,
-        "interview_id": interview_id,
-        "where": where,
-        "include_children": include_children,
-    }
-    every = count_codings(session, include_incomplete=True, **filters)
-    if not every:
-        return 0
-    shown = count_codings(session, **filters)
-    return sum(count for _, count in every.values()) - sum(count for _, count in shown.values())
+    selection = _selection(
+        session,
+        code=code,
+        coder=coder,
+        interview_id=interview_id,
+        where=where,
+        include_children=include_children,
+        include_incomplete=True,
+    )
+    counts = selection.per_interview(session)
+    held = incomplete_interview_ids(session, among=counts.keys())
+    return sum(count for interview_id, count in counts.items() if interview_id in held)
 
 
 def _allowed_interviews(session: Session, where: Sequence[str]) -> set[str] | None:
