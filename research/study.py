@@ -15,6 +15,7 @@ and call the service functions with that session.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,6 +78,15 @@ class BoundServices:
         function = getattr(self._module, name)
         if not callable(function) or name.startswith("_"):
             raise AttributeError(name)
+
+        if inspect.isgeneratorfunction(function):
+            # A stream (`iter_codings`) reads as it is used: its transaction lasts as long.
+            @functools.wraps(function)
+            def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
+                with self._study.transaction() as session:
+                    yield from function(session, *args, **kwargs)
+
+            return stream
 
         @functools.wraps(function)
         def call(*args: Any, **kwargs: Any) -> Any:

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import islice
 from typing import Annotated, Any
 
 import typer
 
 from research.cli.common import (
+    AllOption,
     CoderOption,
     FormatOption,
+    LimitOption,
+    OffsetOption,
     OutputFormat,
     StudyOption,
     WhereOption,
     coder_name,
+    count_title,
     emit,
     load_study,
+    page_size,
+    say_more,
 )
 from research.services import codings
+from research.services.records import CodingRecord
 
 app = typer.Typer(help="Codings: codes applied to text segments.", no_args_is_help=True)
 
@@ -97,6 +106,30 @@ def _short(text: str, limit: int = 70) -> str:
     return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
+TABLE_COLUMNS = [
+    "coding_id",
+    "interview_id",
+    "code_path",
+    "start_offset",
+    "end_offset",
+    "coder",
+    "quote",
+]
+EXPORT_COLUMNS = [
+    "coding_id",
+    "interview_id",
+    "respondent_id",
+    "code_id",
+    "code_path",
+    "start_offset",
+    "end_offset",
+    "coder",
+    "quote",
+    "memo",
+    "created_at",
+]
+
+
 @app.command("list")
 def list_(
     code: Annotated[
@@ -115,12 +148,18 @@ def list_(
             "their consent is not known).",
         ),
     ] = False,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    everything: AllOption = False,
     study: StudyOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """List codings, filtered by code, coder, interview and respondent or interview attributes.
+    """List codings in text order, filtered by code, coder, interview and respondent or
+    interview attributes.
 
-    Codings of incomplete interviews are held back unless --include-incomplete.
+    A table shows 50 codings and says how many more there are; csv and json print every
+    coding, streamed as they are read, unless --limit is given. Codings of incomplete
+    interviews are held back unless --include-incomplete.
 
     Example: research code list --code gender --coder lusine --where place=martuni --format csv
     """
@@ -129,40 +168,34 @@ def list_(
         "coder": coder,
         "interview_id": interview_id,
         "where": where or [],
+        "include_incomplete": include_incomplete,
     }
+    size = page_size(limit, everything, fmt)
+    columns = TABLE_COLUMNS if fmt is OutputFormat.TABLE else EXPORT_COLUMNS
     held_back = 0
     with load_study(study) as opened, opened.transaction() as session:
-        found = codings.list_codings(session, include_incomplete=include_incomplete, **filters)
+        if size is None:
+            found: Iterable[CodingRecord] = islice(
+                codings.iter_codings(session, **filters), offset, None
+            )
+            total = None
+        else:
+            page = codings.page_codings(session, limit=size, offset=offset, **filters)
+            found, total = page.codings, page.total
+        rows = (_row(record, fmt) for record in found)
+        if fmt is OutputFormat.TABLE:
+            listed = list(rows)
+            title = count_title(len(listed), len(listed) if total is None else total, "codings")
+            emit(listed, columns, fmt, title=title)
+            shown_to = offset + len(listed)
+        else:
+            emit(rows, columns, fmt)
+            shown_to = offset + size if size is not None else 0
+        if total is not None:
+            say_more(shown_to, total, fmt, "codings")
         if not include_incomplete:
+            del filters["include_incomplete"]
             held_back = codings.codings_held_back(session, **filters)
-    rows = [record.model_dump() for record in found]
-    columns = [
-        "coding_id",
-        "interview_id",
-        "code_path",
-        "start_offset",
-        "end_offset",
-        "coder",
-        "quote",
-    ]
-    if fmt is not OutputFormat.TABLE:
-        columns = [
-            "coding_id",
-            "interview_id",
-            "respondent_id",
-            "code_id",
-            "code_path",
-            "start_offset",
-            "end_offset",
-            "coder",
-            "quote",
-            "memo",
-            "created_at",
-        ]
-    else:
-        for row in rows:
-            row["quote"] = _short(row["quote"], 60)[1:-1]
-    emit(rows, columns, fmt, title=f"{len(rows)} codings")
     if held_back:
         # On stderr, so that CSV and JSON on stdout stay clean for scripts.
         typer.echo(
@@ -170,6 +203,13 @@ def list_(
             "held back (consent or required values unknown); --include-incomplete shows them.",
             err=True,
         )
+
+
+def _row(record: CodingRecord, fmt: OutputFormat) -> dict[str, Any]:
+    row = record.model_dump()
+    if fmt is OutputFormat.TABLE:
+        row["quote"] = _short(row["quote"], 60)[1:-1]
+    return row
 
 
 @app.command("remove")

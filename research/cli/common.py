@@ -7,10 +7,11 @@ import getpass
 import io
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from itertools import chain
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -100,29 +101,101 @@ def cell_text(value: Any) -> str:
 
 
 def emit(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Iterable[Mapping[str, Any]],
     columns: Sequence[str],
     fmt: OutputFormat,
     *,
     title: str | None = None,
 ) -> None:
-    """Print rows: a table fitted to the terminal, CSV with a header, or a JSON list of objects."""
+    """Print rows: a table fitted to the terminal, CSV with a header, or a JSON list of objects.
+
+    CSV and JSON are written as the rows come, a batch at a time, so a whole export
+    streams from the database instead of being built in memory first.
+    """
     if fmt is OutputFormat.JSON:
-        typer.echo(json.dumps([plain(dict(row)) for row in rows], ensure_ascii=False, indent=2))
+        _stream(_json_lines(rows))
         return
     if fmt is OutputFormat.CSV:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([cell_text(row.get(column)) for column in columns])
-        typer.echo(buffer.getvalue(), nl=False)
+        _stream(_csv_lines(rows, columns))
         return
     print_table(
         columns,
         [[cell_text(row.get(column)) for column in columns] for row in rows],
         title=title,
     )
+
+
+def _stream(chunks: Iterable[str], batch: int = 1000) -> None:
+    """Echo text a batch of pieces at a time: one write per row would cost more than the row."""
+    pending: list[str] = []
+    for chunk in chunks:
+        pending.append(chunk)
+        if len(pending) >= batch:
+            typer.echo("".join(pending), nl=False)
+            pending.clear()
+    typer.echo("".join(pending), nl=False)
+
+
+def _csv_lines(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for values in chain([columns], ([cell_text(row.get(c)) for c in columns] for row in rows)):
+        writer.writerow(values)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _json_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """The text of json.dumps(list(rows), indent=2), one object at a time."""
+    separator = "[\n"
+    for row in rows:
+        text = json.dumps(plain(dict(row)), ensure_ascii=False, indent=2)
+        yield separator + "  " + text.replace("\n", "\n  ")
+        separator = ",\n"
+    yield "[]\n" if separator == "[\n" else "\n]\n"
+
+
+PAGE_SIZE = 50
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        min=1,
+        help=f"Show at most N rows (default: {PAGE_SIZE} in a table; every row in csv or json).",
+        show_default=False,
+    ),
+]
+OffsetOption = Annotated[
+    int, typer.Option("--offset", min=0, help="Skip the first N rows (the next page: --offset 50).")
+]
+AllOption = Annotated[bool, typer.Option("--all", help="Show every row, in a table too.")]
+
+
+def page_size(limit: int | None, everything: bool, fmt: OutputFormat) -> int | None:
+    """How many rows a list shows: --limit; else every row with --all or in csv or json (a
+    script piping output wants it whole); else one page of a table. None means every row."""
+    if everything and limit is not None:
+        raise typer.BadParameter("give --limit or --all, not both", param_hint="--all")
+    if limit is not None:
+        return limit
+    return None if everything or fmt is not OutputFormat.TABLE else PAGE_SIZE
+
+
+def count_title(shown: int, total: int, noun: str) -> str:
+    """A table's title: how many rows it shows, and of how many when that is a page."""
+    return f"{shown} {noun}" if shown == total else f"{shown} of {total} {noun}"
+
+
+def say_more(shown_to: int, total: int, fmt: OutputFormat, noun: str) -> None:
+    """Say how many rows come after the ones shown and how to see them (on stderr for csv and
+    json, so that their output stays clean)."""
+    remaining = total - shown_to
+    if remaining > 0:
+        typer.echo(
+            f"{remaining} more {noun}: --offset {shown_to} shows the next page, --all every row.",
+            err=fmt is not OutputFormat.TABLE,
+        )
 
 
 def emit_record(record: Mapping[str, Any], fmt: OutputFormat) -> None:

@@ -11,14 +11,20 @@ import typer
 from interviews.importers import read_transcript
 from interviews.models import CORE_INTERVIEW_FIELDS
 from research.cli.common import (
+    AllOption,
     FormatOption,
+    LimitOption,
+    OffsetOption,
     OutputFormat,
     StudyOption,
     WhereOption,
+    count_title,
     emit,
     emit_record,
     load_study,
+    page_size,
     parse_assignments,
+    say_more,
 )
 from research.cli.forms import ask_record
 from research.cli.records_file import add_each
@@ -283,13 +289,20 @@ def list_(
             "--incomplete", help="Only incomplete records (held back from analysis)."
         ),
     ] = False,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    everything: AllOption = False,
     study: StudyOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List interviews by date, filtered by respondent or interview attributes.
 
+    A table shows 50 interviews and says how many more; csv and json print every one
+    unless --limit is given.
+
     Example: research interviews list --where place=moscow --where gender=male
     """
+    size = page_size(limit, everything, fmt)
     with load_study(study) as opened:
         found = opened.interviews.list_interviews(where=where or [], only_incomplete=incomplete)
         dictionary = opened.dictionary()
@@ -311,7 +324,7 @@ def list_(
             "complete": r.complete,
             "missing": r.missing,
         }
-        for r in found
+        for r in found[offset : None if size is None else offset + size]
     ]
     columns = ["interview_id", "respondent_id", "date", *names, "characters", "codings", *state]
     if fmt is OutputFormat.TABLE:
@@ -321,8 +334,11 @@ def list_(
         rows,
         columns,
         fmt,
-        title=f"{len(rows)} {'incomplete ' if incomplete else ''}interviews",
+        title=count_title(
+            len(rows), len(found), f"{'incomplete ' if incomplete else ''}interviews"
+        ),
     )
+    say_more(offset + len(rows), len(found), fmt, "interviews")
 
 
 @app.command("show")

@@ -9,14 +9,20 @@ from typing import Annotated, Any
 import typer
 
 from research.cli.common import (
+    AllOption,
     FormatOption,
+    LimitOption,
+    OffsetOption,
     OutputFormat,
     StudyOption,
     WhereOption,
+    count_title,
     emit,
     emit_record,
     load_study,
+    page_size,
     parse_assignments,
+    say_more,
 )
 from research.cli.forms import ask_record
 from research.cli.records_file import add_each
@@ -94,13 +100,20 @@ def add(
 @app.command("list")
 def list_(
     where: WhereOption = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    everything: AllOption = False,
     study: StudyOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List respondents, optionally filtered by attribute.
 
+    A table shows 50 respondents and says how many more; csv and json print every one
+    unless --limit is given.
+
     Example: research respondents list --where gender=female --format csv
     """
+    size = page_size(limit, everything, fmt)
     with load_study(study) as opened, opened.transaction() as session:
         conditions = filters.parse_conditions(study_info.load_dictionary(session), where or [])
         found = [
@@ -116,14 +129,15 @@ def list_(
             "interviews": r.interview_ids,
             "missing": r.missing,
         }
-        for r in found
+        for r in found[offset : None if size is None else offset + size]
     ]
     emit(
         rows,
         ["respondent_id", *names, "interviews", "missing"],
         fmt,
-        title=f"{len(rows)} respondents",
+        title=count_title(len(rows), len(found), "respondents"),
     )
+    say_more(offset + len(rows), len(found), fmt, "respondents")
 
 
 @app.command("set")

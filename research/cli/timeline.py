@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from research.cli.common import FormatOption, OutputFormat, StudyOption, emit, load_study
+from research.cli.common import (
+    AllOption,
+    FormatOption,
+    LimitOption,
+    OffsetOption,
+    OutputFormat,
+    StudyOption,
+    count_title,
+    emit,
+    load_study,
+    page_size,
+    say_more,
+)
 
 app = typer.Typer(
     help="Historical timeline: dated events, their sources, contested accounts.",
@@ -20,14 +32,25 @@ EventDate = Annotated[
 
 
 @app.command("list")
-def list_(study: StudyOption = None, fmt: FormatOption = OutputFormat.TABLE) -> None:
+def list_(
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    everything: AllOption = False,
+    study: StudyOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
     """List the timeline's events in date order, with sources and contested flags.
+
+    A table shows 50 events and says how many more; csv and json print every one
+    unless --limit is given.
 
     Example: research timeline list --format csv
     """
     with load_study(study) as opened:
         events = opened.timeline.list_events()
-    rows = [event.model_dump() for event in events]
+    size = page_size(limit, everything, fmt)
+    shown = events[offset : None if size is None else offset + size]
+    rows = [event.model_dump() for event in shown]
     emit(
         rows,
         ["event_id", "label", "event", "source", "contested", "note"]
@@ -36,8 +59,9 @@ def list_(study: StudyOption = None, fmt: FormatOption = OutputFormat.TABLE) -> 
         if rows
         else ["event_id"],
         fmt,
-        title=f"{len(rows)} events",
+        title=count_title(len(rows), len(events), "events"),
     )
+    say_more(offset + len(rows), len(events), fmt, "events")
 
 
 @app.command("add")

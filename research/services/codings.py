@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, insert, select
+from sqlalchemy import RowMapping, Select, Table, func, insert, select, tuple_, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,12 +23,13 @@ from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import codebooks, study_info
 from research.services.codebooks import load_codebook
 from research.services.filters import matches_all, parse_conditions
+from research.services.interview_rows import AMONG_LIMIT
 from research.services.interviews import (
     incomplete_interview_ids,
     list_interviews,
     record_attributes,
 )
-from research.services.records import CodingRecord
+from research.services.records import CodingPage, CodingRecord
 from research.storage.tables import CodingRow, InterviewRow, utc_now
 
 MAX_CODER_LENGTH = 100
@@ -286,6 +289,180 @@ def remove_coding(session: Session, coding_id: int) -> None:
     session.flush()
 
 
+DEFAULT_PAGE_SIZE = 50
+# Rows read per query while streaming or filling a page past held-back interviews.
+BATCH_SIZE = 2000
+# A code with more codes below it than this is read with one IN query and a sort, not one
+# index range per code (SQLite allows at most 500 terms in a compound SELECT).
+MAX_MERGED_CODES = 200
+LISTING_ORDER = ("interview_id", "start_offset", "end_offset", "coding_id")
+
+ListingKey = tuple[str, int, int, int]
+
+
+@dataclass
+class _Selection:
+    """Which codings a listing shows: the SQL filters, and the interviews judged in Python."""
+
+    code_ids: list[str] | None
+    coder: str | None
+    interview_id: str | None
+    allowed: set[str] | None
+    include_incomplete: bool
+    paths: dict[str, str]
+    # interview_id -> its respondent_id if its codings are shown, None if held back.
+    shown: dict[str, str | None] = field(default_factory=dict)
+
+    def judge(self, session: Session, interview_ids: Collection[str]) -> None:
+        """Decide, once per interview, whether its codings are shown."""
+        unknown = set(interview_ids) - self.shown.keys()
+        if not unknown:
+            return
+        held = (
+            set()
+            if self.include_incomplete
+            else incomplete_interview_ids(session, among=unknown)
+        )
+        query = select(InterviewRow.interview_id, InterviewRow.respondent_id)
+        if len(unknown) <= AMONG_LIMIT:
+            query = query.where(InterviewRow.interview_id.in_(sorted(unknown)))
+        for interview_id, respondent_id in session.execute(query):
+            if interview_id in unknown:
+                kept = interview_id not in held and (
+                    self.allowed is None or interview_id in self.allowed
+                )
+                self.shown[interview_id] = str(respondent_id) if kept else None
+
+    def keep(self, session: Session, rows: Sequence[RowMapping]) -> list[CodingRecord]:
+        """The rows of shown interviews, as records."""
+        self.judge(session, {row["interview_id"] for row in rows})
+        # Rows come typed from the database; building records without re-validating them
+        # keeps listing a million codings affordable.
+        return [
+            CodingRecord.model_construct(
+                respondent_id=respondent_id, code_path=self.paths[row["code_id"]], **row
+            )
+            for row in rows
+            if (respondent_id := self.shown[row["interview_id"]]) is not None
+        ]
+
+    def query(self, *, after: ListingKey | None = None, limit: int | None = None) -> Select[Any]:
+        """Matching codings in listing order, after a key, at most `limit` of them.
+
+        One code's page is a range read of the index on (code, listing order); a code with
+        children reads each code's range and merges them, so the page costs the same at any
+        size instead of sorting every coding of the subtree.
+        """
+        merge = self.code_ids is not None and 1 < len(self.code_ids) <= MAX_MERGED_CODES
+        if limit is not None and self.code_ids is not None and merge:
+            parts = [
+                select(self._where([code_id], after, limit=limit).subquery())
+                for code_id in self.code_ids
+            ]
+            merged = union_all(*parts).subquery()
+            order = [merged.c[name] for name in LISTING_ORDER]
+            return select(merged).order_by(*order).limit(limit)
+        return self._where(self.code_ids, after, limit=limit)
+
+    def _where(
+        self, code_ids: list[str] | None, after: ListingKey | None, limit: int | None = None
+    ) -> Select[Any]:
+        table = CODINGS.c
+        order = [table[name] for name in LISTING_ORDER]
+        query = select(*CODINGS.c)
+        if code_ids is not None:
+            query = query.where(
+                table.code_id == code_ids[0] if len(code_ids) == 1 else table.code_id.in_(code_ids)
+            )
+        query = self._others(query, table)
+        if after is not None:
+            query = query.where(tuple_(*order) > tuple_(*after))
+        query = query.order_by(*order)
+        return query if limit is None else query.limit(limit)
+
+    def _others(self, query: Select[Any], table: Any) -> Select[Any]:
+        if self.coder is not None:
+            query = query.where(table.coder == self.coder)
+        if self.interview_id is not None:
+            query = query.where(table.interview_id == self.interview_id)
+        return query
+
+    def per_interview(self, session: Session) -> dict[str, int]:
+        """How many matching codings each shown interview holds."""
+        table = CODINGS.c
+        query = select(table.interview_id, func.count()).group_by(table.interview_id)
+        if self.code_ids is not None:
+            query = query.where(table.code_id.in_(self.code_ids))
+        counts: dict[str, int] = {
+            str(interview_id): int(count)
+            for interview_id, count in session.execute(self._others(query, table))
+        }
+        self.judge(session, counts)
+        return {
+            interview_id: count
+            for interview_id, count in counts.items()
+            if self.shown[interview_id] is not None
+        }
+
+
+def _selection(
+    session: Session,
+    *,
+    code: str | None,
+    coder: str | None,
+    interview_id: str | None,
+    where: Sequence[str],
+    include_children: bool,
+    include_incomplete: bool,
+) -> _Selection:
+    codebook = load_codebook(session)
+    code_ids = None
+    if code is not None:
+        chosen = codebook.resolve(code)
+        code_ids = [chosen.code_id]
+        if include_children:
+            code_ids += [child.code_id for child in codebook.descendants(chosen.code_id)]
+    if interview_id is not None and session.get(InterviewRow, interview_id) is None:
+        raise NotFoundError(f"no interview {interview_id!r}")
+    return _Selection(
+        code_ids=code_ids,
+        coder=coder,
+        interview_id=interview_id,
+        allowed=_allowed_interviews(session, where),
+        include_incomplete=include_incomplete,
+        paths={item.code_id: codebook.path_of(item.code_id) for item in codebook.codes},
+    )
+
+
+def iter_codings(
+    session: Session,
+    *,
+    code: str | None = None,
+    coder: str | None = None,
+    interview_id: str | None = None,
+    where: Sequence[str] = (),
+    include_children: bool = True,
+    include_incomplete: bool = False,
+) -> Iterator[CodingRecord]:
+    """Codings in listing order, read from the database in batches as they are used.
+
+    The filters are those of `list_codings`; a whole export streams through this without
+    holding every coding in memory.
+    """
+    selection = _selection(
+        session,
+        code=code,
+        coder=coder,
+        interview_id=interview_id,
+        where=where,
+        include_children=include_children,
+        include_incomplete=include_incomplete,
+    )
+    result = session.execute(selection.query().execution_options(yield_per=BATCH_SIZE))
+    for rows in result.mappings().partitions():
+        yield from selection.keep(session, rows)
+
+
 def list_codings(
     session: Session,
     *,
@@ -296,33 +473,136 @@ def list_codings(
     include_children: bool = True,
     include_incomplete: bool = False,
 ) -> list[CodingRecord]:
-    """Codings in text order, filtered by code (with children), coder, interview, attributes.
+    """Every coding in listing order (interview, start, end, coding id), filtered by code
+    (with children), coder, interview and attributes; `page_codings` gives them a page at a time.
 
     Codings of incomplete interviews carry quotes nobody may use yet (consent unknown is
     not consent given): they are left out unless `include_incomplete`; `codings_held_back`
     counts them.
     """
-    codebook = load_codebook(session)
-    table = CODINGS.c
-    query = _filtered(session, codebook, code, coder, interview_id, include_children).order_by(
-        table.interview_id, table.start_offset, table.end_offset, table.coding_id
-    )
-    respondents = dict(
-        session.execute(select(InterviewRow.interview_id, InterviewRow.respondent_id)).all()
-    )
-    allowed = _allowed_interviews(session, where)
-    held_back = set() if include_incomplete else incomplete_interview_ids(session)
-    paths = {item.code_id: codebook.path_of(item.code_id) for item in codebook.codes}
-    # Rows come typed from the database; building records without re-validating them
-    # keeps listing a million codings affordable.
-    return [
-        CodingRecord.model_construct(
-            respondent_id=respondents[row.interview_id], code_path=paths[row.code_id], **row
+    return list(
+        iter_codings(
+            session,
+            code=code,
+            coder=coder,
+            interview_id=interview_id,
+            where=where,
+            include_children=include_children,
+            include_incomplete=include_incomplete,
         )
-        for row in session.execute(query).mappings()
-        if (allowed is None or row["interview_id"] in allowed)
-        and row["interview_id"] not in held_back
-    ]
+    )
+
+
+def page_codings(
+    session: Session,
+    *,
+    code: str | None = None,
+    coder: str | None = None,
+    interview_id: str | None = None,
+    where: Sequence[str] = (),
+    include_children: bool = True,
+    include_incomplete: bool = False,
+    limit: int = DEFAULT_PAGE_SIZE,
+    cursor: str | None = None,
+    offset: int = 0,
+    count: bool = True,
+) -> CodingPage:
+    """One page of `list_codings`: up to `limit` codings after `cursor` (a page's
+    `next_cursor`) or after the first `offset` codings.
+
+    Pages follow the listing order by key, not by position: a coding added or removed
+    while someone reads never repeats or skips a row of the pages after it. `count` adds
+    the number of matching codings (one grouped count; leave it out for the fastest page).
+    """
+    if limit < 1:
+        raise ResearchError(f"a page holds at least one coding, not {limit}")
+    if offset < 0:
+        raise ResearchError(f"an offset counts codings from 0, not {offset}")
+    if cursor is not None and offset:
+        raise ResearchError("page by a cursor or by an offset, not both")
+    selection = _selection(
+        session,
+        code=code,
+        coder=coder,
+        interview_id=interview_id,
+        where=where,
+        include_children=include_children,
+        include_incomplete=include_incomplete,
+    )
+    after = None if cursor is None else decode_cursor(cursor)
+    wanted = offset + limit + 1
+    found: list[CodingRecord] = []
+    batch = min(wanted, BATCH_SIZE)
+    while len(found) < wanted:
+        rows = list(session.execute(selection.query(after=after, limit=batch)).mappings())
+        found += selection.keep(session, rows)
+        if len(rows) < batch:
+            break
+        last = rows[-1]
+        after = (last["interview_id"], last["start_offset"], last["end_offset"], last["coding_id"])
+        # Held-back interviews thinned this batch: read more at a time, never too many.
+        batch = min(max(batch, wanted - len(found)) * 2, BATCH_SIZE)
+    page = found[offset : offset + limit]
+    more = len(found) > offset + limit
+    counted = selection.per_interview(session) if count else None
+    return CodingPage(
+        codings=page,
+        next_cursor=encode_cursor(page[-1]) if more and page else None,
+        offset=None if cursor is not None else offset,
+        total=None if counted is None else sum(counted.values()),
+        interviews=None if counted is None else len(counted),
+        respondents=None
+        if counted is None
+        else len({selection.shown[interview_id] for interview_id in counted}),
+    )
+
+
+def encode_cursor(coding: CodingRecord) -> str:
+    """An opaque token for the place after `coding` in the listing order."""
+    key = [coding.interview_id, coding.start_offset, coding.end_offset, coding.coding_id]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> ListingKey:
+    """The listing key a cursor stands for; a clear error for one no listing gave."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        interview_id, start, end, coding_id = json.loads(raw)
+    except (ValueError, TypeError) as error:
+        raise ResearchError(f"cursor {cursor[:40]!r} is not one a listing gave") from error
+    if not (
+        isinstance(interview_id, str)
+        and all(type(number) is int for number in (start, end, coding_id))
+    ):
+        raise ResearchError(f"cursor {cursor[:40]!r} is not one a listing gave")
+    return interview_id, start, end, coding_id
+
+
+def count_codings(
+    session: Session,
+    *,
+    code: str | None = None,
+    coder: str | None = None,
+    interview_id: str | None = None,
+    where: Sequence[str] = (),
+    include_children: bool = True,
+    include_incomplete: bool = False,
+) -> dict[str, tuple[str, int]]:
+    """Per shown interview, its respondent and how many codings match these filters."""
+    selection = _selection(
+        session,
+        code=code,
+        coder=coder,
+        interview_id=interview_id,
+        where=where,
+        include_children=include_children,
+        include_incomplete=include_incomplete,
+    )
+    counts = selection.per_interview(session)
+    return {
+        interview_id: (str(selection.shown[interview_id]), count)
+        for interview_id, count in counts.items()
+    }
 
 
 def codings_held_back(
@@ -336,45 +616,18 @@ def codings_held_back(
 ) -> int:
     """How many codings matching these filters `list_codings` leaves out by default: those of
     incomplete interviews."""
-    held_back = incomplete_interview_ids(session)
-    if not held_back:
-        return 0
-    codebook = load_codebook(session)
-    query = _filtered(session, codebook, code, coder, interview_id, include_children)
-    allowed = _allowed_interviews(session, where)
-    wanted = held_back if allowed is None else held_back & allowed
-    filtered = query.subquery()
-    # Counted per interview and summed here: no list of ids as bound parameters.
-    per_interview = session.execute(
-        select(filtered.c.interview_id, func.count()).group_by(filtered.c.interview_id)
+    selection = _selection(
+        session,
+        code=code,
+        coder=coder,
+        interview_id=interview_id,
+        where=where,
+        include_children=include_children,
+        include_incomplete=True,
     )
-    return sum(count for interview, count in per_interview if interview in wanted)
-
-
-def _filtered(
-    session: Session,
-    codebook: Codebook,
-    code: str | None,
-    coder: str | None,
-    interview_id: str | None,
-    include_children: bool,
-) -> Select[Any]:
-    """Codings filtered by code (and its children), coder and interview."""
-    table = CODINGS.c
-    query = select(*CODINGS.c)
-    if code is not None:
-        chosen = codebook.resolve(code)
-        ids = [chosen.code_id]
-        if include_children:
-            ids += [child.code_id for child in codebook.descendants(chosen.code_id)]
-        query = query.where(table.code_id.in_(ids))
-    if coder is not None:
-        query = query.where(table.coder == coder)
-    if interview_id is not None:
-        if session.get(InterviewRow, interview_id) is None:
-            raise NotFoundError(f"no interview {interview_id!r}")
-        query = query.where(table.interview_id == interview_id)
-    return query
+    counts = selection.per_interview(session)
+    held = incomplete_interview_ids(session, among=counts.keys())
+    return sum(count for interview_id, count in counts.items() if interview_id in held)
 
 
 def _allowed_interviews(session: Session, where: Sequence[str]) -> set[str] | None:

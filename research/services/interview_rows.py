@@ -7,7 +7,7 @@ share these steps, so that a record is built and judged the same way everywhere.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,6 +21,9 @@ from research.errors import InvalidRecordError
 from research.services import study_info
 from research.services.attributes import from_storage, missing_required, to_storage
 from research.storage.tables import InterviewRow, RespondentRow, utc_now
+
+# Up to this many interviews are judged by id; more are judged by reading them all.
+AMONG_LIMIT = 500
 
 
 def new_row(interview_id: str, respondent_id: str, cleaned: Mapping[str, Any]) -> InterviewRow:
@@ -95,28 +98,38 @@ def missing_values(
     return missing + missing_required(dictionary, "respondent", respondent_values)
 
 
-def incomplete_interview_ids(session: Session) -> set[str]:
-    """The ids of every incomplete interview (held back from analysis and quotation)."""
+def incomplete_interview_ids(
+    session: Session, *, among: Collection[str] | None = None
+) -> set[str]:
+    """The ids of every incomplete interview (held back from analysis and quotation), or of
+    those `among` the given ids (a page of codings judges only the interviews it shows)."""
     dictionary = study_info.load_dictionary(session)
-    respondents: dict[str, dict[str, Any]] = dict(
-        session.execute(select(RespondentRow.respondent_id, RespondentRow.attributes)).all()
+    interviews = select(
+        InterviewRow.interview_id,
+        InterviewRow.respondent_id,
+        InterviewRow.interview_date,
+        InterviewRow.consent,
+        InterviewRow.attributes,
     )
-    rows = session.execute(
-        select(
-            InterviewRow.interview_id,
-            InterviewRow.respondent_id,
-            InterviewRow.interview_date,
-            InterviewRow.consent,
-            InterviewRow.attributes,
+    respondents = select(RespondentRow.respondent_id, RespondentRow.attributes)
+    # A long list of ids as bound parameters costs more than reading every row.
+    if among is not None and len(among) <= AMONG_LIMIT:
+        wanted = sorted(among)
+        interviews = interviews.where(InterviewRow.interview_id.in_(wanted))
+        respondents = respondents.where(
+            RespondentRow.respondent_id.in_(
+                select(InterviewRow.respondent_id).where(InterviewRow.interview_id.in_(wanted))
+            )
         )
-    )
+    attributes: dict[str, dict[str, Any]] = dict(session.execute(respondents).all())
     # Stored JSON is enough to tell a missing value; no need to type every value.
-    return {
+    found = {
         row.interview_id
-        for row in rows
+        for row in session.execute(interviews)
         if missing_values(
             dictionary,
             {**row.attributes, "interview_date": row.interview_date, "consent": row.consent},
-            respondents[row.respondent_id],
+            attributes[row.respondent_id],
         )
     }
+    return found if among is None else found & set(among)

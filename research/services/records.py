@@ -84,6 +84,28 @@ class CodingRecord(Record):
     created_at: datetime
 
 
+class CodingPage(Record):
+    """One page of codings in listing order, where the next page starts, how many match."""
+
+    codings: list[CodingRecord]
+    # Pass back as `cursor` for the next page; None on the last page.
+    next_cursor: str | None
+    # How many matching codings come before this page; None when paged by cursor.
+    offset: int | None
+    # Every matching coding, all pages together, and the interviews and respondents they
+    # come from; None when not counted.
+    total: int | None
+    interviews: int | None = None
+    respondents: int | None = None
+
+    @property
+    def remaining(self) -> int | None:
+        """How many matching codings come after this page, when that is known."""
+        if self.total is None or self.offset is None:
+            return None
+        return max(0, self.total - self.offset - len(self.codings))
+
+
 class ImportReport(Record):
     """What a transcript import stored.
 

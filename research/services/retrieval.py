@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from research.errors import ResearchError
-from research.services.codings import list_codings, transcript_texts
+from research.services.codings import (
+    DEFAULT_PAGE_SIZE,
+    iter_codings,
+    page_codings,
+    transcript_text,
+    transcript_texts,
+)
 from research.services.records import CodingRecord, Record
 
 DEFAULT_CONTEXT_CHARACTERS = 200
@@ -35,6 +43,47 @@ class RetrievalCounts(Record):
     respondents: int
 
 
+class SegmentPage(Record):
+    """One page of segments in context, where the next page starts, and counts of them all."""
+
+    segments: list[SegmentInContext]
+    # Pass back as `cursor` for the next page; None on the last page.
+    next_cursor: str | None
+    counts: RetrievalCounts
+
+
+def _check_context(context_characters: int) -> None:
+    if not 0 <= context_characters <= MAX_CONTEXT_CHARACTERS:
+        raise ResearchError(
+            f"context of {context_characters} characters: choose 0 to {MAX_CONTEXT_CHARACTERS}"
+        )
+
+
+def iter_segments(
+    session: Session,
+    *,
+    code: str,
+    coder: str | None = None,
+    where: Sequence[str] = (),
+    context_characters: int = DEFAULT_CONTEXT_CHARACTERS,
+    include_incomplete: bool = False,
+) -> Iterator[SegmentInContext]:
+    """Segments of `code` (children included) in text order, each with context on both sides,
+    read as they are used: one transcript in memory at a time.
+
+    Segments of incomplete interviews are held back unless `include_incomplete`.
+    """
+    _check_context(context_characters)
+    found = iter_codings(
+        session, code=code, coder=coder, where=where, include_incomplete=include_incomplete
+    )
+    # Codings come in interview order: each transcript is read once, when its first comes.
+    for interview_id, group in groupby(found, key=lambda coding: coding.interview_id):
+        text = transcript_text(session, interview_id)
+        for coding in group:
+            yield _in_context(coding, text, context_characters)
+
+
 def segments_in_context(
     session: Session,
     *,
@@ -44,33 +93,73 @@ def segments_in_context(
     context_characters: int = DEFAULT_CONTEXT_CHARACTERS,
     include_incomplete: bool = False,
 ) -> list[SegmentInContext]:
-    """Segments of `code` (children included) in text order, each with context on both sides.
+    """Every segment of `code` (children included) in text order, with context on both sides;
+    `page_segments` gives them a page at a time.
 
     Segments of incomplete interviews are held back unless `include_incomplete`.
     """
-    if not 0 <= context_characters <= MAX_CONTEXT_CHARACTERS:
-        raise ResearchError(
-            f"context of {context_characters} characters: choose 0 to {MAX_CONTEXT_CHARACTERS}"
+    return list(
+        iter_segments(
+            session,
+            code=code,
+            coder=coder,
+            where=where,
+            context_characters=context_characters,
+            include_incomplete=include_incomplete,
         )
-    codings = list_codings(
-        session, code=code, coder=coder, where=where, include_incomplete=include_incomplete
     )
-    transcripts = transcript_texts(session, {coding.interview_id for coding in codings})
-    segments = []
-    for coding in codings:
-        text = transcripts[coding.interview_id]
-        before, before_omitted = context_before(text, coding.start_offset, context_characters)
-        after, after_omitted = context_after(text, coding.end_offset, context_characters)
-        segments.append(
-            SegmentInContext(
-                **coding.model_dump(),
-                before=before,
-                after=after,
-                text_before_omitted=before_omitted,
-                text_after_omitted=after_omitted,
-            )
-        )
-    return segments
+
+
+def page_segments(
+    session: Session,
+    *,
+    code: str,
+    coder: str | None = None,
+    where: Sequence[str] = (),
+    context_characters: int = DEFAULT_CONTEXT_CHARACTERS,
+    include_incomplete: bool = False,
+    limit: int = DEFAULT_PAGE_SIZE,
+    cursor: str | None = None,
+) -> SegmentPage:
+    """Up to `limit` segments of `code` after `cursor` (a page's `next_cursor`), in context,
+    with the counts of every matching segment, interview and respondent.
+
+    Pages follow the listing order by key (`codings.page_codings`): a segment coded while
+    someone reads never repeats or skips a segment of the pages after it.
+    """
+    _check_context(context_characters)
+    filters: dict[str, Any] = {
+        "code": code,
+        "coder": coder,
+        "where": where,
+        "include_incomplete": include_incomplete,
+    }
+    page = page_codings(session, limit=limit, cursor=cursor, **filters)
+    texts = transcript_texts(session, {coding.interview_id for coding in page.codings})
+    return SegmentPage(
+        segments=[
+            _in_context(coding, texts[coding.interview_id], context_characters)
+            for coding in page.codings
+        ],
+        next_cursor=page.next_cursor,
+        counts=RetrievalCounts(
+            segments=page.total or 0,
+            interviews=page.interviews or 0,
+            respondents=page.respondents or 0,
+        ),
+    )
+
+
+def _in_context(coding: CodingRecord, text: str, size: int) -> SegmentInContext:
+    before, before_omitted = context_before(text, coding.start_offset, size)
+    after, after_omitted = context_after(text, coding.end_offset, size)
+    return SegmentInContext(
+        **coding.model_dump(),
+        before=before,
+        after=after,
+        text_before_omitted=before_omitted,
+        text_after_omitted=after_omitted,
+    )
 
 
 def count_segments(segments: Sequence[SegmentInContext]) -> RetrievalCounts:

@@ -184,7 +184,15 @@ class CodingRow(Base):
             "coder",
             name="uq_codings_no_duplicate",
         ),
-        Index("ix_codings_code_id", "code_id"),
+        # One code's codings in listing order: a page of them is a range read (0007).
+        Index(
+            "ix_codings_code_text_order",
+            "code_id",
+            "interview_id",
+            "start_offset",
+            "end_offset",
+            "coding_id",
+        ),
         # One interview's codings in text order: the coding view and per-interview listings.
         Index("ix_codings_interview_span", "interview_id", "start_offset", "end_offset"),
         # A coder's codes by time: recent codes in the picker, the list of coders.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -16,14 +18,16 @@ from interviews.dictionary import AttributeType, DataDictionary
 from interviews.errors import InterviewsError
 from research.errors import ResearchError
 from research.services import codebooks, codings, retrieval, study_info
-from research.services.retrieval import RetrievalCounts, SegmentInContext
-from research.web.dependencies import SessionDep, render
+from research.services.retrieval import RetrievalCounts, SegmentInContext, SegmentPage
+from research.web.dependencies import SessionDep, StudyDep, render
 from research.web.errors import status_of
 from research.web.security import require_csrf
 
 router = APIRouter(dependencies=[Depends(require_csrf)])
 
 CONTEXT_CHOICES = (0, 50, 100, 200, 400, 800)
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
 FILTER_TYPES = (AttributeType.SINGLE_CHOICE, AttributeType.MULTIPLE_CHOICE, AttributeType.YES_NO)
 CSV_COLUMNS = (
     "coding_id",
@@ -46,6 +50,13 @@ CodeQuery = Annotated[str, Query(description="a code id or path; codes below it 
 CoderQuery = Annotated[str | None, Query(description="only this coder's codings")]
 WhereQuery = Annotated[
     list[str], Query(description="ATTRIBUTE=VALUE of the respondent or interview; repeatable")
+]
+LimitQuery = Annotated[
+    int, Query(ge=1, le=MAX_PAGE_SIZE, description="segments per page, at most 1000")
+]
+CursorQuery = Annotated[
+    str | None,
+    Query(description="a page's next_cursor: the page after it (stable while codings change)"),
 ]
 ContextQuery = Annotated[
     int,
@@ -70,11 +81,13 @@ class RetrievedCode(BaseModel):
 
 
 class Retrieval(BaseModel):
-    """Segments of a code with their context, and how many interviews and respondents."""
+    """A page of a code's segments with their context, where the next page starts, and how
+    many segments, interviews and respondents match in all."""
 
     code: RetrievedCode
     counts: RetrievalCounts
     segments: list[SegmentInContext]
+    next_cursor: str | None
 
 
 @router.get("/api/retrieval", tags=["retrieval"])
@@ -84,35 +97,60 @@ def retrieval_api(
     coder: CoderQuery = None,
     where: WhereQuery = [],  # noqa: B006 - FastAPI copies query defaults per request
     context: ContextQuery = retrieval.DEFAULT_CONTEXT_CHARACTERS,
+    limit: LimitQuery = PAGE_SIZE,
+    cursor: CursorQuery = None,
 ) -> Retrieval:
-    """Every segment of `code` (codes below it included) with the text around it."""
-    chosen, segments = _segments(session, code, coder, where, context)
+    """A page of the segments of `code` (codes below it included) with the text around them;
+    `next_cursor` asks for the next page, `counts` cover every page."""
+    chosen, page = _page(session, code, coder, where, context, limit, cursor)
     return Retrieval(
         code=_retrieved_code(session, chosen),
-        counts=retrieval.count_segments(segments),
-        segments=segments,
+        counts=page.counts,
+        segments=page.segments,
+        next_cursor=page.next_cursor,
     )
 
 
 @router.get("/retrieval.csv", include_in_schema=False)
 def retrieval_csv(
+    study: StudyDep,
     session: SessionDep,
     code: CodeQuery,
     coder: CoderQuery = None,
     where: WhereQuery = [],  # noqa: B006
     context: ContextQuery = retrieval.DEFAULT_CONTEXT_CHARACTERS,
 ) -> Response:
-    """The retrieval page's rows as CSV (UTF-8 with BOM, so spreadsheets read every script)."""
-    chosen, segments = _segments(session, code, coder, where, context)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for segment in segments:
-        values = segment.model_dump()
-        writer.writerow([_cell(values[column]) for column in CSV_COLUMNS])
+    """Every segment the retrieval page pages through, as CSV (UTF-8 with BOM, so spreadsheets
+    read every script), written as the rows are read."""
+    # Checked first, in the request's transaction: a bad filter is an error status, not a
+    # download cut short.
+    chosen, _ = _page(session, code, coder, where, context, 1, None)
+    filters: dict[str, Any] = {
+        "code": chosen.code_id,
+        "coder": coder or None,
+        "where": _conditions(where),
+        "context_characters": context,
+    }
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        buffer.write("\ufeff")
+        writer.writerow(CSV_COLUMNS)
+        # The request's session has closed by now: the download reads in its own.
+        with study.transaction() as reading:
+            for number, segment in enumerate(retrieval.iter_segments(reading, **filters)):
+                values = segment.model_dump()
+                writer.writerow([_cell(values[column]) for column in CSV_COLUMNS])
+                if number % 500 == 499:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+        yield buffer.getvalue()
+
     filename = f"retrieval-{chosen.code_id}.csv"
-    return Response(
-        "\ufeff" + buffer.getvalue(),
+    return StreamingResponse(
+        rows(),
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{filename}"'},
     )
@@ -126,6 +164,7 @@ def retrieval_page(
     coder: str = "",
     where: Annotated[list[str], Query()] = [],  # noqa: B006
     context: int = retrieval.DEFAULT_CONTEXT_CHARACTERS,
+    cursor: str = "",
 ) -> HTMLResponse:
     """Segments of a code in context, filtered by coder and respondent or interview attributes."""
     conditions = _conditions(where)
@@ -137,10 +176,14 @@ def retrieval_page(
         "context_choices": sorted({*CONTEXT_CHOICES, context}),
     }
     values.update(_filter_options(session, conditions))
+    # The download holds every segment, whichever page is on screen.
+    values["csv_query"] = "&".join(
+        part for part in request.url.query.split("&") if not part.startswith("cursor=")
+    )
     status_code = 200
     if code:
         try:
-            values.update(_results(session, code, coder, conditions, context))
+            values.update(_results(session, code, coder, conditions, context, cursor or None))
         except (CodebookError, ResearchError, InterviewsError) as error:
             values["error"] = str(error)
             status_code = status_of(error)
@@ -148,16 +191,33 @@ def retrieval_page(
 
 
 def _results(
-    session: Session, code: str, coder: str, conditions: list[str], context: int
+    session: Session,
+    code: str,
+    coder: str,
+    conditions: list[str],
+    context: int,
+    cursor: str | None,
 ) -> dict[str, Any]:
-    chosen, segments = _segments(session, code, coder, conditions, context)
+    chosen, page = _page(session, code, coder, conditions, context, PAGE_SIZE, cursor)
     codebook = codebooks.load_codebook(session)
     return {
         "chosen": chosen,
         "chosen_path": codebook.path_of(chosen.code_id),
         "chosen_colour": codebook.colour_of(chosen.code_id),
-        "segments": segments,
-        "counts": retrieval.count_segments(segments),
+        "segments": page.segments,
+        "counts": page.counts,
+        "paged": cursor is not None,
+        "next_query": None
+        if page.next_cursor is None
+        else urlencode(
+            [
+                ("code", chosen.code_id),
+                ("coder", coder),
+                *(("where", condition) for condition in conditions),
+                ("context", str(context)),
+                ("cursor", page.next_cursor),
+            ]
+        ),
         "held_back": codings.codings_held_back(
             session, code=chosen.code_id, coder=coder or None, where=conditions
         ),
@@ -213,19 +273,27 @@ def _filter_attributes(dictionary: DataDictionary) -> list[dict[str, Any]]:
     return found
 
 
-def _segments(
-    session: Session, code: str, coder: str | None, where: list[str], context: int
-) -> tuple[Code, list[SegmentInContext]]:
-    """The chosen code and its segments in context, as every view of retrieval asks."""
+def _page(
+    session: Session,
+    code: str,
+    coder: str | None,
+    where: list[str],
+    context: int,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Code, SegmentPage]:
+    """The chosen code and a page of its segments in context, as every view of retrieval asks."""
     chosen = codebooks.find_code(session, code)
-    segments = retrieval.segments_in_context(
+    page = retrieval.page_segments(
         session,
         code=chosen.code_id,
         coder=coder or None,
         where=_conditions(where),
         context_characters=context,
+        limit=limit,
+        cursor=cursor,
     )
-    return chosen, segments
+    return chosen, page
 
 
 def _conditions(where: list[str]) -> list[str]:
