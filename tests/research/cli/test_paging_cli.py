@@ -95,7 +95,7 @@ def test_an_empty_listing_and_a_filter_matching_nothing(run: Run, study: Study) 
     _coded(study, 3)
     nothing = run("code", "list", "--coder", "nobody", "--study", str(study.folder))
     assert nothing.exit_code == 0 and "0 codings" in nothing.stdout
-    assert "more" not in nothing.stdout
+    assert "--offset" not in nothing.stdout
     csv_nothing = run(
         "code", "list", "-c", "war_destruction", "-f", "csv", "--study", str(study.folder)
     )
