@@ -25,6 +25,7 @@ from research.cli import (
     codebook,
     demo,
     dictionary,
+    export,
     interviews,
     report,
     respondents,
@@ -180,6 +181,7 @@ app.add_typer(dictionary.app, name="dictionary", cls=CommandGroup)
 app.add_typer(settings.app, name="settings", cls=CommandGroup)
 app.add_typer(code.app, name="code", cls=CommandGroup)
 app.add_typer(timeline.app, name="timeline", cls=CommandGroup)
+app.add_typer(export.app, name="export", cls=CommandGroup)
 
 
 def main() -> None:

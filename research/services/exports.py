@@ -1,0 +1,345 @@
+"""Exports: codings as tidy rows with their interview's and respondent's attributes.
+
+One row source (`coding_rows`) reads codings from the database in batches and joins each
+batch to a small table of interviews, column by column with pyarrow; it never builds a
+record per coding. Writers (CSV, XLSX, Parquet in the CLI; a REFI-QDA or de-identified
+export later) take the same batches. Codings of incomplete interviews are held back:
+consent unknown is not consent given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from interviews.dictionary import AttributeType, DataDictionary
+from interviews.dictionary.schema import Attribute
+from interviews.models import CORE_INTERVIEW_FIELDS
+from research.errors import NotFoundError
+from research.services import study_info
+from research.services.attributes import from_storage
+from research.services.codebooks import load_codebook
+from research.services.filters import matches_all, parse_conditions
+from research.services.interview_rows import missing_values
+from research.storage.tables import CodingRow, InterviewRow, RespondentRow
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+CODINGS = cast(Table, CodingRow.__table__)
+BATCH_SIZE = 50_000
+# The coding's own columns, in export order; attributes come between the ids and the code.
+LEADING = ("coding_id", "interview_id", "respondent_id")
+TRAILING = (
+    "code_id",
+    "code_path",
+    "coder",
+    "start_offset",
+    "end_offset",
+    "quote",
+    "memo",
+    "created_at",
+)
+# Characters that make a spreadsheet evaluate a cell (OWASP, CSV injection).
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+@dataclass(frozen=True)
+class AttributeColumn:
+    """One dictionary attribute as an export column: its column name, scope and type."""
+
+    column: str
+    attribute: Attribute
+
+
+@dataclass
+class CodingExport:
+    """What an export of codings holds: its schema, its batches, and what was held back.
+
+    `batches` runs while the session that made the export is open; `held_back` and `rows`
+    are complete once every batch has been read.
+    """
+
+    schema: pa.Schema
+    attributes: list[AttributeColumn]
+    batches: Iterator[pa.RecordBatch]
+    held_back: int = 0
+    rows: int = 0
+
+
+def attribute_columns(dictionary: DataDictionary) -> list[AttributeColumn]:
+    """Export columns for the dictionary's attributes: interview ones first, then respondent.
+
+    An attribute whose name is one of the coding's own columns gets its scope as a prefix
+    (`interview_memo`), so that no column hides another.
+    """
+    taken = set(LEADING) | set(TRAILING)
+    ordered = dictionary.for_scope("interview") + dictionary.for_scope("respondent")
+    columns = []
+    for attribute in ordered:
+        name = attribute.name
+        if name in taken:
+            name = f"{attribute.scope}_{name}"
+        taken.add(name)
+        columns.append(AttributeColumn(name, attribute))
+    return columns
+
+
+def arrow_type(attribute: Attribute) -> pa.DataType:
+    """The pyarrow type holding an attribute's values."""
+    import pyarrow as pa
+
+    return {
+        AttributeType.TEXT: pa.string(),
+        AttributeType.SINGLE_CHOICE: pa.string(),
+        AttributeType.INTEGER: pa.int64(),
+        AttributeType.DECIMAL: pa.float64(),
+        AttributeType.DATE: pa.date32(),
+        AttributeType.YES_NO: pa.bool_(),
+        AttributeType.MULTIPLE_CHOICE: pa.list_(pa.string()),
+    }[attribute.type]
+
+
+def export_schema(attributes: Sequence[AttributeColumn]) -> pa.Schema:
+    """The schema of exported codings: ids, one column per attribute, the coding itself."""
+    import pyarrow as pa
+
+    text, whole = pa.string(), pa.int64()
+    leading = [pa.field("coding_id", whole, nullable=False)] + [
+        pa.field(name, text, nullable=False) for name in LEADING[1:]
+    ]
+    middle = [pa.field(column.column, arrow_type(column.attribute)) for column in attributes]
+    trailing = [
+        pa.field("code_id", text, nullable=False),
+        pa.field("code_path", text, nullable=False),
+        pa.field("coder", text, nullable=False),
+        pa.field("start_offset", whole, nullable=False),
+        pa.field("end_offset", whole, nullable=False),
+        pa.field("quote", text, nullable=False),
+        pa.field("memo", text, nullable=False),
+        pa.field("created_at", pa.timestamp("us", tz="UTC"), nullable=False),
+    ]
+    return pa.schema(leading + middle + trailing)
+
+
+def coding_rows(
+    session: Session,
+    *,
+    code: str | None = None,
+    coder: str | None = None,
+    interview_id: str | None = None,
+    where: Sequence[str] = (),
+    include_children: bool = True,
+    batch_size: int = BATCH_SIZE,
+) -> CodingExport:
+    """Codings with their interview's and respondent's attributes, in batches, in text order.
+
+    Filters are those of `codings.list_codings`: a code (with its children), a coder, an
+    interview, `ATTRIBUTE=VALUE` conditions. Codings of incomplete interviews are left out
+    and counted in `held_back`. Bad filters are refused before any batch is read.
+    """
+
+    dictionary = study_info.load_dictionary(session)
+    attributes = attribute_columns(dictionary)
+    schema = export_schema(attributes)
+    conditions = parse_conditions(dictionary, where)
+    codebook = load_codebook(session)
+    table = CODINGS.c
+    query = select(
+        table.coding_id,
+        table.interview_id,
+        table.code_id,
+        table.coder,
+        table.start_offset,
+        table.end_offset,
+        table.quote,
+        table.memo,
+        table.created_at,
+    ).order_by(table.interview_id, table.start_offset, table.end_offset, table.coding_id)
+    if code is not None:
+        chosen = codebook.resolve(code)
+        ids = [chosen.code_id]
+        if include_children:
+            ids += [child.code_id for child in codebook.descendants(chosen.code_id)]
+        query = query.where(table.code_id.in_(ids))
+    if coder is not None:
+        query = query.where(table.coder == coder)
+    if interview_id is not None:
+        if session.get(InterviewRow, interview_id) is None:
+            raise NotFoundError(f"no interview {interview_id!r}")
+        query = query.where(table.interview_id == interview_id)
+    interviews = _interview_table(session, dictionary, attributes, conditions)
+    paths = {item.code_id: codebook.path_of(item.code_id) for item in codebook.codes}
+    export = CodingExport(schema=schema, attributes=attributes, batches=iter(()))
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        result = session.connection().execution_options(
+            stream_results=True, yield_per=batch_size
+        ).execute(query)
+        for part in result.partitions(batch_size):
+            batch = _joined(part, interviews, paths, schema, export)
+            if batch.num_rows:
+                export.rows += batch.num_rows
+                yield batch
+
+    export.batches = batches()
+    return export
+
+
+@dataclass(frozen=True)
+class _Interviews:
+    """The interviews a batch may join to: kept ones (a table) and held-back ids."""
+
+    kept_ids: pa.Array
+    held_back_ids: pa.Array
+    table: pa.Table
+
+
+def _interview_table(
+    session: Session,
+    dictionary: DataDictionary,
+    attributes: Sequence[AttributeColumn],
+    conditions: Sequence[Any],
+) -> _Interviews:
+    """One row per complete interview matching the conditions, with every attribute typed."""
+    import pyarrow as pa
+
+    respondents: dict[str, dict[str, Any]] = dict(
+        session.execute(select(RespondentRow.respondent_id, RespondentRow.attributes)).all()
+    )
+    rows = session.execute(
+        select(
+            InterviewRow.interview_id,
+            InterviewRow.respondent_id,
+            InterviewRow.interview_date,
+            InterviewRow.consent,
+            InterviewRow.attributes,
+        ).order_by(InterviewRow.interview_id)
+    )
+    kept: list[dict[str, Any]] = []
+    held_back: list[str] = []
+    typed_respondents: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        respondent = typed_respondents.get(row.respondent_id)
+        if respondent is None:
+            respondent = from_storage(dictionary, respondents[row.respondent_id])
+            typed_respondents[row.respondent_id] = respondent
+        values = from_storage(dictionary, row.attributes)
+        values.update(
+            (name, getattr(row, name))
+            for name in CORE_INTERVIEW_FIELDS
+            if getattr(row, name) is not None
+        )
+        if conditions and not matches_all(conditions, {**respondent, **values}):
+            continue
+        if missing_values(dictionary, values, respondent):
+            held_back.append(row.interview_id)
+            continue
+        kept.append(
+            {
+                "interview_id": row.interview_id,
+                "respondent_id": row.respondent_id,
+                **{
+                    column.column: _value(
+                        (respondent if column.attribute.scope == "respondent" else values),
+                        column.attribute,
+                    )
+                    for column in attributes
+                },
+            }
+        )
+    fields = [pa.field("interview_id", pa.string()), pa.field("respondent_id", pa.string())]
+    fields += [pa.field(column.column, arrow_type(column.attribute)) for column in attributes]
+    table = pa.Table.from_pylist(kept, schema=pa.schema(fields))
+    return _Interviews(
+        kept_ids=table.column("interview_id").combine_chunks(),
+        held_back_ids=pa.array(held_back, pa.string()),
+        table=table,
+    )
+
+
+def _value(values: Mapping[str, Any], attribute: Attribute) -> Any:
+    value = values.get(attribute.name)
+    if value is None:
+        return None
+    if attribute.type == AttributeType.DECIMAL:
+        return float(value)
+    return value
+
+
+def _joined(
+    part: Sequence[Any],
+    interviews: _Interviews,
+    paths: Mapping[str, str],
+    schema: pa.Schema,
+    export: CodingExport,
+) -> pa.RecordBatch:
+    """One batch of coding rows joined to their interviews' attributes, held-back ones out."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    (
+        coding_ids,
+        interview_ids,
+        code_ids,
+        coders,
+        starts,
+        ends,
+        quotes,
+        memos,
+        created,
+    ) = zip(*part, strict=True) if part else ([],) * 9
+    interview_column = pa.array(interview_ids, pa.string())
+    position = pc.index_in(interview_column, value_set=interviews.kept_ids)
+    export.held_back += pc.sum(
+        pc.is_in(interview_column, value_set=interviews.held_back_ids)
+    ).as_py() or 0
+    keep = pc.is_valid(position)
+    taken = interviews.table.take(pc.filter(position, keep))
+    path_column = pa.array([paths[code_id] for code_id in code_ids], pa.string())
+    own = {
+        "coding_id": pa.array(coding_ids, pa.int64()),
+        "code_id": pa.array(code_ids, pa.string()),
+        "code_path": path_column,
+        "coder": pa.array(coders, pa.string()),
+        "start_offset": pa.array(starts, pa.int64()),
+        "end_offset": pa.array(ends, pa.int64()),
+        "quote": pa.array(quotes, pa.string()),
+        "memo": pa.array(memos, pa.string()),
+        "created_at": pa.array(created, pa.timestamp("us", tz="UTC")),
+    }
+    arrays = []
+    for column in schema:
+        if column.name in own:
+            arrays.append(pc.filter(own[column.name], keep))
+        else:
+            arrays.append(taken.column(column.name).combine_chunks())
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def spreadsheet_safe(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """A batch as spreadsheet cells: lists joined with ';', text that a spreadsheet would
+    evaluate (leading =, +, -, @, tab or carriage return) prefixed with an apostrophe.
+
+    Numbers, dates and yes/no keep their types; only text can carry a formula.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrays = []
+    fields = []
+    for column, values in zip(batch.schema, batch.columns, strict=True):
+        kind = column.type
+        if pa.types.is_list(kind):
+            values = pc.binary_join(values, ";")
+            kind = pa.string()
+        if pa.types.is_string(kind):
+            risky = pc.match_substring_regex(values, FORMULA_START)
+            values = pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+        arrays.append(values)
+        fields.append(pa.field(column.name, kind, nullable=column.nullable))
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
