@@ -21,6 +21,7 @@ from interviews.errors import (
     UndecodableTranscriptError,
 )
 from research.cli import (
+    backup,
     code,
     codebook,
     demo,
@@ -173,6 +174,7 @@ study.register(app)
 demo.register(app)
 report.register(app)
 serve.register(app)
+backup.register(app)
 # Each group notes the command it runs (CommandGroup), so that hints can check its options.
 app.add_typer(respondents.app, name="respondents", cls=CommandGroup)
 app.add_typer(interviews.app, name="interviews", cls=CommandGroup)
