@@ -134,8 +134,7 @@ def test_each_formula_start_is_neutralised(text: str) -> None:
 def test_an_attribute_named_like_a_coding_column_gets_its_scope_as_prefix(study: Study) -> None:
     dictionary = study.dictionary()
     [interviewer] = [a for a in dictionary.attributes if a.name == "interviewer"]
-    clashing = dictionary.model_copy(
-        update={"attributes": [*dictionary.attributes, interviewer.model_copy(update={"name": "coder"})]}
-    )
+    coder = interviewer.model_copy(update={"name": "coder"})
+    clashing = dictionary.model_copy(update={"attributes": [*dictionary.attributes, coder]})
     names = [column.column for column in exports.attribute_columns(clashing)]
     assert "interview_coder" in names and "coder" not in names
