@@ -531,6 +531,9 @@ def _open_archive(path: Path) -> Iterator[tuple[zipfile.ZipFile, Manifest]]:
         raise ArchiveError(f"{path}: no such archive")
     if not zipfile.is_zipfile(path):
         raise ArchiveError(f"{path}: not a study archive (not a zip file)")
+    count, most = _entry_count(path), len(TABLES) + 1
+    if count > most:
+        raise ArchiveError(f"{path}: {count} entries; a study archive has at most {most}")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
@@ -543,19 +546,33 @@ def _open_archive(path: Path) -> Iterator[tuple[zipfile.ZipFile, Manifest]]:
             raise ArchiveError(f"{path}: damaged ({error})") from error
 
 
+def _entry_count(path: Path) -> int:
+    """How many entries the archive's last record announces, read before zipfile parses
+    its directory (an archive of a million entries is refused without listing them)."""
+    with path.open("rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        # The end record is 22 bytes, after which a comment of up to 65,535 bytes may follow.
+        handle.seek(max(0, size - 22 - 65_535))
+        tail = handle.read()
+    found = tail.rfind(b"PK\x05\x06")
+    if found < 0 or len(tail) < found + 22:
+        raise ArchiveError(f"{path}: not a readable zip file (no end record)")
+    # Entries in total; 0xFFFF points to a zip64 record, far more than a study needs.
+    return int.from_bytes(tail[found + 10 : found + 12], "little")
+
+
 def _checked(path: Path, archive: zipfile.ZipFile) -> Manifest:
     entries = archive.infolist()
     allowed = {MANIFEST} | {table_entry(name) for name in TABLES}
-    if len(entries) > len(allowed):
-        raise ArchiveError(
-            f"{path}: {len(entries)} entries; a study archive has at most {len(allowed)}"
-        )
     names = [entry.filename for entry in entries]
+    unexpected = [name for name in names if name not in allowed]
+    if unexpected:
+        raise ArchiveError(f"{path}: unexpected entry {unexpected[0]!r}")
+    doubled = sorted({name for name in names if names.count(name) > 1})
+    if doubled:
+        raise ArchiveError(f"{path}: entry {doubled[0]!r} appears more than once")
     for entry in entries:
-        if entry.filename not in allowed:
-            raise ArchiveError(f"{path}: unexpected entry {entry.filename!r}")
-        if names.count(entry.filename) > 1:
-            raise ArchiveError(f"{path}: entry {entry.filename!r} appears twice")
         if entry.flag_bits & 0x1:
             raise ArchiveError(f"{path}: entry {entry.filename!r} is encrypted")
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):

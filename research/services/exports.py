@@ -177,9 +177,11 @@ def coding_rows(
     export = CodingExport(schema=schema, attributes=attributes, batches=iter(()))
 
     def batches() -> Iterator[pa.RecordBatch]:
-        result = session.connection().execution_options(
-            stream_results=True, yield_per=batch_size
-        ).execute(query)
+        result = (
+            session.connection()
+            .execution_options(stream_results=True, yield_per=batch_size)
+            .execute(query)
+        )
         for part in result.partitions(batch_size):
             batch = _joined(part, interviews, paths, schema, export)
             if batch.num_rows:
@@ -295,9 +297,9 @@ def _joined(
     ) = zip(*part, strict=True) if part else ([],) * 9
     interview_column = pa.array(interview_ids, pa.string())
     position = pc.index_in(interview_column, value_set=interviews.kept_ids)
-    export.held_back += pc.sum(
-        pc.is_in(interview_column, value_set=interviews.held_back_ids)
-    ).as_py() or 0
+    export.held_back += (
+        pc.sum(pc.is_in(interview_column, value_set=interviews.held_back_ids)).as_py() or 0
+    )
     keep = pc.is_valid(position)
     taken = interviews.table.take(pc.filter(position, keep))
     path_column = pa.array([paths[code_id] for code_id in code_ids], pa.string())
