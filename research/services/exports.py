@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import String, Table, select, type_coerce
 from sqlalchemy.orm import Session
 
 from interviews.dictionary import AttributeType, DataDictionary
@@ -158,7 +158,9 @@ def coding_rows(
         table.end_offset,
         table.quote,
         table.memo,
-        table.created_at,
+        # As the driver gives it: SQLite's text is parsed by pyarrow, in one call per batch,
+        # instead of by a Python function per row.
+        type_coerce(table.created_at, String),
     ).order_by(table.interview_id, table.start_offset, table.end_offset, table.coding_id)
     if code is not None:
         chosen = codebook.resolve(code)
@@ -312,7 +314,7 @@ def _joined(
         "end_offset": pa.array(ends, pa.int64()),
         "quote": pa.array(quotes, pa.string()),
         "memo": pa.array(memos, pa.string()),
-        "created_at": pa.array(created, pa.timestamp("us", tz="UTC")),
+        "created_at": _timestamps(created),
     }
     arrays = []
     for column in schema:
@@ -321,6 +323,17 @@ def _joined(
         else:
             arrays.append(taken.column(column.name).combine_chunks())
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _timestamps(values: Sequence[Any]) -> pa.Array:
+    """Stored times as UTC timestamps: SQLite gives UTC text without a zone, PostgreSQL
+    gives aware datetimes."""
+    import pyarrow as pa
+
+    utc = pa.timestamp("us", tz="UTC")
+    if values and isinstance(values[0], str):
+        return pa.array(values, pa.string()).cast(pa.timestamp("us")).cast(utc)
+    return pa.array(values, utc)
 
 
 def spreadsheet_safe(batch: pa.RecordBatch) -> pa.RecordBatch:
