@@ -82,7 +82,13 @@ def codings(
 
     with load_study(study) as opened, opened.transaction() as session:
         export = exports.coding_rows(
-            session, code=code, coder=coder, interview_id=interview_id, where=where or []
+            session,
+            code=code,
+            coder=coder,
+            interview_id=interview_id,
+            where=where or [],
+            # Parquet is data, not a spreadsheet: its text and lists stay as they are.
+            spreadsheet=chosen is not ExportFormat.PARQUET,
         )
         if out is None:
             _write_csv(export, sys.stdout.buffer)
@@ -142,19 +148,15 @@ def _replacing(target: Path) -> Iterator[Path]:
 
 
 def _cells(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """A batch as CSV cells: spreadsheet-safe text, yes/no for booleans."""
+    """A batch of spreadsheet cells as CSV cells: yes/no for booleans."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from research.services.exports import spreadsheet_safe
-
-    safe = spreadsheet_safe(batch)
-    arrays = []
-    for values in safe.columns:
-        if pa.types.is_boolean(values.type):
-            values = pc.if_else(values, "yes", "no")
-        arrays.append(values)
-    return pa.RecordBatch.from_arrays(arrays, names=safe.schema.names)
+    arrays = [
+        pc.if_else(values, "yes", "no") if pa.types.is_boolean(values.type) else values
+        for values in batch.columns
+    ]
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 
 
 def _write_csv(export: CodingExport, sink: IO[bytes]) -> None:
@@ -162,7 +164,7 @@ def _write_csv(export: CodingExport, sink: IO[bytes]) -> None:
 
     # Column names are identifiers: the header needs no quoting.
     sink.write((",".join(export.schema.names) + "\n").encode("utf-8"))
-    options = pacsv.WriteOptions(include_header=False)
+    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
     for batch in export.batches:
         pacsv.write_csv(_cells(batch), sink, write_options=options)
 
@@ -178,8 +180,6 @@ def _write_parquet(export: CodingExport, path: Path) -> None:
 def _write_xlsx(export: CodingExport, path: Path) -> None:
     import pyarrow as pa
     import xlsxwriter
-
-    from research.services.exports import spreadsheet_safe
 
     workbook = xlsxwriter.Workbook(
         str(path),
@@ -204,7 +204,7 @@ def _write_xlsx(export: CodingExport, path: Path) -> None:
                     f"{path.name}: more than {XLSX_MAX_ROWS:,} codings do not fit a worksheet; "
                     "export them as CSV or Parquet, or filter them"
                 )
-            cells = spreadsheet_safe(batch)
+            cells = batch
             formats = [
                 times
                 if pa.types.is_timestamp(column.type)

@@ -9,9 +9,9 @@ consent unknown is not consent given.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Select, Table, select
 from sqlalchemy.orm import Session
@@ -30,6 +30,8 @@ from research.storage.tables import CodingRow, InterviewRow, RespondentRow
 if TYPE_CHECKING:
     import pyarrow as pa
 
+Frame = TypeVar("Frame", "pa.RecordBatch", "pa.Table")
+
 CODINGS = cast(Table, CodingRow.__table__)
 BATCH_SIZE = 50_000
 # The coding's own columns, in export order; attributes come between the ids and the code.
@@ -44,6 +46,8 @@ TRAILING = (
     "memo",
     "created_at",
 )
+# The coding's own text columns: with the attributes, what a spreadsheet could evaluate.
+OWN_TEXT = ("interview_id", "code_id", "code_path", "coder", "quote", "memo")
 # Characters that make a spreadsheet evaluate a cell (OWASP, CSV injection).
 FORMULA_START = r"^[=+\-@\t\r]"
 
@@ -69,6 +73,7 @@ class CodingExport:
     batches: Iterator[pa.RecordBatch]
     held_back: int = 0
     rows: int = 0
+    spreadsheet: bool = False
 
 
 def attribute_columns(dictionary: DataDictionary) -> list[AttributeColumn]:
@@ -135,13 +140,15 @@ def coding_rows(
     where: Sequence[str] = (),
     include_children: bool = True,
     batch_size: int = BATCH_SIZE,
+    spreadsheet: bool = False,
 ) -> CodingExport:
     """Codings with their interview's and respondent's attributes, in batches.
 
     Filters are those of `codings.list_codings`: a code (with its children), a coder, an
     interview, `ATTRIBUTE=VALUE` conditions. Codings of incomplete interviews are left out
     and counted in `held_back`. Bad filters are refused before any batch is read. Rows
-    come in the order the codings were made (by `coding_id`).
+    come in the order the codings were made (by `coding_id`). With `spreadsheet`, cells
+    come as `spreadsheet_safe` makes them (the attributes of each interview converted once).
     """
     import pyarrow as pa
 
@@ -177,11 +184,16 @@ def coding_rows(
             raise NotFoundError(f"no interview {interview_id!r}")
         query = query.where(table.interview_id == interview_id)
     interviews = _interview_table(session, dictionary, attributes, conditions)
+    if spreadsheet:
+        schema = spreadsheet_schema(schema)
+        interviews = replace(interviews, table=spreadsheet_safe(interviews.table))
     paths = _Paths(
         code_ids=pa.array([item.code_id for item in codebook.codes], pa.string()),
         paths=pa.array([codebook.path_of(item.code_id) for item in codebook.codes], pa.string()),
     )
-    export = CodingExport(schema=schema, attributes=attributes, batches=iter(()))
+    export = CodingExport(
+        schema=schema, attributes=attributes, batches=iter(()), spreadsheet=spreadsheet
+    )
 
     def batches() -> Iterator[pa.RecordBatch]:
         for part in _driver_batches(session, query, batch_size):
@@ -357,7 +369,10 @@ def _joined(
             arrays.append(pc.filter(own[column.name], keep))
         else:
             arrays.append(taken.column(column.name).combine_chunks())
-    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+    batch = pa.RecordBatch.from_arrays(arrays, schema=schema)
+    if export.spreadsheet:
+        batch = spreadsheet_safe(batch, columns=OWN_TEXT)
+    return batch
 
 
 def _timestamps(values: Sequence[Any]) -> pa.Array:
@@ -371,25 +386,41 @@ def _timestamps(values: Sequence[Any]) -> pa.Array:
     return pa.array(values, utc)
 
 
-def spreadsheet_safe(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """A batch as spreadsheet cells: lists joined with ';', text that a spreadsheet would
-    evaluate (leading =, +, -, @, tab or carriage return) prefixed with an apostrophe.
+def spreadsheet_safe(data: Frame, *, columns: Collection[str] | None = None) -> Frame:
+    """A batch or table as spreadsheet cells: lists joined with ';', text that a spreadsheet
+    would evaluate (leading =, +, -, @, tab or carriage return) prefixed with an apostrophe.
 
-    Numbers, dates and yes/no keep their types; only text can carry a formula.
+    Numbers, dates and yes/no keep their types; only text can carry a formula. `columns`
+    limits the work to those columns (the others are taken as they are).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     arrays = []
     fields = []
-    for column, values in zip(batch.schema, batch.columns, strict=True):
+    for column, values in zip(data.schema, data.columns, strict=True):
         kind = column.type
-        if pa.types.is_list(kind):
-            values = pc.binary_join(values, ";")
-            kind = pa.string()
-        if pa.types.is_string(kind):
-            risky = pc.match_substring_regex(values, FORMULA_START)
-            values = pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+        if columns is None or column.name in columns:
+            if pa.types.is_list(kind):
+                values = pc.binary_join(values, ";")
+                kind = pa.string()
+            if pa.types.is_string(kind):
+                risky = pc.match_substring_regex(values, FORMULA_START)
+                values = pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
         arrays.append(values)
         fields.append(pa.field(column.name, kind, nullable=column.nullable))
-    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
+    return cast(Frame, type(data).from_arrays(arrays, schema=pa.schema(fields)))
+
+
+def spreadsheet_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema of `spreadsheet_safe` cells: lists become text."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field(field.name, pa.string(), nullable=field.nullable)
+            if pa.types.is_list(field.type)
+            else field
+            for field in schema
+        ]
+    )

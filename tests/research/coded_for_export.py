@@ -15,6 +15,7 @@ from tests.research.helpers import INTERVIEW, RESPONDENT, transcript
 # Cells a spreadsheet would evaluate, as a respondent or a coder might type them.
 RISKY = "=1+2 was chalked on the door."
 TEXT = f"{RISKY} There was no work at all, so he went to Moscow.\n@home they waited.\n"
+RISKY_ATTRIBUTE = "@SUM(1+1) builder"
 CODED_AT = datetime(2004, 7, 2, 10, 0, tzinfo=UTC)
 
 
@@ -29,7 +30,9 @@ def fill(study: Study, folder: Path) -> Study:
     ones and one on the incomplete one; a codebook change and a form submission too."""
     with study.transaction() as session:
         add_respondent(session, "R01", RESPONDENT)
-        add_respondent(session, "R02", {**RESPONDENT, "gender": "male"})
+        add_respondent(
+            session, "R02", {**RESPONDENT, "gender": "male", "occupation_before": RISKY_ATTRIBUTE}
+        )
     study.interviews.add_interview(
         respondent_id="R01", interview_id="I01", values=INTERVIEW, transcript=transcript(TEXT)
     )

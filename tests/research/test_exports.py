@@ -137,3 +137,11 @@ def test_an_attribute_named_like_a_coding_column_gets_its_scope_as_prefix(study:
     clashing = dictionary.model_copy(update={"attributes": [*dictionary.attributes, coder]})
     names = [column.column for column in exports.attribute_columns(clashing)]
     assert "interview_coder" in names and "coder" not in names
+
+
+def test_spreadsheet_rows_equal_plain_rows_made_safe(coded: Study) -> None:
+    plain, _ = _table(coded)
+    cells, export = _table(coded, spreadsheet=True)
+    assert cells.schema == exports.spreadsheet_schema(plain.schema)
+    assert cells.to_pylist() == exports.spreadsheet_safe(plain).to_pylist()
+    assert export.held_back == 1

@@ -13,7 +13,7 @@ import pytest
 
 from research.study import Study
 from tests.research.cli.conftest import Run
-from tests.research.coded_for_export import RISKY, fill
+from tests.research.coded_for_export import RISKY, RISKY_ATTRIBUTE, fill
 
 
 @pytest.fixture
@@ -45,6 +45,8 @@ def test_csv_neutralises_cells_a_spreadsheet_would_evaluate(run: Run, folder: st
     frame = pd.read_csv(io.StringIO(result.stdout), keep_default_na=False)
     assert frame["quote"].tolist() == ["'" + RISKY]
     assert frame["memo"].tolist() == ["'+1 agreed with ben"]
+    everyone = pd.read_csv(io.StringIO(run("export", "codings", "--study", folder).stdout))
+    assert set(everyone["occupation_before"].dropna()) == {"'" + RISKY_ATTRIBUTE}
 
 
 def test_xlsx_is_typed_and_holds_no_formula(run: Run, folder: str, tmp_path: Path) -> None:
@@ -61,7 +63,8 @@ def test_xlsx_is_typed_and_holds_no_formula(run: Run, folder: str, tmp_path: Pat
     assert sheet is not None
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [cell for cell in cells if cell.data_type == "f"]
-    assert "'" + RISKY in [cell.value for cell in cells]
+    values = [cell.value for cell in cells]
+    assert "'" + RISKY in values and "'" + RISKY_ATTRIBUTE in values
 
 
 def test_parquet_keeps_types_and_lists(run: Run, folder: str, tmp_path: Path) -> None:
