@@ -9,8 +9,9 @@ consent unknown is not consent given.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Select, Table, select
@@ -270,41 +271,38 @@ def _interview_table(
             InterviewRow.attributes,
         ).order_by(InterviewRow.interview_id)
     )
-    kept: list[dict[str, Any]] = []
+    kept: list[tuple[str, str, dict[str, Any]]] = []
     held_back: list[str] = []
     typed_respondents: dict[str, dict[str, Any]] = {}
     for row in rows:
-        respondent = typed_respondents.get(row.respondent_id)
-        if respondent is None:
-            respondent = from_storage(dictionary, respondents[row.respondent_id])
-            typed_respondents[row.respondent_id] = respondent
-        values = from_storage(dictionary, row.attributes)
+        respondent = respondents[row.respondent_id]
+        # Stored JSON was validated on the way in: typed per column below, not per value.
+        values = dict(row.attributes)
         values.update(
             (name, getattr(row, name))
             for name in CORE_INTERVIEW_FIELDS
             if getattr(row, name) is not None
         )
-        if conditions and not matches_all(conditions, {**respondent, **values}):
-            continue
+        if conditions:
+            typed = typed_respondents.get(row.respondent_id)
+            if typed is None:
+                typed = typed_respondents[row.respondent_id] = from_storage(dictionary, respondent)
+            typed_values = {**typed, **from_storage(dictionary, values)}
+            if not matches_all(conditions, typed_values):
+                continue
         if missing_values(dictionary, values, respondent):
             held_back.append(row.interview_id)
             continue
-        kept.append(
-            {
-                "interview_id": row.interview_id,
-                "respondent_id": row.respondent_id,
-                **{
-                    column.column: _value(
-                        (respondent if column.attribute.scope == "respondent" else values),
-                        column.attribute,
-                    )
-                    for column in attributes
-                },
-            }
-        )
-    fields = [pa.field("interview_id", pa.string()), pa.field("respondent_id", pa.string())]
-    fields += [pa.field(column.column, arrow_type(column.attribute)) for column in attributes]
-    table = pa.Table.from_pylist(kept, schema=pa.schema(fields))
+        kept.append((row.interview_id, row.respondent_id, {**respondent, **values}))
+    arrays = [
+        pa.array([interview_id for interview_id, _, _ in kept], pa.string()),
+        pa.array([respondent_id for _, respondent_id, _ in kept], pa.string()),
+    ]
+    for column in attributes:
+        name = column.attribute.name
+        arrays.append(_typed([found.get(name) for _, _, found in kept], column.attribute))
+    names = ["interview_id", "respondent_id"] + [column.column for column in attributes]
+    table = pa.Table.from_arrays(arrays, names=names)
     return _Interviews(
         kept_ids=table.column("interview_id").combine_chunks(),
         held_back_ids=pa.array(held_back, pa.string()),
@@ -312,13 +310,17 @@ def _interview_table(
     )
 
 
-def _value(values: Mapping[str, Any], attribute: Attribute) -> Any:
-    value = values.get(attribute.name)
-    if value is None:
-        return None
-    if attribute.type == AttributeType.DECIMAL:
-        return float(value)
-    return value
+def _typed(values: list[Any], attribute: Attribute) -> pa.Array:
+    """Stored values of one attribute as an array of its type (dates and decimals are text
+    in storage; the interview date is a date column)."""
+    import pyarrow as pa
+
+    kind = arrow_type(attribute)
+    if attribute.type == AttributeType.DATE:
+        values = [date.fromisoformat(item) if isinstance(item, str) else item for item in values]
+    elif attribute.type == AttributeType.DECIMAL:
+        values = [None if value is None else float(value) for value in values]
+    return pa.array(values, kind)
 
 
 def _joined(

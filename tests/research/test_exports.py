@@ -83,6 +83,8 @@ def test_filters_work_like_code_list(coded: Study) -> None:
     assert set(by_place.column("interview_id").to_pylist()) == {"I02"}
     # The incomplete interview has no place: it does not match, so is not counted either.
     assert export.held_back == 0
+    by_respondent, _ = _table(coded, where=["gender=male", "birth_year=1961"])
+    assert set(by_respondent.column("respondent_id").to_pylist()) == {"R02"}
     by_interview, _ = _table(coded, interview_id="I01", coder="ana")
     assert by_interview.column("quote").to_pylist() == [RISKY]
 
