@@ -260,3 +260,24 @@ def _empty(database_url: str | None) -> str | None:
 
     reset_database(database_url)
     return database_url
+
+
+def test_a_backup_taken_while_another_writer_works_holds_only_committed_rows(
+    coded: Study, tmp_path: Path
+) -> None:
+    from research.services.respondents import add_respondent
+    from tests.research.helpers import RESPONDENT
+
+    with coded.transaction(immediate=True) as session:
+        add_respondent(session, "R99", RESPONDENT)
+        session.flush()
+        # The web app's transaction is still open: the backup sees the study before it.
+        report = backups.write_backup(coded.engine, tmp_path / "during.zip")
+    assert report.rows["respondents"] == 3
+    backups.restore_backup(tmp_path / "during.zip", tmp_path / "restored")
+    with open_study(tmp_path / "restored") as restored:
+        assert [record.respondent_id for record in restored.respondents.list_respondents()] == [
+            "R01",
+            "R02",
+            "bare",
+        ]
