@@ -108,3 +108,7 @@ def _where(sheet: str, row: int | None, column: str | None) -> str:
     if column is not None:
         where += f", column {column!r}"
     return where
+
+
+class ArchiveError(ResearchError):
+    """A study archive that cannot be restored: not an archive, damaged, unsafe or too new."""

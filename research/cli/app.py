@@ -21,10 +21,12 @@ from interviews.errors import (
     UndecodableTranscriptError,
 )
 from research.cli import (
+    backup,
     code,
     codebook,
     demo,
     dictionary,
+    export,
     interviews,
     report,
     respondents,
@@ -172,6 +174,7 @@ study.register(app)
 demo.register(app)
 report.register(app)
 serve.register(app)
+backup.register(app)
 # Each group notes the command it runs (CommandGroup), so that hints can check its options.
 app.add_typer(respondents.app, name="respondents", cls=CommandGroup)
 app.add_typer(interviews.app, name="interviews", cls=CommandGroup)
@@ -180,6 +183,7 @@ app.add_typer(dictionary.app, name="dictionary", cls=CommandGroup)
 app.add_typer(settings.app, name="settings", cls=CommandGroup)
 app.add_typer(code.app, name="code", cls=CommandGroup)
 app.add_typer(timeline.app, name="timeline", cls=CommandGroup)
+app.add_typer(export.app, name="export", cls=CommandGroup)
 
 
 def main() -> None:

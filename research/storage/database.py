@@ -80,16 +80,43 @@ def upgrade(engine: Engine, *, revision: str = "head") -> Path | None:
     current = current_revision(engine)
     if current is not None and current != head_revision():
         backup = _backup_sqlite(engine, current)
-    config = alembic_config()
+    with migration_connection(engine) as connection:
+        upgrade_on(connection, revision)
+    return backup
+
+
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for migrations and bulk loads, committed at the end.
+
+    On SQLite, foreign keys are off inside it and checked before the commit (see
+    `_foreign_key_actions_off`); on PostgreSQL, DDL is transactional, so an error leaves
+    the database as it was.
+    """
     with (
         engine.connect() as connection,
         _foreign_key_actions_off(connection),
         connection.begin(),
     ):
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        yield connection
         _check_foreign_keys(connection)
-    return backup
+
+
+def upgrade_on(connection: Connection, revision: str = "head") -> None:
+    """Run the migrations up to `revision` on a connection, inside its transaction."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def known_revision(revision: str) -> bool:
+    """Whether this version of the toolkit ships the migration `revision`."""
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 @contextmanager
