@@ -28,6 +28,7 @@ from research.cli import (
     interviews,
     report,
     respondents,
+    search,
     serve,
     settings,
     study,
@@ -172,6 +173,7 @@ study.register(app)
 demo.register(app)
 report.register(app)
 serve.register(app)
+search.register(app)
 # Each group notes the command it runs (CommandGroup), so that hints can check its options.
 app.add_typer(respondents.app, name="respondents", cls=CommandGroup)
 app.add_typer(interviews.app, name="interviews", cls=CommandGroup)

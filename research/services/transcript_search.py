@@ -60,13 +60,19 @@ _BATCH = 50
 _IDS_PER_QUERY = 500
 # Enough characters to hold the words of context in any script (an Armenian word is long).
 _CHARACTERS_PER_WORD = 24
+_SPACES = re.compile(r"\s+")
+_NON_SPACE = re.compile(r"\S+")
 _POSTGRES_VECTOR = (
     f"to_tsvector('simple', translate(transcript_passages.body, '{ARMENIAN_WORD_MARKS}', ''))"
 )
 
 
 class KeywordHit(Record):
-    """One hit in context: where it is, the words either side, and the codes applied there."""
+    """One hit in context: where it is, the words either side, and the codes applied there.
+
+    `before + match + after` reads as the text does (whitespace runs as one space): the
+    space between the context and the hit, if the text has one, is part of the context.
+    """
 
     interview_id: str
     respondent_id: str
@@ -339,13 +345,18 @@ def _in_context(
         ).where(InterviewRow.interview_id == interview_id)
     )
     assert window is not None  # a hit was found in this transcript
-    before_words = window[: start - window_start].split()
-    if window_start > 0 and before_words and not window[0].isspace():
-        before_words = before_words[1:]  # the window began inside a word
+    before_text = window[: start - window_start]
+    runs = list(_NON_SPACE.finditer(before_text))
+    if window_start > 0 and runs and runs[0].start() == 0:
+        runs = runs[1:]  # the window may have begun inside a word
+    kept = _with_words(runs[::-1], context_words)
+    before = before_text[kept[-1].start() :] if kept else ""
     after_text = window[end - window_start :]
-    after_words = after_text.split()
-    if len(window) == end + reach - window_start and after_words and not after_text[-1].isspace():
-        after_words = after_words[:-1]  # the window ended inside a word
+    runs = list(_NON_SPACE.finditer(after_text))
+    if len(window) == end + reach - window_start and runs and runs[-1].end() == len(after_text):
+        runs = runs[:-1]  # the window may have ended inside a word
+    kept = _with_words(runs, context_words)
+    after = after_text[: kept[-1].end()] if kept else ""
     codes = session.scalars(
         select(CodeRow.path)
         .join(CodingRow, CodingRow.code_id == CodeRow.code_id)
@@ -362,16 +373,31 @@ def _in_context(
         respondent_id=interview.respondent_id,
         start_offset=start,
         end_offset=end,
-        before=" ".join(before_words[len(before_words) - context_words :] if context_words else []),
-        match=" ".join(window[start - window_start : end - window_start].split()),
-        after=" ".join(after_words[:context_words]),
+        # Whitespace runs become one space, and kept where the text has them: a prefix's
+        # hit ("Москв") is followed by the rest of its word without a space ("а").
+        before=_SPACES.sub(" ", before),
+        match=_SPACES.sub(" ", window[start - window_start : end - window_start]),
+        after=_SPACES.sub(" ", after),
         codes=list(codes),
         complete=interview.complete,
     )
 
 
-_SPACES = re.compile(r"\s+")
 _SNIPPET_CONTEXT = 70
+
+
+def _with_words(runs: Sequence[re.Match[str]], words: int) -> list[re.Match[str]]:
+    """The leading runs of non-space that hold `words` words (punctuation alone is no word)."""
+    kept: list[re.Match[str]] = []
+    counted = 0
+    for run in runs:
+        is_word = any(character.isalnum() for character in run.group())
+        # Punctuation next to the hit stays (a closing quote), none past the last word.
+        if counted == words and (is_word or counted > 0):
+            break
+        kept.append(run)
+        counted += is_word
+    return kept
 
 
 def _snippet(body: str, base_offset: int, start: int, end: int) -> Snippet:

@@ -68,9 +68,19 @@ def test_a_phrase_is_its_words_in_order_across_punctuation_and_lines(study: Stud
 def test_each_hit_shows_words_either_side(study: Study) -> None:
     add_interview_with_text(study, "one two three four FIVE six seven eight nine")
     [hit] = _search(study, "five", context_words=2).hits
-    assert (hit.before, hit.match, hit.after) == ("three four", "FIVE", "six seven")
+    assert (hit.before, hit.match, hit.after) == ("three four ", "FIVE", " six seven")
     [edge] = _search(study, "one", context_words=3).hits
-    assert (edge.before, edge.after) == ("", "two three four")
+    assert (edge.before, edge.after) == ("", " two three four")
+    [bare] = _search(study, "five", context_words=0).hits
+    assert (bare.before, bare.after) == ("", "")
+
+
+def test_a_prefix_hit_reads_on_into_the_rest_of_its_word(study: Study) -> None:
+    add_interview_with_text(study, "«Москва слезам не верит»,\n\n  сказал он.")
+    [hit] = _search(study, "москв*", context_words=2).hits
+    assert (hit.before, hit.match, hit.after) == ("«", "Москв", "а слезам")
+    [phrase] = _search(study, "не верит", context_words=1).hits
+    assert phrase.before + phrase.match + phrase.after == "слезам не верит», сказал"
 
 
 def test_an_armenian_word_is_found_when_written_with_a_question_mark_inside(
