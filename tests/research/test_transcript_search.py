@@ -65,6 +65,24 @@ def test_a_phrase_is_its_words_in_order_across_punctuation_and_lines(study: Stud
     assert [h.match for h in _search(study, "work no").hits] == ["work no"]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("laughs", "laughs"),  # a transcription convention PostgreSQL's parser takes for a tag
+        ("petrosyan", "Petrosyan"),  # half of a hyphenated name
+        ("mail ru", "mail.ru"),  # part of an address
+        ("3 5", "3.5"),
+    ],
+)
+def test_words_inside_punctuation_are_found_on_every_backend(
+    study: Study, query: str, expected: str
+) -> None:
+    add_interview_with_text(
+        study, "<laughs> Ter-Petrosyan wrote to anna@mail.ru about 3.5 million."
+    )
+    assert [hit.match for hit in _search(study, query).hits] == [expected]
+
+
 def test_each_hit_shows_words_either_side(study: Study) -> None:
     add_interview_with_text(study, "one two three four FIVE six seven eight nine")
     [hit] = _search(study, "five", context_words=2).hits

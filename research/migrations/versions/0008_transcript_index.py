@@ -10,9 +10,10 @@ service layer from then on); this revision cuts the transcripts already stored.
   FTS5 gets the passages but no index; search then reads every passage, and says so.
   A later revision that copies `transcript_passages` (Alembic's batch mode) drops these
   triggers and must make them again.
-- PostgreSQL: a GIN index on `to_tsvector('simple', ...)` of each passage: no stemming and
-  no stop words, so every language is indexed alike; lower-casing follows the database's
-  LC_CTYPE (C.UTF-8 or a language locale handle Cyrillic and Armenian).
+- PostgreSQL: a GIN index on `to_tsvector('simple', ...)` of each passage, ASCII punctuation
+  turned into spaces first: no stemming and no stop words, so every language is indexed
+  alike; lower-casing follows the database's LC_CTYPE (C.UTF-8 or a language locale handle
+  Cyrillic and Armenian; a database whose LC_CTYPE is C does not).
 
 Both index the body with the Armenian in-word marks (՛ ՜ ՞) left out, as the service's
 tokens do.
@@ -67,7 +68,17 @@ SQLITE_TRIGGERS = (
         VALUES (new.passage_id, {_stripped("new.body")});
     END""",
 )
-POSTGRES_TRANSLATE = f"translate(body, '{MARKS}', '')"
+# PostgreSQL's parser reads `<laughs>` as an XML tag (and drops it), `x@y.com` as one email,
+# `a/b.c` as a path and `Ter-Petrosyan` as a compound: ASCII punctuation becomes a space, so
+# that its words are what SQLite's tokenizer and the service's find.
+PUNCTUATION = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
+POSTGRES_TRANSLATE = (
+    "translate(body, '"
+    + (PUNCTUATION + MARKS).replace("'", "''")
+    + "', '"
+    + " " * len(PUNCTUATION)
+    + "')"
+)
 
 
 def _passages(text: str) -> list[tuple[int, int, str]]:
