@@ -18,9 +18,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
+from interviews.dictionary import DataDictionary
 from research.errors import ResearchError
 from research.services import study_info
 from research.services.attributes import from_storage
@@ -146,7 +157,9 @@ def search_transcripts(
     conditions = parse_conditions(dictionary, where)
     indexed = has_index(session)
     candidates = _candidates(session, parsed, indexed=indexed)
-    interviews = _interviews(session, {c.interview_id for c in candidates}, conditions)
+    interviews = _interviews(
+        session, dictionary, {c.interview_id for c in candidates}, conditions
+    )
     shown = {
         interview_id
         for interview_id, interview in interviews.items()
@@ -174,10 +187,7 @@ def search_transcripts(
             held = {i for i, v in interviews.items() if v.wanted and not v.complete}
             others = [c for c in candidates if c.interview_id in held]
             held_back = len({interview_id for interview_id, _, _ in _hits(session, others, parsed)})
-    hits = [
-        _in_context(session, interviews[interview_id], interview_id, start, end, context_words)
-        for interview_id, start, end in page
-    ]
+    hits = _in_context(session, page, interviews, context_words)
     return SearchPage(
         query=query.strip(),
         words=parsed.words,
@@ -265,10 +275,12 @@ def _candidates(session: Session, query: Query, *, indexed: bool) -> list[_Candi
 
 
 def _interviews(
-    session: Session, interview_ids: set[str], conditions: Sequence[Condition]
+    session: Session,
+    dictionary: DataDictionary,
+    interview_ids: set[str],
+    conditions: Sequence[Condition],
 ) -> dict[str, _Interview]:
     """Respondent, completeness and the filter's verdict for each interview with hits."""
-    dictionary = study_info.load_dictionary(session)
     ordered = sorted(interview_ids)
     result: dict[str, _Interview] = {}
     for first in range(0, len(ordered), _IDS_PER_QUERY):
@@ -337,55 +349,104 @@ def _hits(
 
 def _in_context(
     session: Session,
-    interview: _Interview,
-    interview_id: str,
-    start: int,
-    end: int,
+    page: Sequence[tuple[str, int, int]],
+    interviews: dict[str, _Interview],
     context_words: int,
-) -> KeywordHit:
+) -> list[KeywordHit]:
+    """The page's hits with their context and codes: two queries, whatever the page's size."""
+    if not page:
+        return []
     reach = context_words * _CHARACTERS_PER_WORD + 1
-    window_start = max(0, start - reach)
-    window = session.scalar(
-        select(
-            func.substr(InterviewRow.transcript, window_start + 1, end + reach - window_start)
-        ).where(InterviewRow.interview_id == interview_id)
-    )
-    assert window is not None  # a hit was found in this transcript
-    before_text = window[: start - window_start]
-    runs = list(_NON_SPACE.finditer(before_text))
-    if window_start > 0 and runs and runs[0].start() == 0:
-        runs = runs[1:]  # the window may have begun inside a word
-    kept = _with_words(runs[::-1], context_words)
-    before = before_text[kept[-1].start() :] if kept else ""
-    after_text = window[end - window_start :]
-    runs = list(_NON_SPACE.finditer(after_text))
-    if len(window) == end + reach - window_start and runs and runs[-1].end() == len(after_text):
-        runs = runs[:-1]  # the window may have ended inside a word
-    kept = _with_words(runs, context_words)
-    after = after_text[: kept[-1].end()] if kept else ""
-    codes = session.scalars(
-        select(CodeRow.path)
-        .join(CodingRow, CodingRow.code_id == CodeRow.code_id)
+    # One window of text per interview, from before its first hit to after its last.
+    windows: dict[str, tuple[int, int]] = {}
+    for interview_id, start, end in page:
+        low, high = windows.get(interview_id, (start, end))
+        windows[interview_id] = (min(low, start), max(high, end))
+    bounds = {i: (max(0, low - reach), high + reach) for i, (low, high) in windows.items()}
+    interview = InterviewRow.interview_id
+    first = case({i: low + 1 for i, (low, _) in bounds.items()}, value=interview)
+    length = case({i: high - low for i, (low, high) in bounds.items()}, value=interview)
+    texts: dict[str, str] = {
+        interview_id: window or ""
+        for interview_id, window in session.execute(
+            select(interview, func.substr(InterviewRow.transcript, first, length)).where(
+                interview.in_(list(bounds))
+            )
+        ).all()
+    }
+    codings = session.execute(
+        select(CodingRow.interview_id, CodingRow.start_offset, CodingRow.end_offset, CodeRow.path)
+        .join(CodeRow, CodeRow.code_id == CodingRow.code_id)
         .where(
-            CodingRow.interview_id == interview_id,
-            CodingRow.start_offset < end,
-            CodingRow.end_offset > start,
+            or_(
+                *(
+                    and_(
+                        CodingRow.interview_id == interview_id,
+                        CodingRow.start_offset < high,
+                        CodingRow.end_offset > low,
+                    )
+                    for interview_id, (low, high) in windows.items()
+                )
+            )
         )
-        .distinct()
-        .order_by(CodeRow.path)
     ).all()
-    return KeywordHit(
-        interview_id=interview_id,
-        respondent_id=interview.respondent_id,
-        start_offset=start,
-        end_offset=end,
-        # Whitespace runs become one space, and kept where the text has them: a prefix's
-        # hit ("Москв") is followed by the rest of its word without a space ("а").
-        before=_SPACES.sub(" ", before),
-        match=_SPACES.sub(" ", window[start - window_start : end - window_start]),
-        after=_SPACES.sub(" ", after),
-        codes=list(codes),
-        complete=interview.complete,
+    hits = []
+    for interview_id, start, end in page:
+        window_start, window_end = bounds[interview_id]
+        window = texts[interview_id]
+        before, match, after = _context(
+            window,
+            start - window_start,
+            end - window_start,
+            context_words,
+            cut_left=window_start > 0,
+            cut_right=len(window) == window_end - window_start,
+        )
+        codes = {
+            path
+            for coded, coding_start, coding_end, path in codings
+            if coded == interview_id and coding_start < end and coding_end > start
+        }
+        hits.append(
+            KeywordHit(
+                interview_id=interview_id,
+                respondent_id=interviews[interview_id].respondent_id,
+                start_offset=start,
+                end_offset=end,
+                before=before,
+                match=match,
+                after=after,
+                codes=sorted(codes),
+                complete=interviews[interview_id].complete,
+            )
+        )
+    return hits
+
+
+def _context(
+    window: str, start: int, end: int, words: int, *, cut_left: bool, cut_right: bool
+) -> tuple[str, str, str]:
+    """(before, match, after) of a hit at [start, end) of `window`, `words` words each side.
+
+    Whitespace runs become one space, and are kept where the text has them: a prefix's
+    hit ("Москв") is followed by the rest of its word without a space ("а").
+    """
+    before_text = window[:start]
+    runs = list(_NON_SPACE.finditer(before_text))
+    if cut_left and runs and runs[0].start() == 0:
+        runs = runs[1:]  # the window may have begun inside a word
+    kept = _with_words(runs[::-1], words)
+    before = before_text[kept[-1].start() :] if kept else ""
+    after_text = window[end:]
+    runs = list(_NON_SPACE.finditer(after_text))
+    if cut_right and runs and runs[-1].end() == len(after_text):
+        runs = runs[:-1]  # the window may have ended inside a word
+    kept = _with_words(runs, words)
+    after = after_text[: kept[-1].end()] if kept else ""
+    return (
+        _SPACES.sub(" ", before),
+        _SPACES.sub(" ", window[start:end]),
+        _SPACES.sub(" ", after),
     )
 
 

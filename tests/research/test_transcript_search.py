@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, inspect, text
 
 from research.errors import ResearchError
-from research.services.search import OVERLAP, locate, parse_query, passages_of
+from research.services.search import (
+    OVERLAP,
+    _locate_by_tokens,
+    locate,
+    parse_query,
+    passages_of,
+)
 from research.services.transcript_search import SearchPage, has_index, search_transcripts
 from research.storage import database
 from research.study import Study, create_study
@@ -331,3 +337,18 @@ def test_mixed_text_is_found_whole(study: Study) -> None:
     add_interview_with_text(study, MIXED_TEXT)
     [hit] = _search(study, "он сказал работы нет").hits
     assert hit.match == "Он сказал: «Работы нет"
+
+
+@given(
+    st.text(alphabet=st.sampled_from("aB ß.Жж\nԵեւև՞ի-_"), max_size=200),
+    st.sampled_from(["a", "ж b", "ե", "եւ", "ss", "b ж", "ի", "a_b"]),
+    st.booleans(),
+)
+def test_the_quick_way_and_the_token_way_find_the_same_hits(
+    body: str, words: str, prefix: bool
+) -> None:
+    query = parse_query(words, prefix=prefix)
+    by_tokens = _locate_by_tokens(body, query, base_offset=5)
+    assert locate(body, query, base_offset=5) == by_tokens
+    plain = body.replace("ß", "s").replace("և", "e").replace("\u055e", "-")
+    assert locate(plain, query) == _locate_by_tokens(plain, query, base_offset=0)
