@@ -39,7 +39,7 @@ from generate import generate  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from research.services import interviews, transcript_search  # noqa: E402
-from research.study import Study, create_study  # noqa: E402
+from research.study import Study, create_study, open_study  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 PHRASE = "winter ticket border"
@@ -62,13 +62,15 @@ def report(label: str, seconds: float, note: str = "") -> None:
     print(f"{label:<62} {seconds * 1000:9.1f} ms  {note}", flush=True)
 
 
-def build(size: int, words: int, database_url: str | None) -> Study:
+def build(size: int, words: int, database_url: str | None, *, reuse: bool = False) -> Study:
     """A synthetic study of `size` interviews, imported with its metadata sheet."""
     folder = OUT / f"search{size}"
     sheet = folder / "sheet.csv"
     if not sheet.exists():
         generate(folder, size, words=words)
     study_folder = folder / ("study-pg" if database_url else "study")
+    if reuse and not database_url and (study_folder / "study.db").exists():
+        return open_study(study_folder)
     if database_url:
         engine = create_engine(database_url)
         with engine.begin() as connection:
@@ -200,9 +202,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--words", type=int, default=5000)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--reuse", action="store_true", help="SQLite: measure the study a former run imported"
+    )
     arguments = parser.parse_args()
     for size in [int(part) for part in arguments.sizes.split(",")]:
-        study = build(size, arguments.words, arguments.database_url)
+        study = build(size, arguments.words, arguments.database_url, reuse=arguments.reuse)
         try:
             bench(study, size)
         finally:

@@ -115,8 +115,12 @@ def locate(body: str, query: Query, *, base_offset: int = 0) -> list[tuple[int, 
 @functools.lru_cache(maxsize=64)
 def _phrase_pattern(words: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
     """The folded words in order, whole words, anything but letters and digits between."""
-    inner = r"[\W_]+".join(re.escape(word) for word in words)
-    return re.compile(r"(?<![^\W_])" + inner + ("" if prefix else r"(?![^\W_])"))
+    first, *others = (re.escape(word) for word in words)
+    # The first word leads, so that the engine can look for it as a plain string; the look
+    # behind it then checks that it begins a word.
+    pattern = first + rf"(?<![^\W_]{first})"
+    pattern += "".join(r"[\W_]+" + word for word in others)
+    return re.compile(pattern + ("" if prefix else r"(?![^\W_])"))
 
 
 def _locate_by_tokens(body: str, query: Query, *, base_offset: int) -> list[tuple[int, int]]:

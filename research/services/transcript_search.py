@@ -390,6 +390,9 @@ def _in_context(
             )
         )
     ).all()
+    coded: dict[str, list[tuple[int, int, str]]] = {}
+    for interview_id, coding_start, coding_end, path in codings:
+        coded.setdefault(interview_id, []).append((coding_start, coding_end, path))
     hits = []
     for interview_id, start, end in page:
         window_start, window_end = bounds[interview_id]
@@ -404,8 +407,8 @@ def _in_context(
         )
         codes = {
             path
-            for coded, coding_start, coding_end, path in codings
-            if coded == interview_id and coding_start < end and coding_end > start
+            for coding_start, coding_end, path in coded.get(interview_id, [])
+            if coding_start < end and coding_end > start
         }
         hits.append(
             KeywordHit(
