@@ -178,7 +178,8 @@ class TranscriptPassageRow(Base):
     is the canonical text from `start_offset`, running a little past `own_end_offset`, so
     that a phrase starting near the end of one passage is wholly inside it. The index is
     SQLite FTS5 (`transcript_index`, kept in step by triggers) or, on PostgreSQL, a GIN
-    index on the body's `simple` text-search vector; both are made by migration 0008.
+    index on the body's `simple` text-search vector (`search_vector`, a stored generated
+    column); both are made by migration 0008.
     """
 
     __tablename__ = "transcript_passages"
@@ -198,8 +199,9 @@ class TranscriptPassageRow(Base):
 
 
 # Made by migration 0008 on one backend only (not modelled): the FTS5 table and its shadow
-# tables on SQLite, the expression index on PostgreSQL. Schema comparisons skip them.
-SEARCH_INDEX_NAMES = ("transcript_index", "ix_transcript_passages_vector")
+# tables on SQLite; the stored text-search vector and its GIN index on PostgreSQL. Schema
+# comparisons skip them.
+SEARCH_INDEX_NAMES = ("transcript_index", "ix_transcript_passages_vector", "search_vector")
 
 
 def is_search_index(name: str | None) -> bool:
