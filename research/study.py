@@ -6,7 +6,7 @@
 
 Each service module is reachable as an attribute (`study.respondents`, `study.interviews`,
 `study.codings`, `study.codebooks`, `study.timeline`, `study.study_info`,
-`study.dictionaries`, `study.analysis_settings`); calling one of
+`study.dictionaries`, `study.analysis_settings`, `study.transcript_search`); calling one of
 its functions runs it in its own transaction, committed on success and rolled back on any
 error. For several steps in one transaction, use `with study.transaction() as session:`
 and call the service functions with that session.
@@ -37,6 +37,7 @@ from research.services import (
     respondents,
     study_info,
     timeline,
+    transcript_search,
 )
 from research.services.dictionaries import core_problems
 from research.services.records import StudySummary
@@ -115,6 +116,7 @@ class Study:
         self.timeline = BoundServices(self, timeline)
         self.dictionaries = BoundServices(self, dictionaries)
         self.analysis_settings = BoundServices(self, analysis_settings)
+        self.transcript_search = BoundServices(self, transcript_search)
 
     @property
     def folder(self) -> Path:

@@ -30,6 +30,7 @@ from research.cli import (
     interviews,
     report,
     respondents,
+    search,
     serve,
     settings,
     study,
@@ -175,6 +176,7 @@ demo.register(app)
 report.register(app)
 serve.register(app)
 backup.register(app)
+search.register(app)
 # Each group notes the command it runs (CommandGroup), so that hints can check its options.
 app.add_typer(respondents.app, name="respondents", cls=CommandGroup)
 app.add_typer(interviews.app, name="interviews", cls=CommandGroup)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from research.storage.tables import Base
+from research.storage.tables import Base, is_search_index
 
 config = context.config
 target_metadata = Base.metadata
@@ -24,12 +24,18 @@ def run_migrations() -> None:
     _configure_and_run(connection)
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate leaves alone the full-text index, which the models do not describe."""
+    return not is_search_index(name)
+
+
 def _configure_and_run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -20,7 +20,8 @@ from interviews.models import CORE_INTERVIEW_FIELDS, Interview, split_interview_
 from research.errors import InvalidRecordError
 from research.services import study_info
 from research.services.attributes import from_storage, missing_required, to_storage
-from research.storage.tables import InterviewRow, RespondentRow, utc_now
+from research.services.search import passages_of
+from research.storage.tables import InterviewRow, RespondentRow, TranscriptPassageRow, utc_now
 
 # Up to this many interviews are judged by id; more are judged by reading them all.
 AMONG_LIMIT = 500
@@ -82,6 +83,15 @@ def attach_transcript(row: InterviewRow, transcript: Transcript) -> None:
     row.source_name = transcript.source_name
     row.source_encoding = transcript.encoding
     row.updated_at = utc_now()
+    # The full-text index follows the passages (triggers on SQLite, an index on PostgreSQL).
+    row.passages = [
+        TranscriptPassageRow(
+            start_offset=passage.start_offset,
+            own_end_offset=passage.own_end_offset,
+            body=passage.body,
+        )
+        for passage in passages_of(text)
+    ]
 
 
 def missing_values(

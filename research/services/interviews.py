@@ -15,7 +15,7 @@ from interviews.dictionary import DataDictionary
 from interviews.importers import Transcript, read_transcript
 from interviews.models import CORE_INTERVIEW_FIELDS, pseudonym_from, unique_pseudonym
 from research.errors import ConflictError, NotFoundError, ResearchError
-from research.services import metadata_sheets, study_info
+from research.services import metadata_sheets, study_info, transcript_search
 from research.services.attributes import check_record, from_storage, missing_required
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import (
@@ -38,7 +38,7 @@ from research.services.respondents import (
     delete_records,
     describe_codings,
 )
-from research.services.search import Snippet, TranscriptMatch, fold, snippet
+from research.services.search import TranscriptMatch
 from research.storage.tables import CodingRow, InterviewRow, RespondentRow
 
 __all__ = [
@@ -413,26 +413,17 @@ def search_interviews(
 ) -> list[TranscriptMatch]:
     """Interviews (filtered by `where`) whose transcript holds `query`, case folded, any script.
 
-    Each match carries a short snippet around the first hit and the number of hits.
+    The words are found in order through the full-text index, the last one as a prefix (as
+    a search box is typed); each match carries a short snippet around the first hit and
+    the number of hits.
     """
-    if not fold(query.strip()):
-        raise ResearchError("type a word or phrase to search the transcripts for")
-    records = {record.interview_id: record for record in list_interviews(session, where=where)}
-    found: dict[str, Snippet] = {}
-    rows = session.execute(
-        select(InterviewRow.interview_id, InterviewRow.transcript)
-        .where(InterviewRow.transcript.is_not(None))
-        .execution_options(yield_per=200)
-    )
-    for interview_id, text in rows:
-        if interview_id in records and text is not None:
-            passage = snippet(text, query)
-            if passage is not None:
-                found[interview_id] = passage
+    found = transcript_search.first_hits(session, query)
+    if not found:
+        return []
     return [
-        TranscriptMatch(interview=record, snippet=found[interview_id])
-        for interview_id, record in records.items()
-        if interview_id in found
+        TranscriptMatch(interview=record, snippet=found[record.interview_id])
+        for record in list_interviews(session, where=where)
+        if record.interview_id in found
     ]
 
 

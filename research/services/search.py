@@ -2,10 +2,18 @@
 
 `str.casefold` can change a text's length (German "ß" folds to "ss", Armenian "և" to
 "եւ"), so a hit in the folded text is mapped back to code-point offsets of the original.
+
+Indexed search works on words: a word is a run of letters and digits (Unicode categories
+L and N, as SQLite's unicode61 tokenizer and PostgreSQL's parser see them), and the
+Armenian marks written inside a word (emphasis ՛, exclamation ՜, question ՞: "ինչո՞ւ")
+are left out of it, so that "ինչու" finds "ինչո՞ւ". A phrase is words in order with
+nothing but spaces or punctuation between them. A transcript is indexed in passages
+(`passages_of`); `locate` finds the hits in one passage, in code points of the transcript.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -13,10 +21,140 @@ from datetime import date
 from typing import Any
 
 from interviews.dictionary import Attribute, AttributeType, DataDictionary
+from research.errors import ResearchError
 from research.services.records import InterviewRecord, Record
 
 SNIPPET_CONTEXT = 70
 _WHITESPACE = re.compile(r"\s+")
+
+# Marks written inside an Armenian word; the index and the query both leave them out.
+ARMENIAN_WORD_MARKS = "\u055b\u055c\u055e"
+_WORD = re.compile(rf"[^\W_]+(?:[{ARMENIAN_WORD_MARKS}]+[^\W_]+)*")
+_MARKS = re.compile(rf"[{ARMENIAN_WORD_MARKS}]")
+# A passage owns about this many characters and runs on by OVERLAP, cut at whitespace; a
+# phrase whose hit spans up to OVERLAP characters is therefore wholly inside one passage.
+PASSAGE_CHARACTERS = 3000
+OVERLAP = 400
+MAX_QUERY_CHARACTERS = 200
+
+
+class Passage(Record):
+    """A passage of a transcript for the index: it owns [start_offset, own_end_offset)."""
+
+    start_offset: int
+    own_end_offset: int
+    body: str
+
+
+def passages_of(text: str) -> list[Passage]:
+    """Overlapping passages that cover `text`, cut only at whitespace (never inside a word)."""
+    passages = []
+    start = 0
+    while start < len(text):
+        own_end = _whitespace_at_or_after(text, start + PASSAGE_CHARACTERS)
+        body_end = _whitespace_at_or_after(text, own_end + OVERLAP)
+        passages.append(
+            Passage(start_offset=start, own_end_offset=own_end, body=text[start:body_end])
+        )
+        start = own_end
+    return passages
+
+
+def _whitespace_at_or_after(text: str, position: int) -> int:
+    if position >= len(text):
+        return len(text)
+    found = _WHITESPACE.search(text, position)
+    return found.start() if found else len(text)
+
+
+class Query(Record):
+    """Words to find in order, the last one a prefix if the query ended with `*`."""
+
+    words: list[str]
+    prefix: bool = False
+
+    @property
+    def text(self) -> str:
+        """The words as the index's own parser should read them (marks left out)."""
+        return " ".join(self.words)
+
+
+def parse_query(query: str, *, prefix: bool = False) -> Query:
+    """The words of a search; a trailing `*` (or `prefix`) makes the last one a prefix."""
+    stripped = query.strip()
+    if len(stripped) > MAX_QUERY_CHARACTERS:
+        raise ResearchError(
+            f"search for at most {MAX_QUERY_CHARACTERS} characters "
+            f"(this one has {len(stripped)})"
+        )
+    words = [_MARKS.sub("", match.group()) for match in _WORD.finditer(stripped)]
+    if not words:
+        raise ResearchError("type a word or phrase to search the transcripts for")
+    return Query(words=words, prefix=prefix or stripped.endswith("*"))
+
+
+def locate(body: str, query: Query, *, base_offset: int = 0) -> list[tuple[int, int]]:
+    """(start_offset, end_offset) of each hit of `query` in `body`, offsets plus `base_offset`.
+
+    Words are compared case folded; a hit runs from its first word's first character to
+    its last word's last character.
+    """
+    folded = body.casefold()
+    # Most passages fold to the same length (no "ß", no "և") and hold no Armenian in-word
+    # mark: then the folded text has the same offsets and one regular expression finds the
+    # words, as the token-by-token way below would.
+    if len(folded) == len(body) and not any(mark in body for mark in ARMENIAN_WORD_MARKS):
+        pattern = _phrase_pattern(tuple(word.casefold() for word in query.words), query.prefix)
+        return [
+            (base_offset + match.start(), base_offset + match.end())
+            for match in pattern.finditer(folded)
+        ]
+    return _locate_by_tokens(body, query, base_offset=base_offset)
+
+
+@functools.lru_cache(maxsize=64)
+def _phrase_pattern(words: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
+    """The folded words in order, whole words, anything but letters and digits between."""
+    first, *others = (re.escape(word) for word in words)
+    # The first word leads, so that the engine can look for it as a plain string; the look
+    # behind it then checks that it begins a word.
+    pattern = first + rf"(?<![^\W_]{first})"
+    pattern += "".join(r"[\W_]+" + word for word in others)
+    return re.compile(pattern + ("" if prefix else r"(?![^\W_])"))
+
+
+def _locate_by_tokens(body: str, query: Query, *, base_offset: int) -> list[tuple[int, int]]:
+    wanted = [word.casefold() for word in query.words]
+    tokens = [
+        (match.start(), match.end(), _MARKS.sub("", match.group()).casefold())
+        for match in _WORD.finditer(body)
+    ]
+    size = len(wanted)
+    hits = []
+    for index in range(len(tokens) - size + 1):
+        if tokens[index][2] != wanted[0] and not (size == 1 and query.prefix):
+            continue
+        if all(
+            _same(tokens[index + k][2], wanted[k], last=query.prefix and k == size - 1)
+            for k in range(size)
+        ):
+            last_start, last_end, _ = tokens[index + size - 1]
+            if query.prefix:
+                last_end = last_start + _prefix_length(body[last_start:last_end], wanted[-1])
+            hits.append((base_offset + tokens[index][0], base_offset + last_end))
+    return hits
+
+
+def _same(token: str, word: str, *, last: bool) -> bool:
+    return token.startswith(word) if last else token == word
+
+
+def _prefix_length(token: str, prefix: str) -> int:
+    """How much of `token` as written the folded `prefix` covers (a prefix hit ends there)."""
+    for length in range(1, len(token) + 1):
+        if _MARKS.sub("", token[:length]).casefold() == prefix:
+            return length
+    return len(token)
 
 
 class Snippet(Record):

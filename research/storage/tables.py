@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -164,6 +164,49 @@ class InterviewRow(Base):
     source_encoding: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Replaced with the transcript (research.services.search.passages_of); the database
+    # deletes them with the interview.
+    passages: Mapped[list[TranscriptPassageRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class TranscriptPassageRow(Base):
+    """A passage of a transcript as the full-text index sees it.
+
+    Passages cover the transcript: each owns [start_offset, own_end_offset) and its `body`
+    is the canonical text from `start_offset`, running a little past `own_end_offset`, so
+    that a phrase starting near the end of one passage is wholly inside it. The index is
+    SQLite FTS5 (`transcript_index`, kept in step by triggers) or, on PostgreSQL, a GIN
+    index on the body's `simple` text-search vector (`search_vector`, a stored generated
+    column); both are made by migration 0008.
+    """
+
+    __tablename__ = "transcript_passages"
+    __table_args__ = (
+        CheckConstraint("start_offset >= 0", name="start_not_negative"),
+        CheckConstraint("own_end_offset > start_offset", name="span_not_empty"),
+        Index("ix_transcript_passages_interview", "interview_id", "start_offset"),
+    )
+
+    passage_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    interview_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("interviews.interview_id", ondelete="CASCADE")
+    )
+    start_offset: Mapped[int] = mapped_column(Integer)
+    own_end_offset: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+
+
+# Made by migration 0008 on one backend only (not modelled): the FTS5 table and its shadow
+# tables on SQLite; the stored text-search vector and its GIN index on PostgreSQL. Schema
+# comparisons skip them.
+SEARCH_INDEX_NAMES = ("transcript_index", "ix_transcript_passages_vector", "search_vector")
+
+
+def is_search_index(name: str | None) -> bool:
+    """Whether a database object is part of the full-text index made outside the models."""
+    return name is not None and name.startswith(SEARCH_INDEX_NAMES)
 
 
 class CodingRow(Base):

@@ -21,6 +21,7 @@ from research.web.routes import (
     records,
     records_api,
     retrieval,
+    search,
     session,
 )
 from research.web.security import (
@@ -69,6 +70,7 @@ def create_app(study: Study, *, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -
         coding,
         codebook,
         retrieval,
+        search,
         dashboard,
         docs,
     ):
