@@ -325,7 +325,8 @@ def _load(
                     f"{where}: no table {table_manifest.name!r} at schema revision "
                     f"{manifest.schema_revision}"
                 )
-            expected = [column.name for column in table.columns]
+            # A generated column (the search vector on PostgreSQL) is the database's own.
+            expected = [column.name for column in table.columns if column.computed is None]
             if sorted(table_manifest.columns) != sorted(expected):
                 raise ArchiveError(
                     f"{where}: columns {', '.join(table_manifest.columns)} do not match the "
