@@ -74,8 +74,10 @@ def test_a_study_moves_into_the_backend_under_test(
         assert added.coding_id > max(row[0] for row in expected["codings"])
         # The search index is the database's own: rebuilt from the restored passages.
         found = moved.transcript_search.search_transcripts("went to Moscow")
+        start = span("went to Moscow")[0]
         assert {(hit.interview_id, hit.start_offset) for hit in found.hits} == {
-            (row[0], span("went to Moscow")[0]) for row in expected["interviews"]
+            ("I01", start),
+            ("I02", start),
         }
 
 
