@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, insert, select
+from sqlalchemy import Connection, Select, Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from codebook import Code, Codebook, CodebookError, operations
 from interviews.errors import OffsetError, SegmentError
 from interviews.segments import check_segment, find_quote
-from interviews.text import Utf16Index
+from interviews.text import Utf16Index, normalise
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import codebooks, study_info
 from research.services.codebooks import load_codebook
@@ -96,11 +96,182 @@ def code_quote(
     )
 
 
+# Rows cut and inserted at a time by `add_codings`: their quotes, and the transcripts they
+# come from, are all that bulk storage holds in memory besides the offsets.
+BULK_BATCH = 50_000
+
+
 def add_codings(
     session: Session, codings: Iterable[NewCoding], *, coded_at: datetime | None = None
 ) -> int:
-    """Store many codings in one statement after checking every one; returns how many."""
-    return len(_store(session, list(codings), coded_at=coded_at, return_ids=False))
+    """Store many codings after checking every one, all or nothing; returns how many.
+
+    The checks run as passes over whole columns: each distinct code, coder and memo once,
+    the offsets as arrays against the transcripts' lengths, duplicates by sorting. Quotes
+    are then cut from the transcripts (and compared with any quote given) and inserted a
+    batch at a time; a batch larger than one is taken interview by interview, so that only
+    the transcripts of one batch are held at once. Any refusal stores nothing.
+    """
+    batch = codings if isinstance(codings, list) else list(codings)
+    if not batch:
+        return 0
+    try:
+        with session.begin_nested():
+            return _store_many(session, batch, coded_at=coded_at or utc_now())
+    except IntegrityError as error:
+        raise ConflictError(
+            "a coding with the same code, span and coder is already stored; nothing was added"
+        ) from error
+
+
+def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime) -> int:
+    # numpy is loaded with pandas by analysis anyway; here only when storing in bulk.
+    import numpy as np
+
+    count = len(batch)
+    codebook = load_codebook(session)
+    interview_column = [coding.interview_id for coding in batch]
+    interview_ids = sorted(set(interview_column))
+    lengths = _transcript_lengths(session, interview_ids)
+    position = {interview_id: index for index, interview_id in enumerate(interview_ids)}
+    which = np.fromiter((position[i] for i in interview_column), dtype=np.int64, count=count)
+    del interview_column
+    # Bulk loads repeat the same few codes, coders and memos: each is checked once.
+    codes = {reference: _applicable(codebook, reference) for reference in _distinct(batch, "code")}
+    coders = {name: _check_coder(name) for name in _distinct(batch, "coder")}
+    # Two ways of naming one code (path, id) or one coder are one key for duplicates.
+    code_index = _numbering({reference: code.code_id for reference, code in codes.items()})
+    coder_index = _numbering(coders)
+    memos = {memo: _check_memo(memo) for memo in sorted({c.memo for c in batch if c.memo})}
+    starts = np.fromiter((coding.start_offset for coding in batch), dtype=np.int64, count=count)
+    ends = np.fromiter((coding.end_offset for coding in batch), dtype=np.int64, count=count)
+    limits = np.asarray(lengths, dtype=np.int64)[which]
+    wrong = (starts < 0) | (ends <= starts) | (ends > limits)
+    if wrong.any():
+        raise _segment_error(session, batch[int(np.argmax(wrong))])
+    code_column = np.fromiter((code_index[c.code] for c in batch), dtype=np.int64, count=count)
+    coder_column = np.fromiter((coder_index[c.coder] for c in batch), dtype=np.int64, count=count)
+    keys = np.stack([which, code_column, starts, ends, coder_column])
+    order = np.lexsort(keys[::-1])
+    ordered = keys[:, order]
+    repeated = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).all(axis=0))
+    if repeated.size:
+        first = batch[int(order[repeated[0]])]
+        key = (
+            first.interview_id,
+            codes[first.code].code_id,
+            first.start_offset,
+            first.end_offset,
+            coders[first.coder],
+        )
+        raise _duplicate(codebook, key)
+    # One batch keeps the given order; more are cut interview by interview.
+    sequence = np.arange(count) if count <= BULK_BATCH else np.argsort(which, kind="stable")
+    insert_rows = _bulk_inserter(session.connection())
+    for begin in range(0, count, BULK_BATCH):
+        chunk = sequence[begin : begin + BULK_BATCH].tolist()
+        needed = {batch[index].interview_id for index in chunk}
+        texts = _transcripts(session, needed)
+        rows = []
+        for index in chunk:
+            coding = batch[index]
+            text = texts[coding.interview_id]
+            segment = text[coding.start_offset : coding.end_offset]
+            if segment.isspace() or (
+                coding.quote is not None and normalise(coding.quote) != segment
+            ):
+                raise _segment_error(session, coding)
+            rows.append(
+                (
+                    coding.interview_id,
+                    codes[coding.code].code_id,
+                    coding.start_offset,
+                    coding.end_offset,
+                    segment,
+                    coders[coding.coder],
+                    memos[coding.memo] if coding.memo else "",
+                )
+            )
+        insert_rows(rows, coded_at)
+        del rows, texts
+    return count
+
+
+def _distinct(batch: list[NewCoding], field: str) -> list[str]:
+    return sorted({getattr(coding, field) for coding in batch})
+
+
+def _numbering(values: dict[str, str]) -> dict[str, int]:
+    """Each key numbered by its value, equal values alike."""
+    numbers = {value: number for number, value in enumerate(sorted(set(values.values())))}
+    return {key: numbers[value] for key, value in values.items()}
+
+
+def _bulk_inserter(connection: Connection) -> Callable[[list[tuple[Any, ...]], datetime], None]:
+    """Insert coding rows through the driver's own executemany, past per-row bookkeeping.
+
+    The one timestamp is converted once, as SQLAlchemy would store it on this database.
+    """
+    dialect = connection.dialect
+    columns = (
+        "interview_id",
+        "code_id",
+        "start_offset",
+        "end_offset",
+        "quote",
+        "coder",
+        "memo",
+        "created_at",
+    )
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    statement = (
+        f"INSERT INTO {CODINGS.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(marker for _ in columns)})"
+    )
+    convert = CODINGS.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+
+    def insert_rows(rows: list[tuple[Any, ...]], coded_at: datetime) -> None:
+        stamp = convert(coded_at) if convert is not None else coded_at
+        connection.exec_driver_sql(statement, [(*row, stamp) for row in rows])
+
+    return insert_rows
+
+
+def _segment_error(session: Session, coding: NewCoding) -> Exception:
+    """The refusal `check_segment` gives for a coding, naming its interview."""
+    text = _transcript(session, coding.interview_id)
+    try:
+        check_segment(text, coding.start_offset, coding.end_offset, coding.quote)
+    except SegmentError as error:
+        # The kind survives (a quote mismatch stays one) with the interview named.
+        return type(error)(
+            f"interview {coding.interview_id}: {error}",
+            start=coding.start_offset,
+            end=coding.end_offset,
+        )
+    raise AssertionError(f"coding {coding} was refused in bulk but passes on its own")
+
+
+def _transcript_lengths(session: Session, interview_ids: Sequence[str]) -> list[int]:
+    """Each interview's transcript length in code points, in the order given."""
+    found: dict[str, int | None] = {}
+    for begin in range(0, len(interview_ids), 10_000):
+        part = interview_ids[begin : begin + 10_000]
+        rows = session.execute(
+            select(InterviewRow.interview_id, func.length(InterviewRow.transcript)).where(
+                InterviewRow.interview_id.in_(part)
+            )
+        )
+        found.update((interview_id, length) for interview_id, length in rows)
+    lengths = []
+    for interview_id in interview_ids:
+        if interview_id not in found:
+            raise NotFoundError(f"no interview {interview_id!r}")
+        length = found[interview_id]
+        if length is None:
+            raise ResearchError(f"interview {interview_id!r} has no transcript to code yet")
+        lengths.append(length)
+    return lengths
 
 
 def _store(
