@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, cast
 
 from sqlalchemy import Connection, Select, Table, func, insert, select
@@ -130,28 +131,38 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
 
     count = len(batch)
     codebook = load_codebook(session)
-    interview_column = [coding.interview_id for coding in batch]
-    interview_ids = sorted(set(interview_column))
+
+    def column(name: str, numbers: dict[str, int] | None = None) -> Any:
+        values = map(attrgetter(name), batch)
+        if numbers is not None:
+            values = map(numbers.__getitem__, values)
+        return np.fromiter(values, dtype=np.int64, count=count)
+
+    interview_ids = _distinct(batch, "interview_id")
     lengths = _transcript_lengths(session, interview_ids)
-    position = {interview_id: index for index, interview_id in enumerate(interview_ids)}
-    which = np.fromiter((position[i] for i in interview_column), dtype=np.int64, count=count)
-    del interview_column
+    which = column("interview_id", {name: index for index, name in enumerate(interview_ids)})
     # Bulk loads repeat the same few codes, coders and memos: each is checked once.
     codes = {reference: _applicable(codebook, reference) for reference in _distinct(batch, "code")}
+    code_ids = {reference: code.code_id for reference, code in codes.items()}
     coders = {name: _check_coder(name) for name in _distinct(batch, "coder")}
-    # Two ways of naming one code (path, id) or one coder are one key for duplicates.
-    code_index = _numbering({reference: code.code_id for reference, code in codes.items()})
-    coder_index = _numbering(coders)
-    memos = {memo: _check_memo(memo) for memo in sorted({c.memo for c in batch if c.memo})}
-    starts = np.fromiter((coding.start_offset for coding in batch), dtype=np.int64, count=count)
-    ends = np.fromiter((coding.end_offset for coding in batch), dtype=np.int64, count=count)
+    memos = {memo: _check_memo(memo) for memo in _distinct(batch, "memo") if memo}
+    memos[""] = ""
+    starts = column("start_offset")
+    ends = column("end_offset")
     limits = np.asarray(lengths, dtype=np.int64)[which]
     wrong = (starts < 0) | (ends <= starts) | (ends > limits)
     if wrong.any():
         raise _segment_error(session, batch[int(np.argmax(wrong))])
-    code_column = np.fromiter((code_index[c.code] for c in batch), dtype=np.int64, count=count)
-    coder_column = np.fromiter((coder_index[c.coder] for c in batch), dtype=np.int64, count=count)
-    keys = np.stack([which, code_column, starts, ends, coder_column])
+    # Two ways of naming one code (path, id) or one coder are one key for duplicates.
+    keys = np.stack(
+        [
+            which,
+            column("code", _numbering(code_ids)),
+            starts,
+            ends,
+            column("coder", _numbering(coders)),
+        ]
+    )
     order = np.lexsort(keys[::-1])
     ordered = keys[:, order]
     repeated = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).all(axis=0))
@@ -159,24 +170,25 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         first = batch[int(order[repeated[0]])]
         key = (
             first.interview_id,
-            codes[first.code].code_id,
+            code_ids[first.code],
             first.start_offset,
             first.end_offset,
             coders[first.coder],
         )
         raise _duplicate(codebook, key)
-    # One batch keeps the given order; more are cut interview by interview.
-    sequence = np.arange(count) if count <= BULK_BATCH else np.argsort(which, kind="stable")
-    insert_rows = _bulk_inserter(session.connection())
+    del keys, ordered, which, starts, ends, limits
+    # One batch keeps the given order. More are cut interview by interview in key order,
+    # which also lets SQLite append to its indexes instead of seeking all over them.
+    sequence = np.arange(count) if count <= BULK_BATCH else order
+    connection = session.connection()
+    statement = _insert_statement(connection)
+    stamp = _as_stored(connection, coded_at)
     for begin in range(0, count, BULK_BATCH):
-        chunk = sequence[begin : begin + BULK_BATCH].tolist()
-        needed = {batch[index].interview_id for index in chunk}
-        texts = _transcripts(session, needed)
+        chunk = [batch[index] for index in sequence[begin : begin + BULK_BATCH].tolist()]
+        texts = _transcripts(session, {coding.interview_id for coding in chunk})
         rows = []
-        for index in chunk:
-            coding = batch[index]
-            text = texts[coding.interview_id]
-            segment = text[coding.start_offset : coding.end_offset]
+        for coding in chunk:
+            segment = texts[coding.interview_id][coding.start_offset : coding.end_offset]
             if segment.isspace() or (
                 coding.quote is not None and normalise(coding.quote) != segment
             ):
@@ -184,16 +196,17 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
             rows.append(
                 (
                     coding.interview_id,
-                    codes[coding.code].code_id,
+                    code_ids[coding.code],
                     coding.start_offset,
                     coding.end_offset,
                     segment,
                     coders[coding.coder],
-                    memos[coding.memo] if coding.memo else "",
+                    memos[coding.memo],
+                    stamp,
                 )
             )
-        insert_rows(rows, coded_at)
-        del rows, texts
+        connection.exec_driver_sql(statement, rows)
+        del rows, texts, chunk
     return count
 
 
@@ -207,12 +220,12 @@ def _numbering(values: dict[str, str]) -> dict[str, int]:
     return {key: numbers[value] for key, value in values.items()}
 
 
-def _bulk_inserter(connection: Connection) -> Callable[[list[tuple[Any, ...]], datetime], None]:
-    """Insert coding rows through the driver's own executemany, past per-row bookkeeping.
+def _insert_statement(connection: Connection) -> str:
+    """An INSERT of one coding row in the driver's own terms, for its executemany.
 
-    The one timestamp is converted once, as SQLAlchemy would store it on this database.
+    The driver's executemany takes plain tuples: none of SQLAlchemy's per-row bookkeeping,
+    which costs more than SQLite's own insert.
     """
-    dialect = connection.dialect
     columns = (
         "interview_id",
         "code_id",
@@ -223,18 +236,18 @@ def _bulk_inserter(connection: Connection) -> Callable[[list[tuple[Any, ...]], d
         "memo",
         "created_at",
     )
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    statement = (
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    return (
         f"INSERT INTO {CODINGS.name} ({', '.join(columns)}) "
         f"VALUES ({', '.join(marker for _ in columns)})"
     )
+
+
+def _as_stored(connection: Connection, moment: datetime) -> Any:
+    """A timestamp as SQLAlchemy hands it to this database's driver (text on SQLite)."""
+    dialect = connection.dialect
     convert = CODINGS.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
-
-    def insert_rows(rows: list[tuple[Any, ...]], coded_at: datetime) -> None:
-        stamp = convert(coded_at) if convert is not None else coded_at
-        connection.exec_driver_sql(statement, [(*row, stamp) for row in rows])
-
-    return insert_rows
+    return convert(moment) if convert is not None else moment
 
 
 def _segment_error(session: Session, coding: NewCoding) -> Exception:
