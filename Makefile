@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test serve lint typecheck bench clean
+# The suite runs in parallel, one worker per core (pytest-xdist).
 PYTEST_ARGS ?=
 
 $(STAMP): pyproject.toml
@@ -33,7 +34,7 @@ test: $(STAMP)
 	$(BIN)/ruff check research codebook interviews analysis tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
@@ -41,4 +42,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/web_bench.py
 
 clean:
-	rm -rf $(VENV) demo-study bench/out .ci-sqlite.log .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-study bench/out .ci-sqlite.log .ci-postgresql.log .pytest_cache .mypy_cache .ruff_cache
