@@ -139,7 +139,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         return np.fromiter(values, dtype=np.int64, count=count)
 
     interview_ids = _distinct(batch, "interview_id")
-    lengths = _transcript_lengths(session, interview_ids)
+    _check_transcripts(session, interview_ids)
     which = column("interview_id", {name: index for index, name in enumerate(interview_ids)})
     # Bulk loads repeat the same few codes, coders and memos: each is checked once.
     codes = {reference: _applicable(codebook, reference) for reference in _distinct(batch, "code")}
@@ -149,8 +149,8 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
     memos[""] = ""
     starts = column("start_offset")
     ends = column("end_offset")
-    limits = np.asarray(lengths, dtype=np.int64)[which]
-    wrong = (starts < 0) | (ends <= starts) | (ends > limits)
+    # The end is checked against its transcript's length as the quote is cut, below.
+    wrong = (starts < 0) | (ends <= starts)
     if wrong.any():
         raise _segment_error(session, batch[int(np.argmax(wrong))])
     # Two ways of naming one code (path, id) or one coder are one key for duplicates.
@@ -176,7 +176,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
             coders[first.coder],
         )
         raise _duplicate(codebook, key)
-    del keys, ordered, which, starts, ends, limits
+    del keys, ordered, which, starts, ends
     # One batch keeps the given order. More are cut interview by interview in key order,
     # which also lets SQLite append to its indexes instead of seeking all over them.
     sequence = np.arange(count) if count <= BULK_BATCH else order
@@ -189,8 +189,10 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         rows = []
         for coding in chunk:
             segment = texts[coding.interview_id][coding.start_offset : coding.end_offset]
-            if segment.isspace() or (
-                coding.quote is not None and normalise(coding.quote) != segment
+            if (
+                len(segment) != coding.end_offset - coding.start_offset
+                or segment.isspace()
+                or (coding.quote is not None and normalise(coding.quote) != segment)
             ):
                 raise _segment_error(session, coding)
             rows.append(
@@ -265,26 +267,22 @@ def _segment_error(session: Session, coding: NewCoding) -> Exception:
     raise AssertionError(f"coding {coding} was refused in bulk but passes on its own")
 
 
-def _transcript_lengths(session: Session, interview_ids: Sequence[str]) -> list[int]:
-    """Each interview's transcript length in code points, in the order given."""
-    found: dict[str, int | None] = {}
+def _check_transcripts(session: Session, interview_ids: Sequence[str]) -> None:
+    """Refuse interviews that are not stored or have no transcript yet, without reading one."""
+    found: dict[str, bool] = {}
     for begin in range(0, len(interview_ids), 10_000):
         part = interview_ids[begin : begin + 10_000]
         rows = session.execute(
-            select(InterviewRow.interview_id, func.length(InterviewRow.transcript)).where(
+            select(InterviewRow.interview_id, InterviewRow.transcript.is_not(None)).where(
                 InterviewRow.interview_id.in_(part)
             )
         )
-        found.update((interview_id, length) for interview_id, length in rows)
-    lengths = []
+        found.update((interview_id, bool(has_text)) for interview_id, has_text in rows)
     for interview_id in interview_ids:
         if interview_id not in found:
             raise NotFoundError(f"no interview {interview_id!r}")
-        length = found[interview_id]
-        if length is None:
+        if not found[interview_id]:
             raise ResearchError(f"interview {interview_id!r} has no transcript to code yet")
-        lengths.append(length)
-    return lengths
 
 
 def _store(

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from interviews.dictionary import DataDictionary, Issue
 from interviews.importers import Transcript
@@ -107,7 +108,8 @@ def store_in_batches(
             stored.append(row.interview_id)
             session.expunge(row)
             # The planned row outlives the batch in the caller's list; its text need not.
-            row.transcript = None
+            # Set as committed, so that no history keeps the old value alive instead.
+            set_committed_value(row, "transcript", None)
     return stored
 
 

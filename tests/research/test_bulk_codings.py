@@ -9,7 +9,7 @@ from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import codings
 from research.services.codings import NewCoding
 from research.study import Study
-from tests.research.helpers import MIXED_TEXT, add_interview_with_text, counts
+from tests.research.helpers import INTERVIEW, MIXED_TEXT, add_interview_with_text, counts
 
 OTHER_TEXT = "Second interview: we left in 1994, and my brother stayed in Stepanakert.\n"
 
@@ -121,7 +121,7 @@ def test_a_coding_already_stored_refuses_the_batch(two_interviews: Study) -> Non
     assert counts(two_interviews)[2] == 1
 
 
-def test_an_interview_without_a_transcript_or_not_there_is_named(two_interviews: Study) -> None:
+def test_an_interview_not_stored_is_named(two_interviews: Study) -> None:
     with pytest.raises(NotFoundError, match="no interview 'I99'"):
         two_interviews.codings.add_codings([NewCoding("I99", "unemployment", 0, 5, "a")])
 
@@ -138,3 +138,17 @@ def test_memo_and_coder_are_checked_once_each_and_kept(two_interviews: Study) ->
         two_interviews.codings.add_codings(
             [NewCoding("I01", "unemployment", 6, 9, "olga", memo="bad\x00")]
         )
+
+
+def test_an_interview_without_a_transcript_is_named(two_interviews: Study) -> None:
+    two_interviews.interviews.add_interview(
+        respondent_id="R01", interview_id="I03", values=INTERVIEW
+    )
+    with pytest.raises(ResearchError, match="'I03' has no transcript to code yet"):
+        two_interviews.codings.add_codings(
+            [
+                NewCoding("I01", "unemployment", 0, 5, "a"),
+                NewCoding("I03", "unemployment", 0, 5, "a"),
+            ]
+        )
+    assert counts(two_interviews)[2] == 0
