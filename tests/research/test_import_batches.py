@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,30 @@ def test_an_unsupported_format_is_refused_before_any_file_is_read(
     with pytest.raises(TranscriptError, match="unsupported format '.pdf'"):
         study.interviews.import_transcripts(paths)
     assert counts(study) == (0, 0, 0)
+
+
+def _peak_of_import(study: Study, folder: Path, prefix: str) -> int:
+    """Peak memory traced while importing 40 transcripts of about 100,000 code points."""
+    paths = []
+    for number in range(40):
+        path = folder / f"{prefix}{number:02d}.txt"
+        path.write_text(f"Интервью {number}. " + "Работы нет, мы уехали. " * 4_500, "utf-8")
+        paths.append(path)
+    tracemalloc.start()
+    try:
+        study.interviews.import_transcripts(paths)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_an_import_holds_one_batch_of_transcripts_not_every_file(
+    study: Study, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(interview_rows, "IMPORT_BATCH", 1_000)
+    all_at_once = _peak_of_import(study, tmp_path, "a")
+    monkeypatch.setattr(interview_rows, "IMPORT_BATCH", 4)
+    in_batches = _peak_of_import(study, tmp_path, "b")
+    # 40 texts of about 200 KB each (two bytes a code point) against 4 of them at a time.
+    assert all_at_once > 8_000_000
+    assert in_batches < all_at_once / 3
