@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test serve lint typecheck bench clean
-# The suite runs in parallel, one worker per core (pytest-xdist).
+# The suite runs in parallel, one worker per core (pytest-xdist); each test module stays on
+# one worker, so that a module's expensive fixtures (a written report) are built once.
 PYTEST_ARGS ?=
 
 $(STAMP): pyproject.toml
@@ -34,7 +35,7 @@ test: $(STAMP)
 	$(BIN)/ruff check research codebook interviews analysis tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -21,10 +21,6 @@ from research.demo import build_demo
 from research.study import Study, create_study, open_study
 
 TEST_DATABASE_URL = os.environ.get("RESEARCH_TEST_DATABASE_URL")
-# Session fixtures that write a whole report (tens of seconds each). Run in parallel with
-# `--dist loadgroup`, every test using one goes to the same worker, so that each report is
-# written once per run rather than once per worker.
-SHARED_REPORTS = ("written", "central_asia_report")
 # Set by pytest-xdist in each worker process ("gw0", "gw1", ...).
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
@@ -72,14 +68,6 @@ def session_database_url() -> Iterator[str | None]:
     yield url
     # FORCE: a study a test left open must not keep its database alive.
     _create_or_drop(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Group the tests that share a written report onto one worker (see SHARED_REPORTS)."""
-    for item in items:
-        shared = [name for name in SHARED_REPORTS if name in getattr(item, "fixturenames", ())]
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(shared[0]))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

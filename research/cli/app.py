@@ -121,7 +121,8 @@ class ResearchGroup(CommandGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         """The commands of `research`, in the order of the registry."""
-        return [*super().list_commands(ctx), *(n for n in COMMANDS if n not in self.commands)]
+        own = [name for name in super().list_commands(ctx) if name not in COMMANDS]
+        return [*own, *COMMANDS]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         """The named command, loaded on first use; while listing, only its summary."""
