@@ -6,7 +6,6 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -166,6 +165,9 @@ def fail(message: str) -> NoReturn:
 
 def version() -> str:
     """The installed package's version."""
+    # Loaded here: reading the installed metadata costs every other command start-up time.
+    from importlib import metadata
+
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:
