@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test serve lint typecheck bench clean
+# The suite runs in parallel, one worker per core (pytest-xdist); each test module stays on
+# one worker, so that a module's expensive fixtures (a written report) are built once.
 PYTEST_ARGS ?=
 
 $(STAMP): pyproject.toml
@@ -33,7 +35,7 @@ test: $(STAMP)
 	$(BIN)/ruff check research codebook interviews analysis tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
@@ -41,4 +43,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/web_bench.py
 
 clean:
-	rm -rf $(VENV) demo-study bench/out .ci-sqlite.log .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-study bench/out .ci-sqlite.log .ci-postgresql.log .pytest_cache .mypy_cache .ruff_cache

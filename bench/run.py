@@ -1,17 +1,25 @@
-"""Benchmarks: bulk transcript import and coding insertion and listing on synthetic studies.
+"""Benchmarks: start-up, bulk transcript import and coding storage and listing, each beside a
+plain baseline timed in the same run.
 
-    python bench/run.py                  # 50 and 1,000 interviews, 1,000,000 codings
-    python bench/run.py --sizes 50,1000,10000 --codings 1000000
+    python bench/run.py                  # 1,000 and 10,000 interviews, 1,000,000 codings
+    python bench/run.py --sizes 50,1000 --codings 100000
 
-Prints one line per measurement. Targets (SQLite, this kind of machine): 1,000 transcripts
-imported in under 3 s; 1,000,000 codings inserted in under 60 s.
+Prints one line per measurement. Targets (SQLite, this kind of machine): `research --help`
+well under 0.5 s; 1,000 transcripts of about 5,000 words imported in under 3 s, 10,000 in
+under 10 s, peak memory under 1 GiB; 1,000,000 codings stored in under 5 s. Each import runs
+in a process of its own, so that its peak memory (the resident set's high-water mark,
+interpreter and libraries included) is its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
+import sqlite3
+import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -23,7 +31,7 @@ from generate import generate  # noqa: E402
 
 from research.services.codings import NewCoding  # noqa: E402
 from research.storage.tables import InterviewRow  # noqa: E402
-from research.study import Study, create_study  # noqa: E402
+from research.study import Study, create_study, open_study  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 CODES = [
@@ -49,24 +57,92 @@ def timed(label: str, function, *args, **kwargs):  # type: ignore[no-untyped-def
     return result
 
 
-def bench_import(size: int, words: int) -> Study:
-    """Generate a study's files, then time importing them with their metadata sheet."""
+def peak_mib() -> float:
+    """This process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def study_files(size: int, words: int) -> tuple[list[Path], Path]:
+    """The transcripts and sheet of a synthetic study of `size` interviews, made once."""
     folder = OUT / f"s{size}"
     sheet = folder / "sheet.csv"
     if not sheet.exists():
         timed(f"generate {size} transcripts of {words} words", generate, folder, size, words=words)
-    study_folder = folder / "study"
+    return sorted((folder / "transcripts").glob("*.txt")), sheet
+
+
+def child_import(size: int, words: int) -> None:
+    """In a process of its own: import a study's files with their sheet; print seconds, MiB."""
+    files, sheet = study_files(size, words)
+    study_folder = OUT / f"s{size}" / "study"
     shutil.rmtree(study_folder, ignore_errors=True)
-    study = create_study(study_folder, template="karabakh")
-    files = sorted((folder / "transcripts").glob("*.txt"))
-    megabytes = sum(f.stat().st_size for f in files) / 1e6
-    timed(
-        f"import {size} transcripts ({megabytes:.0f} MB) with sheet",
-        study.interviews.import_transcripts,
-        files,
-        metadata=sheet,
+    with create_study(study_folder, template="karabakh") as study:
+        started = time.perf_counter()
+        study.interviews.import_transcripts(files, metadata=sheet)
+        seconds = time.perf_counter() - started
+    print(f"{seconds} {peak_mib()}")
+
+
+def child_import_baseline(size: int, words: int) -> None:
+    """The same files through plain sqlite3: read, decode, insert in one transaction."""
+    files, _ = study_files(size, words)
+    database = OUT / f"s{size}" / "baseline.db"
+    database.unlink(missing_ok=True)
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("CREATE TABLE transcripts (name TEXT PRIMARY KEY, transcript TEXT)")
+    started = time.perf_counter()
+    with connection:
+        connection.executemany(
+            "INSERT INTO transcripts VALUES (?, ?)",
+            ((path.name, path.read_bytes().decode("utf-8")) for path in files),
+        )
+    seconds = time.perf_counter() - started
+    connection.close()
+    print(f"{seconds} {peak_mib()}")
+
+
+def in_child(role: str, size: int, words: int) -> tuple[float, float]:
+    """Run a `--child` measurement in a fresh interpreter; its seconds and peak MiB."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", role, "--sizes", str(size), "--words", str(words)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    return study
+    seconds, peak = done.stdout.split()[-2:]
+    return float(seconds), float(peak)
+
+
+def bench_import(size: int, words: int) -> Study:
+    """Time importing a study's files with their metadata sheet, beside plain sqlite3."""
+    files, _ = study_files(size, words)
+    megabytes = sum(f.stat().st_size for f in files) / 1e6
+    seconds, peak = in_child("import", size, words)
+    base_seconds, base_peak = in_child("import-baseline", size, words)
+    print(
+        f"{f'import {size} transcripts ({megabytes:.0f} MB) with sheet':<58} {seconds:8.2f} s"
+        f"  peak {peak:5.0f} MiB   (plain sqlite3: {base_seconds:.2f} s, peak {base_peak:.0f} MiB)",
+        flush=True,
+    )
+    return open_study(OUT / f"s{size}" / "study")
+
+
+def bench_startup(runs: int = 7) -> None:
+    """Median wall time of `research --help`, beside a bare interpreter's."""
+
+    def median(arguments: list[str]) -> float:
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(arguments, capture_output=True, check=True)
+            times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    command = median([sys.executable, "-c", "from research.cli.app import main; main()", "--help"])
+    bare = median([sys.executable, "-c", "pass"])
+    label = f"research --help (median of {runs})"
+    print(f"{label:<58} {command:8.2f} s  (bare python: {bare:.2f} s)", flush=True)
 
 
 def synthetic_codings(study: Study, total: int) -> list[list[NewCoding]]:
@@ -97,15 +173,67 @@ def synthetic_codings(study: Study, total: int) -> list[list[NewCoding]]:
     return batches
 
 
+def baseline_codings(study: Study, codings: list[NewCoding]) -> float:
+    """Plain sqlite3: the same rows (quotes sliced from the transcripts) inserted with
+    executemany into a copy of the codings table and its indexes; returns seconds."""
+    with study.transaction() as session:
+        texts = dict(session.query(InterviewRow.interview_id, InterviewRow.transcript))
+    codebook = study.codebook()
+    code_ids = {reference: codebook.resolve(reference).code_id for reference in CODES}
+    source = sqlite3.connect(study.folder / "study.db")
+    schema = [
+        sql
+        for (sql,) in source.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'codings' AND sql IS NOT NULL"
+        )
+    ]
+    source.close()
+    database = study.folder.parent / "baseline-codings.db"
+    database.unlink(missing_ok=True)
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA journal_mode = WAL")
+    # Columns, checks, unique key and indexes as the study has them; plain sqlite3 leaves
+    # foreign keys off, so the copy needs no interviews or codes to refer to.
+    for statement in schema:
+        connection.execute(statement)
+    started = time.perf_counter()
+    stamp = "2026-01-01 00:00:00.000000"
+    with connection:
+        connection.executemany(
+            "INSERT INTO codings (interview_id, code_id, start_offset, end_offset, quote, "
+            "coder, memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    c.interview_id,
+                    code_ids[c.code],
+                    c.start_offset,
+                    c.end_offset,
+                    texts[c.interview_id][c.start_offset : c.end_offset],
+                    c.coder,
+                    "",
+                    stamp,
+                )
+                for c in codings
+            ),
+        )
+    seconds = time.perf_counter() - started
+    connection.close()
+    return seconds
+
+
 def bench_codings(study: Study, total: int) -> None:
-    """Time inserting `total` codings (validated, in batches) and listing them back."""
-    batches = synthetic_codings(study, total)
-
-    def insert_all() -> None:
-        for batch in batches:
-            study.codings.add_codings(batch)
-
-    timed(f"insert {total:,} codings (checked against transcripts)", insert_all)
+    """Time storing `total` codings in one call (checked, in batches) and listing them back."""
+    codings = [coding for batch in synthetic_codings(study, total) for coding in batch]
+    started = time.perf_counter()
+    study.codings.add_codings(codings)
+    seconds = time.perf_counter() - started
+    baseline = baseline_codings(study, codings)
+    print(
+        f"{f'store {total:,} codings (checked against transcripts)':<58} {seconds:8.2f} s"
+        f"  (plain sqlite3 executemany: {baseline:.2f} s)",
+        flush=True,
+    )
+    del codings
     tracemalloc.start()
     found = timed(
         f"list codings of one code ({total // len(CODES):,} expected)",
@@ -126,11 +254,17 @@ def bench_codings(study: Study, total: int) -> None:
 def main() -> None:
     """Command-line entry."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="50,1000")
+    parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--words", type=int, default=5000)
     parser.add_argument("--codings", type=int, default=1_000_000)
+    parser.add_argument("--child", choices=["import", "import-baseline"], help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     OUT.mkdir(exist_ok=True)
+    if arguments.child:
+        child = child_import if arguments.child == "import" else child_import_baseline
+        child(int(arguments.sizes), arguments.words)
+        return
+    bench_startup()
     studies = {}
     for size in (int(part) for part in arguments.sizes.split(",")):
         studies[size] = bench_import(size, arguments.words)

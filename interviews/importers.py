@@ -83,6 +83,11 @@ def transcript_from_bytes(data: bytes, *, name: str, encoding: str | None = None
     return Transcript(text=text, source_name=source, encoding="utf-8", format=file_format)
 
 
+def check_transcript_name(name: str) -> None:
+    """Refuse a file whose suffix names no supported format, before anything is read."""
+    _check_suffix(Path(name).suffix.lower(), name)
+
+
 def _check_suffix(suffix: str, source: str) -> None:
     if suffix not in SUPPORTED_SUFFIXES:
         hint = _HINTS.get(suffix, "")

@@ -2,6 +2,8 @@
 
 Set RESEARCH_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to
 run every study-backed test on that database; its public schema is emptied before each test.
+Run in parallel (pytest-xdist), each worker has a database of its own beside it, named for
+the worker (`test_gw0`, ...), dropped at the end; the given database is left empty.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from research.demo import build_demo
 from research.study import Study, create_study, open_study
 
 TEST_DATABASE_URL = os.environ.get("RESEARCH_TEST_DATABASE_URL")
+# Set by pytest-xdist in each worker process ("gw0", "gw1", ...).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
 
 def reset_database(url: str) -> None:
@@ -29,12 +34,55 @@ def reset_database(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def database_url() -> str | None:
-    """None for the embedded SQLite default, else an emptied PostgreSQL database."""
-    if TEST_DATABASE_URL:
+def worker_database_url(url: str, worker: str) -> str:
+    """The URL of the worker's own database, beside the one given."""
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(
+        hide_password=False
+    )
+
+
+def _create_or_drop(url: str, statement: str) -> None:
+    # CREATE and DROP DATABASE cannot run in a transaction; they run from the given database.
+    engine = create_engine(TEST_DATABASE_URL or url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def session_database_url() -> Iterator[str | None]:
+    """The PostgreSQL database of this test process, emptied (or dropped) when the run ends."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    if WORKER is None:
+        yield TEST_DATABASE_URL
+        return
+    url = worker_database_url(TEST_DATABASE_URL, WORKER)
+    name = make_url(url).database
+    _create_or_drop(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _create_or_drop(url, f'CREATE DATABASE "{name}"')
+    yield url
+    # FORCE: a study a test left open must not keep its database alive.
+    _create_or_drop(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Leave the given PostgreSQL database empty: run once, by the process that ran the tests
+    or, in parallel, by the one that directed the workers (each dropped its own database)."""
+    if TEST_DATABASE_URL and WORKER is None:
         reset_database(TEST_DATABASE_URL)
-    return TEST_DATABASE_URL
+
+
+@pytest.fixture
+def database_url(session_database_url: str | None) -> str | None:
+    """None for the embedded SQLite default, else an emptied PostgreSQL database."""
+    if session_database_url:
+        reset_database(session_database_url)
+    return session_database_url
 
 
 @pytest.fixture

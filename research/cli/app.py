@@ -1,103 +1,122 @@
-"""The `research` command: its groups, and domain errors turned into one clear line."""
+"""The `research` command: its commands, loaded when run, and mistakes turned into one line."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Annotated, Any, NoReturn
 
 import typer
-from sqlalchemy.exc import OperationalError
-from typer.core import TyperGroup
+import typer.main
+from typer.core import TyperCommand, TyperGroup
+from typer.exceptions import TyperException
 
-from codebook.errors import CodebookError
-from interviews.errors import (
-    AmbiguousQuoteError,
-    InterviewsError,
-    QuoteNotFoundError,
-    UndecodableTranscriptError,
-)
-from research.cli import (
-    backup,
-    code,
-    codebook,
-    demo,
-    dictionary,
-    export,
-    interviews,
-    report,
-    respondents,
-    search,
-    serve,
-    settings,
-    study,
-    timeline,
-)
-from research.errors import MetadataSheetError, ResearchError, UnconfirmedWarningsError
-
-USER_ERRORS = (ResearchError, CodebookError, InterviewsError)
 DISTRIBUTION = "migration-research"
 _COMMAND = "research.command"
 
 
 @dataclass(frozen=True)
-class Hint:
-    """How to get past a refusal: the option that does it, and a sentence naming it."""
+class Entry:
+    """A top-level command or command group, and the module that defines it.
 
-    option: str
-    advice: Callable[[Any], str | None]
+    `summary` is the line `research --help` shows; a test checks it against the command's
+    own help, so that listing the commands need not import them.
+    """
 
-
-def _encoding_advice(error: UndecodableTranscriptError) -> str:
-    if not error.encodings:
-        return "name its encoding, e.g. --encoding cp1251"
-    first, *others = error.encodings
-    perhaps = f", or perhaps {' or '.join(others)}" if others else ""
-    return f"name its encoding: --encoding {first}{perhaps}"
+    module: str
+    summary: str
+    group: bool = False
 
 
-def _nearest_advice(error: QuoteNotFoundError) -> str | None:
-    if error.nearest is None:
-        return None
-    start, end = error.nearest
-    return f"to code that passage: --start {start} --end {end}"
-
-
-def _confirm_advice(_: Exception) -> str:
-    return "to keep the values, add --confirm-warnings"
-
-
-# Domain and service errors describe the problem; only the command line knows its options,
-# so the option that gets past each kind of refusal is named here, by the error's type.
-HINTS: dict[type[Exception], Hint] = {
-    UndecodableTranscriptError: Hint("--encoding", _encoding_advice),
-    UnconfirmedWarningsError: Hint("--confirm-warnings", _confirm_advice),
-    MetadataSheetError: Hint(
-        "--confirm-warnings",
-        lambda error: _confirm_advice(error) if error.needs_confirmation else None,
+# Each module is imported only when its command runs (or its help is asked for): the
+# database layer, the report and the web app cost nothing to a command that does not use
+# them. A group module has an `app`; a command module a `register(app)` adding its commands.
+COMMANDS: dict[str, Entry] = {
+    "init": Entry(
+        "research.cli.study",
+        "Create a study from a template: its database, codebook, data dictionary, timeline, "
+        "settings.",
     ),
-    AmbiguousQuoteError: Hint("--occurrence", lambda _: "choose with --occurrence N"),
-    QuoteNotFoundError: Hint("--start", _nearest_advice),
+    "status": Entry(
+        "research.cli.study",
+        "Show what the study holds: respondents, interviews, codings per coder.",
+    ),
+    "demo": Entry(
+        "research.cli.demo",
+        "Build an example study: invented interviews (FICTIONAL, not field data) coded by two "
+        "coders.",
+    ),
+    "report": Entry(
+        "research.cli.report",
+        "Write the study's report: tables (CSV, Markdown, XLSX), figures and report.html.",
+    ),
+    "agreement": Entry(
+        "research.cli.report",
+        "Print intercoder agreement per code and pooled: percent, kappas, Krippendorff's alpha.",
+    ),
+    "serve": Entry(
+        "research.cli.serve",
+        "Open the study in a local web app: enter records, code transcripts, see the dashboard.",
+    ),
+    "respondents": Entry(
+        "research.cli.respondents",
+        "Respondents: pseudonymous people and their attributes.",
+        group=True,
+    ),
+    "interviews": Entry(
+        "research.cli.interviews", "Interviews and their transcripts.", group=True
+    ),
+    "codebook": Entry(
+        "research.cli.codebook", "The study's codebook: a tree of codes.", group=True
+    ),
+    "dictionary": Entry(
+        "research.cli.dictionary",
+        "The study's data dictionary: the typed attributes of respondents and interviews.",
+        group=True,
+    ),
+    "settings": Entry(
+        "research.cli.settings",
+        "The study's analysis settings: the era split, ranking, regression and figures.",
+        group=True,
+    ),
+    "code": Entry("research.cli.code", "Codings: codes applied to text segments.", group=True),
+    "timeline": Entry(
+        "research.cli.timeline",
+        "Historical timeline: dated events, their sources, contested accounts.",
+        group=True,
+    ),
+    "search": Entry(
+        "research.cli.search",
+        "Find words in the transcripts and show each hit in context, with the codes applied "
+        "there.",
+    ),
+    "export": Entry(
+        "research.cli.export", "Exports of a study's data for other tools.", group=True
+    ),
+    "backup": Entry(
+        "research.cli.backup",
+        "Write the whole study (every table, on SQLite or PostgreSQL) to one portable archive.",
+    ),
+    "restore": Entry(
+        "research.cli.backup",
+        "Restore an archive into a new study at PATH, on SQLite or on PostgreSQL.",
+    ),
 }
 
 
-def hint_for(error: BaseException, command: Any) -> str | None:
-    """The advice for an error, when the command that failed has the option it names.
-
-    An error raised from another (a record of a file naming its record number, say)
-    keeps the advice of the one it was raised from.
-    """
-    options = {option for param in getattr(command, "params", ()) for option in param.opts}
-    cause: BaseException | None = error
-    while cause is not None:
-        hint = next((HINTS[kind] for kind in type(cause).__mro__ if kind in HINTS), None)
-        if hint is not None:
-            return hint.advice(cause) if hint.option in options else None
-        cause = cause.__cause__
-    return None
+def load_command(name: str) -> Any:
+    """The click command for a top-level name, its module imported now."""
+    entry = COMMANDS[name]
+    module = importlib.import_module(entry.module)
+    holder = typer.Typer()
+    if entry.group:
+        # Each group notes the command it runs (CommandGroup), so that hints can check its options.
+        holder.add_typer(module.app, name=name, cls=CommandGroup)
+    else:
+        module.register(holder)
+    return typer.main.get_group(holder).commands[name]
 
 
 class CommandGroup(TyperGroup):
@@ -113,19 +132,45 @@ class CommandGroup(TyperGroup):
 class ResearchGroup(CommandGroup):
     """Runs a command; a user's mistake becomes `Error: message` on stderr and exit code 1."""
 
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The commands of `research`, in the order of the registry."""
+        own = [name for name in super().list_commands(ctx) if name not in COMMANDS]
+        return [*own, *COMMANDS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The named command, loaded on first use; while listing, only its summary."""
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in COMMANDS:
+            return command
+        if self._listing:
+            return TyperCommand(cmd_name, help=COMMANDS[cmd_name].summary)
+        command = load_command(cmd_name)
+        self.commands[cmd_name] = command
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The help of `research` itself, listing each command by its summary."""
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except USER_ERRORS as error:
-            hint = hint_for(error, ctx.meta.get(_COMMAND))
-            fail(f"{error} ({hint})" if hint else str(error))
-        except OperationalError as error:
-            fail(f"database error: {error.orig}")
-        except BrokenPipeError:
-            # The reader went away (`research ... | head`): not a mistake to report.
+        except (typer.Exit, typer.Abort, TyperException):
             raise
-        except OSError as error:
-            fail(f"{error.filename or 'file'}: {error.strerror or error}")
+        except Exception as error:
+            # Imported here: the error classes of every layer are not needed to start.
+            from research.cli.refusals import message_for
+
+            message = message_for(error, ctx.meta.get(_COMMAND))
+            if message is None:
+                raise
+            fail(message)
 
 
 def fail(message: str) -> NoReturn:
@@ -136,6 +181,9 @@ def fail(message: str) -> NoReturn:
 
 def version() -> str:
     """The installed package's version."""
+    # Loaded here: reading the installed metadata costs every other command start-up time.
+    from importlib import metadata
+
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:
@@ -169,23 +217,6 @@ def _options(
 ) -> None:
     # Options of `research` itself; the group's help is the app's.
     pass
-
-
-study.register(app)
-demo.register(app)
-report.register(app)
-serve.register(app)
-backup.register(app)
-search.register(app)
-# Each group notes the command it runs (CommandGroup), so that hints can check its options.
-app.add_typer(respondents.app, name="respondents", cls=CommandGroup)
-app.add_typer(interviews.app, name="interviews", cls=CommandGroup)
-app.add_typer(codebook.app, name="codebook", cls=CommandGroup)
-app.add_typer(dictionary.app, name="dictionary", cls=CommandGroup)
-app.add_typer(settings.app, name="settings", cls=CommandGroup)
-app.add_typer(code.app, name="code", cls=CommandGroup)
-app.add_typer(timeline.app, name="timeline", cls=CommandGroup)
-app.add_typer(export.app, name="export", cls=CommandGroup)
 
 
 def main() -> None:

@@ -35,7 +35,6 @@ from research.errors import ResearchError, StudyExistsError
 from research.services import codings, interviews, respondents, study_info
 from research.services.codings import NewCoding
 from research.settings import DATABASE_FILE, locate_study
-from research.storage.tables import RespondentRow
 from research.study import Study, create_study, open_study
 from research.study_templates import StudyTemplate, find_template
 
@@ -257,9 +256,12 @@ def build_demo(
         template=template,
     )
     with study.transaction() as session:
+        # The study is new: a respondent is in it once the first of their interviews is added.
+        added: set[str] = set()
         for item in demo:
-            if session.get(RespondentRow, item.respondent_id) is None:
+            if item.respondent_id not in added:
                 respondents.add_respondent(session, item.respondent_id, item.respondent)
+                added.add(item.respondent_id)
             interviews.add_interview(
                 session,
                 respondent_id=item.respondent_id,

@@ -9,16 +9,27 @@ import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, cast
 
-from sqlalchemy import RowMapping, Select, Table, func, insert, select, tuple_, union_all
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Select,
+    Table,
+    func,
+    insert,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from codebook import Code, Codebook, CodebookError, operations
 from interviews.errors import OffsetError, SegmentError
 from interviews.segments import check_segment, find_quote
-from interviews.text import Utf16Index
+from interviews.text import Utf16Index, normalise
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import codebooks, study_info
 from research.services.codebooks import load_codebook
@@ -99,11 +110,192 @@ def code_quote(
     )
 
 
+# Rows cut and inserted at a time by `add_codings`: their quotes, and the transcripts they
+# come from, are all that bulk storage holds in memory besides the offsets.
+BULK_BATCH = 50_000
+
+
 def add_codings(
     session: Session, codings: Iterable[NewCoding], *, coded_at: datetime | None = None
 ) -> int:
-    """Store many codings in one statement after checking every one; returns how many."""
-    return len(_store(session, list(codings), coded_at=coded_at, return_ids=False))
+    """Store many codings after checking every one, all or nothing; returns how many.
+
+    The checks run as passes over whole columns: each distinct code, coder and memo once,
+    the offsets as arrays against the transcripts' lengths, duplicates by sorting. Quotes
+    are then cut from the transcripts (and compared with any quote given) and inserted a
+    batch at a time; a batch larger than one is taken interview by interview, so that only
+    the transcripts of one batch are held at once. Any refusal stores nothing.
+    """
+    batch = codings if isinstance(codings, list) else list(codings)
+    if not batch:
+        return 0
+    try:
+        with session.begin_nested():
+            return _store_many(session, batch, coded_at=coded_at or utc_now())
+    except IntegrityError as error:
+        raise ConflictError(
+            "a coding with the same code, span and coder is already stored; nothing was added"
+        ) from error
+
+
+def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime) -> int:
+    # numpy is loaded with pandas by analysis anyway; here only when storing in bulk.
+    import numpy as np
+
+    count = len(batch)
+    codebook = load_codebook(session)
+
+    def column(name: str, numbers: dict[str, int] | None = None) -> Any:
+        values = map(attrgetter(name), batch)
+        if numbers is not None:
+            values = map(numbers.__getitem__, values)
+        return np.fromiter(values, dtype=np.int64, count=count)
+
+    interview_ids = _distinct(batch, "interview_id")
+    _check_transcripts(session, interview_ids)
+    which = column("interview_id", {name: index for index, name in enumerate(interview_ids)})
+    # Bulk loads repeat the same few codes, coders and memos: each is checked once.
+    codes = {reference: _applicable(codebook, reference) for reference in _distinct(batch, "code")}
+    code_ids = {reference: code.code_id for reference, code in codes.items()}
+    coders = {name: _check_coder(name) for name in _distinct(batch, "coder")}
+    memos = {memo: _check_memo(memo) for memo in _distinct(batch, "memo") if memo}
+    memos[""] = ""
+    starts = column("start_offset")
+    ends = column("end_offset")
+    # The end is checked against its transcript's length as the quote is cut, below.
+    wrong = (starts < 0) | (ends <= starts)
+    if wrong.any():
+        raise _segment_error(session, batch[int(np.argmax(wrong))])
+    # Two ways of naming one code (path, id) or one coder are one key for duplicates.
+    keys = np.stack(
+        [
+            which,
+            column("code", _numbering(code_ids)),
+            starts,
+            ends,
+            column("coder", _numbering(coders)),
+        ]
+    )
+    order = np.lexsort(keys[::-1])
+    ordered = keys[:, order]
+    repeated = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).all(axis=0))
+    if repeated.size:
+        first = batch[int(order[repeated[0]])]
+        key = (
+            first.interview_id,
+            code_ids[first.code],
+            first.start_offset,
+            first.end_offset,
+            coders[first.coder],
+        )
+        raise _duplicate(codebook, key)
+    del keys, ordered, which, starts, ends
+    # One batch keeps the given order. More are cut interview by interview in key order,
+    # which also lets SQLite append to its indexes instead of seeking all over them.
+    sequence = np.arange(count) if count <= BULK_BATCH else order
+    connection = session.connection()
+    statement = _insert_statement(connection)
+    stamp = _as_stored(connection, coded_at)
+    for begin in range(0, count, BULK_BATCH):
+        chunk = [batch[index] for index in sequence[begin : begin + BULK_BATCH].tolist()]
+        texts = _transcripts(session, {coding.interview_id for coding in chunk})
+        rows = []
+        for coding in chunk:
+            segment = texts[coding.interview_id][coding.start_offset : coding.end_offset]
+            if (
+                len(segment) != coding.end_offset - coding.start_offset
+                or segment.isspace()
+                or (coding.quote is not None and normalise(coding.quote) != segment)
+            ):
+                raise _segment_error(session, coding)
+            rows.append(
+                (
+                    coding.interview_id,
+                    code_ids[coding.code],
+                    coding.start_offset,
+                    coding.end_offset,
+                    segment,
+                    coders[coding.coder],
+                    memos[coding.memo],
+                    stamp,
+                )
+            )
+        connection.exec_driver_sql(statement, rows)
+        del rows, texts, chunk
+    return count
+
+
+def _distinct(batch: list[NewCoding], field: str) -> list[str]:
+    return sorted({getattr(coding, field) for coding in batch})
+
+
+def _numbering(values: dict[str, str]) -> dict[str, int]:
+    """Each key numbered by its value, equal values alike."""
+    numbers = {value: number for number, value in enumerate(sorted(set(values.values())))}
+    return {key: numbers[value] for key, value in values.items()}
+
+
+def _insert_statement(connection: Connection) -> str:
+    """An INSERT of one coding row in the driver's own terms, for its executemany.
+
+    The driver's executemany takes plain tuples: none of SQLAlchemy's per-row bookkeeping,
+    which costs more than SQLite's own insert.
+    """
+    columns = (
+        "interview_id",
+        "code_id",
+        "start_offset",
+        "end_offset",
+        "quote",
+        "coder",
+        "memo",
+        "created_at",
+    )
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    return (
+        f"INSERT INTO {CODINGS.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(marker for _ in columns)})"
+    )
+
+
+def _as_stored(connection: Connection, moment: datetime) -> Any:
+    """A timestamp as SQLAlchemy hands it to this database's driver (text on SQLite)."""
+    dialect = connection.dialect
+    convert = CODINGS.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+    return convert(moment) if convert is not None else moment
+
+
+def _segment_error(session: Session, coding: NewCoding) -> Exception:
+    """The refusal `check_segment` gives for a coding, naming its interview."""
+    text = _transcript(session, coding.interview_id)
+    try:
+        check_segment(text, coding.start_offset, coding.end_offset, coding.quote)
+    except SegmentError as error:
+        # The kind survives (a quote mismatch stays one) with the interview named.
+        return type(error)(
+            f"interview {coding.interview_id}: {error}",
+            start=coding.start_offset,
+            end=coding.end_offset,
+        )
+    raise AssertionError(f"coding {coding} was refused in bulk but passes on its own")
+
+
+def _check_transcripts(session: Session, interview_ids: Sequence[str]) -> None:
+    """Refuse interviews that are not stored or have no transcript yet, without reading one."""
+    found: dict[str, bool] = {}
+    for begin in range(0, len(interview_ids), 10_000):
+        part = interview_ids[begin : begin + 10_000]
+        rows = session.execute(
+            select(InterviewRow.interview_id, InterviewRow.transcript.is_not(None)).where(
+                InterviewRow.interview_id.in_(part)
+            )
+        )
+        found.update((interview_id, bool(has_text)) for interview_id, has_text in rows)
+    for interview_id in interview_ids:
+        if interview_id not in found:
+            raise NotFoundError(f"no interview {interview_id!r}")
+        if not found[interview_id]:
+            raise ResearchError(f"interview {interview_id!r} has no transcript to code yet")
 
 
 def _store(

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from interviews.dictionary import DataDictionary, Issue
 from interviews.importers import Transcript
@@ -92,6 +93,37 @@ def attach_transcript(row: InterviewRow, transcript: Transcript) -> None:
         )
         for passage in passages_of(text)
     ]
+
+
+# Files read, stored and let go at a time by an import: the transcripts of one batch are
+# all that an import of thousands of files holds in memory.
+IMPORT_BATCH = 200
+
+
+def store_in_batches(
+    session: Session,
+    planned: list[tuple[InterviewRow, str]],
+    transcripts: Mapping[str, Transcript],
+) -> list[str]:
+    """Give each planned interview its transcript and store it, a batch at a time.
+
+    Each batch is flushed and let go of (the session keeps none of its texts), so memory
+    holds one batch of transcripts however many files there are. Returns the ids stored.
+    """
+    stored: list[str] = []
+    for begin in range(0, len(planned), IMPORT_BATCH):
+        batch = planned[begin : begin + IMPORT_BATCH]
+        for row, file_name in batch:
+            attach_transcript(row, transcripts[file_name])
+        session.add_all(row for row, _ in batch)
+        session.flush()
+        for row, _ in batch:
+            stored.append(row.interview_id)
+            session.expunge(row)
+            # The planned row outlives the batch in the caller's list; its text need not.
+            # Set as committed, so that no history keeps the old value alive instead.
+            set_committed_value(row, "transcript", None)
+    return stored
 
 
 def missing_values(

@@ -3,7 +3,7 @@ described later), changes, removal, listing, and whether each record is complete
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from interviews.dictionary import DataDictionary
-from interviews.importers import Transcript, read_transcript
+from interviews.importers import Transcript, check_transcript_name, read_transcript
 from interviews.models import CORE_INTERVIEW_FIELDS, pseudonym_from, unique_pseudonym
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import metadata_sheets, study_info, transcript_search
@@ -23,6 +23,7 @@ from research.services.interview_rows import (
     incomplete_interview_ids,
     missing_values,
     new_row,
+    store_in_batches,
     store_values,
     stored_values,
 )
@@ -291,6 +292,29 @@ def _row(session: Session, interview_id: str) -> InterviewRow:
     return row
 
 
+class TranscriptFiles(Mapping[str, Transcript]):
+    """Transcript files by file name, each read (decoded, made canonical) only when looked up.
+
+    Naming a file costs nothing; its text exists only while a batch is being stored.
+    """
+
+    def __init__(self, paths: Sequence[Path], *, encoding: str | None) -> None:
+        self._paths = {path.name: path for path in paths}
+        self._encoding = encoding
+
+    def __getitem__(self, name: str) -> Transcript:
+        return read_transcript(self._paths[name], encoding=self._encoding)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
 def import_transcripts(
     session: Session,
     files: Iterable[Path],
@@ -310,13 +334,21 @@ def import_transcripts(
     interview whose id is made from the file's name, attached to `respondent_id` (an
     existing respondent) or to a new respondent of its own; `describe_interviews` or
     `update_interview` fills it in later.
+
+    What is cheap is checked before any file is read (names, formats, the sheet); the files
+    are then read and stored a batch at a time, in the caller's one transaction, so that a
+    file that cannot be decoded leaves nothing stored.
     """
     paths = list(files)
     if not paths:
         raise ResearchError("no files to import")
-    transcripts = {path.name: read_transcript(path, encoding=encoding) for path in paths}
-    if len(transcripts) != len(paths):
+    if len({path.name for path in paths}) != len(paths):
         raise ResearchError("two files share a name; import them separately")
+    for path in paths:
+        check_transcript_name(path.name)
+        if not path.is_file():
+            raise ResearchError(f"{path}: no such file")
+    transcripts = TranscriptFiles(paths, encoding=encoding)
     if metadata is None:
         return _import_bare(session, paths, transcripts, respondent_id=respondent_id)
     if respondent_id is not None:
@@ -346,7 +378,7 @@ def _import_bare(
     existing: dict[str, str] = {}
     files: dict[str, str] = {}
     new_respondents: list[str] = []
-    new_rows: list[InterviewRow] = []
+    planned: list[tuple[InterviewRow, str]] = []
     for path in paths:
         if path.stem in stored:
             earlier = next((name for name, i in existing.items() if i == path.stem), None)
@@ -355,7 +387,6 @@ def _import_bare(
                     f"{earlier} and {path.name} both name interview {path.stem!r}; "
                     "import one of them"
                 )
-            set_transcript(session, path.stem, transcripts[path.name])
             existing[path.name] = path.stem
             continue
         interview_id = unique_pseudonym(pseudonym_from(path.stem), taken_interviews)
@@ -368,15 +399,16 @@ def _import_bare(
             taken_respondents.add(owner)
             session.add(RespondentRow(respondent_id=owner, attributes={}))
             new_respondents.append(owner)
-        row = InterviewRow(interview_id=interview_id, respondent_id=owner, attributes={})
-        attach_transcript(row, transcripts[path.name])
-        new_rows.append(row)
+        planned.append(
+            (InterviewRow(interview_id=interview_id, respondent_id=owner, attributes={}), path.name)
+        )
         files[path.name] = interview_id
+    # Every file is planned before any is read: a clash is found before the reading starts.
+    for file_name, interview_id in existing.items():
+        set_transcript(session, interview_id, transcripts[file_name])
     # Respondents first: interviews refer to them.
     session.flush()
-    session.add_all(new_rows)
-    session.flush()
-    created = [row.interview_id for row in new_rows]
+    created = store_in_batches(session, planned, transcripts)
     incomplete = incomplete_interview_ids(session)
     return ImportReport(
         interviews_created=created,

@@ -21,9 +21,9 @@ from research.errors import InvalidRecordError, MetadataSheetError, UnconfirmedW
 from research.services import study_info
 from research.services.attributes import check_record, from_storage, to_storage
 from research.services.interview_rows import (
-    attach_transcript,
     incomplete_interview_ids,
     new_row,
+    store_in_batches,
     store_values,
     stored_values,
 )
@@ -205,13 +205,10 @@ class _SheetPlan:
             )
         # Respondents first: interviews refer to them.
         self.session.flush()
-        for row, file_name in self.interviews:
-            attach_transcript(row, transcripts[file_name])
-            self.session.add(row)
-        self.session.flush()
+        created = store_in_batches(self.session, self.interviews, transcripts)
         return ImportReport(
-            interviews_created=[row.interview_id for row, _ in self.interviews],
-            transcripts_attached=[row.interview_id for row, _ in self.interviews],
+            interviews_created=created,
+            transcripts_attached=list(created),
             respondents_created=list(self.new_respondents),
         )
 

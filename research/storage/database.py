@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+VERSION_TABLE = "alembic_version"
+# `revision = "0006"` and `down_revision = "0005"` (or None) as every revision file states them.
+_REVISION_LINE = re.compile(
+    r'^(down_revision|revision)(?:\s*:[^=]*)?\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|None)\s*$',
+    re.MULTILINE,
+)
 
 
 def make_engine(url: str) -> Engine:
@@ -53,13 +60,40 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def alembic_config() -> Config:
     """An Alembic configuration pointing at the shipped migrations."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
+@functools.cache
 def head_revision() -> str:
-    """The newest migration revision shipped with this version of the toolkit."""
+    """The newest migration revision shipped with this version of the toolkit.
+
+    Read from the revision files' own `revision` and `down_revision` lines: opening a study
+    at the newest revision then needs none of Alembic's machinery, which costs more to load
+    than the command that opens the study. A history that is not one straight line is left
+    to Alembic.
+    """
+    revisions: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        stated = {
+            match[1]: match[2] or match[3] or None
+            for match in _REVISION_LINE.finditer(path.read_text(encoding="utf-8"))
+        }
+        if "revision" not in stated or not stated["revision"]:
+            return _alembic_head()
+        revisions[stated["revision"]] = stated.get("down_revision")
+    heads = set(revisions) - {parent for parent in revisions.values() if parent is not None}
+    if len(heads) != 1:
+        return _alembic_head()
+    return heads.pop()
+
+
+def _alembic_head() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the migrations folder has no revisions"
     return head
@@ -68,17 +102,24 @@ def head_revision() -> str:
 def current_revision(engine: Engine) -> str | None:
     """The revision a database is at, or None for an empty database."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
+        return next(iter(found), None)
 
 
 def upgrade(engine: Engine, *, revision: str = "head") -> Path | None:
     """Bring a database to `revision`; an existing SQLite file is first copied aside.
 
-    Returns the path of the backup made, if any.
+    Returns the path of the backup made, if any. A database already at the newest revision
+    is left alone without loading Alembic.
     """
     backup = None
     current = current_revision(engine)
-    if current is not None and current != head_revision():
+    head = head_revision()
+    if current == head and revision in ("head", head):
+        return None
+    if current is not None and current != head:
         backup = _backup_sqlite(engine, current)
     with migration_connection(engine) as connection:
         upgrade_on(connection, revision)
@@ -104,6 +145,8 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
 
 def upgrade_on(connection: Connection, revision: str = "head") -> None:
     """Run the migrations up to `revision` on a connection, inside its transaction."""
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
@@ -111,6 +154,7 @@ def upgrade_on(connection: Connection, revision: str = "head") -> None:
 
 def known_revision(revision: str) -> bool:
     """Whether this version of the toolkit ships the migration `revision`."""
+    from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
     try:

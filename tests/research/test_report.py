@@ -73,9 +73,9 @@ def left_out(results: dict[str, Result]) -> dict[str, str]:
     return {key: str(result.left_out) for key, result in results.items() if result.left_out}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def written(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The demo study's report, written once for the read-only tests of this module."""
+    """The demo study's report, written once per run for the read-only tests of this module."""
     folder = tmp_path_factory.mktemp("report") / "demo-study"
     shutil.copytree(demo_template, folder)
     with open_study(folder) as study:
@@ -83,7 +83,7 @@ def written(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     yield folder / "report"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def central_asia_report(
     central_asia_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Report:

@@ -322,3 +322,15 @@ def test_database_itself_refuses_refused_consent_but_not_unknown_consent(study: 
             text("UPDATE interviews SET consent = :no WHERE interview_id = :id"),
             {"no": False, "id": interview_id},
         )
+
+
+def test_the_head_read_from_the_revision_files_is_alembics_own() -> None:
+    assert database.head_revision() == database._alembic_head()
+
+
+def test_a_database_without_migrations_has_no_revision(tmp_path: Path) -> None:
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    try:
+        assert database.current_revision(engine) is None
+    finally:
+        engine.dispose()

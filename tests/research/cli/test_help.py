@@ -5,22 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import typer
 import typer.main
 
-from research.cli.app import app
+from research.cli.app import COMMANDS, app
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 def all_commands() -> list[tuple[str, Any]]:
     root = typer.main.get_command(app)
+    context = typer.Context(root)
     found = []
 
     def walk(prefix: str, command: Any) -> None:
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for name, sub in subcommands.items():
-                walk(f"{prefix} {name}".strip(), sub)
+        # Through the group's own interface: `research` loads its commands when asked.
+        if hasattr(command, "list_commands"):
+            for name in command.list_commands(context):
+                walk(f"{prefix} {name}".strip(), command.get_command(context, name))
         else:
             found.append((prefix, command))
 
@@ -52,3 +54,13 @@ def test_every_list_and_show_command_takes_format() -> None:
         and "--format" not in {opt for p in command.params for opt in p.opts}
     ]
     assert lacking == []
+
+
+def test_the_listing_of_commands_shows_each_commands_own_summary() -> None:
+    root = typer.main.get_command(app)
+    context = typer.Context(root)
+    for name, entry in COMMANDS.items():
+        command = root.get_command(context, name)
+        assert command is not None
+        first_paragraph = " ".join((command.help or "").split("\n\n")[0].split())
+        assert entry.summary == first_paragraph, name

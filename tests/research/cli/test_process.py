@@ -101,3 +101,44 @@ def test_version_prints_the_installed_version_without_loading_heavy_libraries() 
     version_line, loaded = done.stdout.splitlines()
     assert version_line == f"research {metadata.version('migration-research')}"
     assert loaded == "[]"
+
+
+def _modules_after(script: str) -> list[str]:
+    """The top-level packages a fresh interpreter holds after running `script`."""
+    done = subprocess.run(
+        [sys.executable, "-c", f"{script}\nimport sys\nprint(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.splitlines()[-1].strip("[]").replace("'", "").split(", ")
+
+
+def test_help_loads_no_heavy_library_and_no_database_layer() -> None:
+    script = (
+        "from research.cli.app import app\n"
+        "try:\n"
+        "    app(['--help'], prog_name='research')\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+    )
+    loaded = set(_modules_after(script))
+    assert "research.cli.app" in loaded
+    assert loaded.isdisjoint({*HEAVY, "sqlalchemy", "alembic", "research.study"})
+
+
+def test_a_command_loads_only_its_own_module(demo_study: Study) -> None:
+    script = (
+        "from research.cli.app import app\n"
+        "try:\n"
+        f"    app(['status', '--study', {str(demo_study.folder)!r}], prog_name='research')\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+    )
+    loaded = set(_modules_after(script))
+    assert "research.cli.study" in loaded
+    # A study at the newest revision is opened without Alembic's machinery.
+    assert loaded.isdisjoint({*HEAVY, "alembic", "research.cli.report", "research.cli.code"})

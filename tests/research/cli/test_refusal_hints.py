@@ -10,7 +10,7 @@ from click.testing import Result
 
 from interviews.errors import AmbiguousQuoteError, UndecodableTranscriptError
 from interviews.text import decode_transcript
-from research.cli.app import HINTS, hint_for
+from research.cli.refusals import HINTS, hint_for
 from research.errors import MetadataSheetError, UnconfirmedWarningsError
 from research.study import Study
 from tests.research.cli.conftest import Run

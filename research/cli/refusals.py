@@ -1,0 +1,96 @@
+"""A user's mistake as one line: which errors are refusals, and the option that gets past each.
+
+Loaded only when a command fails, so that starting `research` pays for none of the domain
+packages' error classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+
+from codebook.errors import CodebookError
+from interviews.errors import (
+    AmbiguousQuoteError,
+    InterviewsError,
+    QuoteNotFoundError,
+    UndecodableTranscriptError,
+)
+from research.errors import MetadataSheetError, ResearchError, UnconfirmedWarningsError
+
+USER_ERRORS = (ResearchError, CodebookError, InterviewsError)
+
+
+@dataclass(frozen=True)
+class Hint:
+    """How to get past a refusal: the option that does it, and a sentence naming it."""
+
+    option: str
+    advice: Callable[[Any], str | None]
+
+
+def _encoding_advice(error: UndecodableTranscriptError) -> str:
+    if not error.encodings:
+        return "name its encoding, e.g. --encoding cp1251"
+    first, *others = error.encodings
+    perhaps = f", or perhaps {' or '.join(others)}" if others else ""
+    return f"name its encoding: --encoding {first}{perhaps}"
+
+
+def _nearest_advice(error: QuoteNotFoundError) -> str | None:
+    if error.nearest is None:
+        return None
+    start, end = error.nearest
+    return f"to code that passage: --start {start} --end {end}"
+
+
+def _confirm_advice(_: Exception) -> str:
+    return "to keep the values, add --confirm-warnings"
+
+
+# Domain and service errors describe the problem; only the command line knows its options,
+# so the option that gets past each kind of refusal is named here, by the error's type.
+HINTS: dict[type[Exception], Hint] = {
+    UndecodableTranscriptError: Hint("--encoding", _encoding_advice),
+    UnconfirmedWarningsError: Hint("--confirm-warnings", _confirm_advice),
+    MetadataSheetError: Hint(
+        "--confirm-warnings",
+        lambda error: _confirm_advice(error) if error.needs_confirmation else None,
+    ),
+    AmbiguousQuoteError: Hint("--occurrence", lambda _: "choose with --occurrence N"),
+    QuoteNotFoundError: Hint("--start", _nearest_advice),
+}
+
+
+def hint_for(error: BaseException, command: Any) -> str | None:
+    """The advice for an error, when the command that failed has the option it names.
+
+    An error raised from another (a record of a file naming its record number, say)
+    keeps the advice of the one it was raised from.
+    """
+    options = {option for param in getattr(command, "params", ()) for option in param.opts}
+    cause: BaseException | None = error
+    while cause is not None:
+        hint = next((HINTS[kind] for kind in type(cause).__mro__ if kind in HINTS), None)
+        if hint is not None:
+            return hint.advice(cause) if hint.option in options else None
+        cause = cause.__cause__
+    return None
+
+
+def message_for(error: Exception, command: Any) -> str | None:
+    """The one line to print for a user's mistake, or None for an error that is a bug."""
+    if isinstance(error, USER_ERRORS):
+        hint = hint_for(error, command)
+        return f"{error} ({hint})" if hint else str(error)
+    if isinstance(error, OperationalError):
+        return f"database error: {error.orig}"
+    if isinstance(error, BrokenPipeError):
+        # The reader went away (`research ... | head`): not a mistake to report.
+        return None
+    if isinstance(error, OSError):
+        return f"{error.filename or 'file'}: {error.strerror or error}"
+    return None

@@ -1,0 +1,154 @@
+"""Bulk storage of codings: checked in passes over whole columns, inserted batch by batch."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviews.errors import QuoteMismatchError, SegmentError
+from research.errors import ConflictError, NotFoundError, ResearchError
+from research.services import codings
+from research.services.codings import NewCoding
+from research.study import Study
+from tests.research.helpers import INTERVIEW, MIXED_TEXT, add_interview_with_text, counts
+
+OTHER_TEXT = "Second interview: we left in 1994, and my brother stayed in Stepanakert.\n"
+
+
+@pytest.fixture
+def two_interviews(study: Study) -> Study:
+    add_interview_with_text(study, MIXED_TEXT, interview_id="I01")
+    add_interview_with_text(study, OTHER_TEXT, interview_id="I02")
+    return study
+
+
+def _spans(interview_id: str, text: str, coder: str) -> list[NewCoding]:
+    """One coding per word-sized span of the text, for `coder`."""
+    return [
+        NewCoding(interview_id, "unemployment", start, start + 4, coder)
+        for start in range(0, len(text) - 4, 5)
+        if not text[start : start + 4].isspace()
+    ]
+
+
+def test_an_empty_batch_stores_nothing(study: Study) -> None:
+    assert study.codings.add_codings([]) == 0
+    assert counts(study)[2] == 0
+
+
+def test_batches_larger_than_one_insert_keep_every_quote_exact(
+    two_interviews: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Several batches, cut interview by interview, interleaved in the input.
+    monkeypatch.setattr(codings, "BULK_BATCH", 3)
+    batch = [
+        coding
+        for pair in zip(
+            _spans("I01", MIXED_TEXT, "lusine"), _spans("I02", OTHER_TEXT, "lusine"), strict=False
+        )
+        for coding in pair
+    ]
+    assert two_interviews.codings.add_codings(batch) == len(batch)
+    stored = two_interviews.codings.list_codings(include_incomplete=True)
+    texts = {"I01": MIXED_TEXT, "I02": OTHER_TEXT}
+    assert len(stored) == len(batch)
+    assert all(c.quote == texts[c.interview_id][c.start_offset : c.end_offset] for c in stored)
+    assert {(c.interview_id, c.start_offset) for c in stored} == {
+        (c.interview_id, c.start_offset) for c in batch
+    }
+
+
+def test_a_bad_coding_in_a_later_batch_stores_none_of_the_earlier(
+    two_interviews: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(codings, "BULK_BATCH", 2)
+    batch = [
+        *_spans("I01", MIXED_TEXT, "pavel"),
+        NewCoding("I02", "unemployment", 0, 6, "pavel", quote="not what it says"),
+    ]
+    with pytest.raises(QuoteMismatchError, match="interview I02"):
+        two_interviews.codings.add_codings(batch)
+    assert counts(two_interviews)[2] == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (-1, 3, "negative"),
+        (5, 2, "reversed"),
+        (4, 4, "empty"),
+        (0, 10_000, "beyond the end"),
+    ],
+)
+def test_bad_offsets_anywhere_in_a_batch_are_named(
+    two_interviews: Study, start: int, end: int, message: str
+) -> None:
+    batch = [*_spans("I01", MIXED_TEXT, "anna"), NewCoding("I02", "poverty_ruin", start, end, "a")]
+    with pytest.raises(SegmentError, match=f"interview I02: .*{message}"):
+        two_interviews.codings.add_codings(batch)
+    assert counts(two_interviews)[2] == 0
+
+
+def test_a_whitespace_segment_is_refused_in_bulk(two_interviews: Study) -> None:
+    newline = MIXED_TEXT.index("\n")
+    with pytest.raises(SegmentError, match="only whitespace"):
+        two_interviews.codings.add_codings(
+            [NewCoding("I01", "unemployment", newline, newline + 1, "a")]
+        )
+
+
+def test_one_code_named_two_ways_is_a_duplicate(two_interviews: Study) -> None:
+    code = two_interviews.codebook().resolve("unemployment")
+    path = two_interviews.codebook().path_of(code.code_id)
+    batch = [
+        NewCoding("I01", "unemployment", 0, 5, "a"),
+        NewCoding("I02", "unemployment", 0, 5, "a"),
+        NewCoding("I01", path, 0, 5, "a"),
+    ]
+    with pytest.raises(ConflictError, match="a already coded 0-5"):
+        two_interviews.codings.add_codings(batch)
+    assert counts(two_interviews)[2] == 0
+
+
+def test_a_coding_already_stored_refuses_the_batch(two_interviews: Study) -> None:
+    two_interviews.codings.add_codings([NewCoding("I01", "unemployment", 0, 5, "a")])
+    with pytest.raises(ConflictError, match="already stored; nothing was added"):
+        two_interviews.codings.add_codings(
+            [
+                NewCoding("I02", "unemployment", 0, 5, "a"),
+                NewCoding("I01", "unemployment", 0, 5, "a"),
+            ]
+        )
+    assert counts(two_interviews)[2] == 1
+
+
+def test_an_interview_not_stored_is_named(two_interviews: Study) -> None:
+    with pytest.raises(NotFoundError, match="no interview 'I99'"):
+        two_interviews.codings.add_codings([NewCoding("I99", "unemployment", 0, 5, "a")])
+
+
+def test_memo_and_coder_are_checked_once_each_and_kept(two_interviews: Study) -> None:
+    batch = [
+        NewCoding("I01", "unemployment", 0, 5, "olga", memo="first\r\nthought"),
+        NewCoding("I02", "unemployment", 0, 5, "olga", memo="first\r\nthought"),
+    ]
+    two_interviews.codings.add_codings(batch)
+    stored = two_interviews.codings.list_codings(include_incomplete=True)
+    assert [c.memo for c in stored] == ["first\nthought", "first\nthought"]
+    with pytest.raises(ResearchError, match="control character"):
+        two_interviews.codings.add_codings(
+            [NewCoding("I01", "unemployment", 6, 9, "olga", memo="bad\x00")]
+        )
+
+
+def test_an_interview_without_a_transcript_is_named(two_interviews: Study) -> None:
+    two_interviews.interviews.add_interview(
+        respondent_id="R01", interview_id="I03", values=INTERVIEW
+    )
+    with pytest.raises(ResearchError, match="'I03' has no transcript to code yet"):
+        two_interviews.codings.add_codings(
+            [
+                NewCoding("I01", "unemployment", 0, 5, "a"),
+                NewCoding("I03", "unemployment", 0, 5, "a"),
+            ]
+        )
+    assert counts(two_interviews)[2] == 0
