@@ -123,6 +123,7 @@ def store_in_batches(
             # The planned row outlives the batch in the caller's list; its text need not.
             # Set as committed, so that no history keeps the old value alive instead.
             set_committed_value(row, "transcript", None)
+            set_committed_value(row, "passages", [])
     return stored
 
 
