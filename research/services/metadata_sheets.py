@@ -7,7 +7,7 @@ when there is none: all or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,65 @@ def import_with_sheet(
     return plan.store(transcripts)
 
 
-class _SheetPlan:
+class _SheetChecks:
+    """What both kinds of sheet share: the dictionary's checks of each row, every problem
+    collected with its row and column, and whether any was a warning nobody confirmed."""
+
+    def __init__(
+        self,
+        session: Session,
+        dictionary: DataDictionary,
+        *,
+        confirm_warnings: bool,
+        today: date | None,
+    ) -> None:
+        self.session = session
+        self.dictionary = dictionary
+        self.confirm_warnings = confirm_warnings
+        self.today = today
+        self.problems: list[tuple[int | None, str | None, str]] = []
+        self.unconfirmed = False
+        self.scopes = {attribute.name: attribute.scope for attribute in dictionary.attributes}
+
+    def _collect(self, number: int, error: InvalidRecordError, *, what: str | None = None) -> None:
+        """Each field's error of a refused record; `what` names the record in the message."""
+        for issue in error.issues:
+            message = issue.message if what is None else f"{what}: {_without_field(issue)}"
+            self.problems.append((number, issue.field, message))
+
+    def _checked(
+        self,
+        number: int,
+        scope: str,
+        values: dict[str, Any],
+        what: str,
+        *,
+        may_stay_missing: Collection[str] = (),
+        name_record: bool = False,
+    ) -> dict[str, Any] | None:
+        """The row's values checked by the dictionary, or None with its problems collected."""
+        try:
+            return check_record(
+                self.dictionary,
+                scope,  # type: ignore[arg-type]
+                values,
+                what=what,
+                confirm_warnings=self.confirm_warnings,
+                today=self.today,
+                may_stay_missing=may_stay_missing,
+            )
+        except InvalidRecordError as error:
+            self._collect(number, error, what=what if name_record else None)
+        except UnconfirmedWarningsError as error:
+            self.unconfirmed = True
+            self.problems.extend(
+                (number, issue.field, f"{issue.message} (needs confirmation)")
+                for issue in error.warnings
+            )
+        return None
+
+
+class _SheetPlan(_SheetChecks):
     """Validated rows of a metadata sheet, stored only when every row is right."""
 
     def __init__(
@@ -70,20 +128,14 @@ class _SheetPlan:
         confirm_warnings: bool,
         today: date | None,
     ) -> None:
-        self.session = session
-        self.dictionary = dictionary
+        super().__init__(session, dictionary, confirm_warnings=confirm_warnings, today=today)
         self.sheet = sheet
-        self.confirm_warnings = confirm_warnings
-        self.today = today
-        self.problems: list[tuple[int | None, str | None, str]] = []
-        self.unconfirmed = False
         self.files: set[str] = set()
         self.interviews: list[tuple[InterviewRow, str]] = []
         self.new_respondents: dict[str, tuple[int, dict[str, Any]]] = {}
         self.checked_respondents: dict[str, dict[str, Any]] = {}
         self.known_respondents = set(session.scalars(select(RespondentRow.respondent_id)))
         self.known_interviews = set(session.scalars(select(InterviewRow.interview_id)))
-        self.scopes = {attribute.name: attribute.scope for attribute in dictionary.attributes}
 
     def add_row(self, row: SheetRow, transcripts: Mapping[str, Transcript]) -> None:
         """Check one row; problems are collected, not raised, so a user sees them all."""
@@ -118,7 +170,7 @@ class _SheetPlan:
         respondent_values = {k: v for k, v in cells.items() if self.scopes[k] == "respondent"}
         interview_values = {k: v for k, v in cells.items() if self.scopes[k] == "interview"}
         self._respondent(row.number, respondent_id, respondent_values)
-        checked = self._check(
+        checked = self._checked(
             row.number, "interview", interview_values, f"interview {interview_id}"
         )
         if checked is None:
@@ -152,12 +204,9 @@ class _SheetPlan:
         except InvalidRecordError as error:
             self._collect(number, error)
             return
-        checked = self._check(number, "respondent", values, f"respondent {respondent_id}")
+        checked = self._checked(number, "respondent", values, f"respondent {respondent_id}")
         if checked is not None:
             self.checked_respondents[respondent_id] = checked
-
-    def _collect(self, number: int, error: InvalidRecordError) -> None:
-        self.problems.extend((number, issue.field, issue.message) for issue in error.issues)
 
     def _compare_with_stored(self, number: int, respondent_id: str, values: dict[str, Any]) -> None:
         row = self.session.get(RespondentRow, respondent_id)
@@ -174,28 +223,6 @@ class _SheetPlan:
                         f"{stored.get(name)!r}, the sheet says {value!r}",
                     )
                 )
-
-    def _check(
-        self, number: int, scope: str, values: dict[str, Any], what: str
-    ) -> dict[str, Any] | None:
-        try:
-            return check_record(
-                self.dictionary,
-                scope,  # type: ignore[arg-type]
-                values,
-                what=what,
-                confirm_warnings=self.confirm_warnings,
-                today=self.today,
-            )
-        except InvalidRecordError as error:
-            self._collect(number, error)
-        except UnconfirmedWarningsError as error:
-            self.unconfirmed = True
-            self.problems.extend(
-                (number, issue.field, f"{issue.message} (needs confirmation)")
-                for issue in error.warnings
-            )
-        return None
 
     def store(self, transcripts: Mapping[str, Transcript]) -> ImportReport:
         """Store every planned respondent and interview in the caller's transaction."""
@@ -253,7 +280,7 @@ def describe_with_sheet(
     )
 
 
-class _DescribePlan:
+class _DescribePlan(_SheetChecks):
     """Rows of a describing sheet checked against stored records, applied only when all pass."""
 
     def __init__(
@@ -264,13 +291,7 @@ class _DescribePlan:
         confirm_warnings: bool,
         today: date | None,
     ) -> None:
-        self.session = session
-        self.dictionary = dictionary
-        self.confirm_warnings = confirm_warnings
-        self.today = today
-        self.problems: list[tuple[int | None, str | None, str]] = []
-        self.unconfirmed = False
-        self.scopes = {attribute.name: attribute.scope for attribute in dictionary.attributes}
+        super().__init__(session, dictionary, confirm_warnings=confirm_warnings, today=today)
         self.rows_of_interview: dict[str, int] = {}
         self.interviews: dict[str, tuple[dict[str, Any], str]] = {}
         # Respondent id -> (first row naming values for it, raw values, checked values).
@@ -382,27 +403,14 @@ class _DescribePlan:
         self, number: int, scope: str, values: dict[str, Any], what: str, *, missing_ok: bool
     ) -> dict[str, Any] | None:
         names = self.dictionary.names(scope)  # type: ignore[arg-type]
-        try:
-            return check_record(
-                self.dictionary,
-                scope,  # type: ignore[arg-type]
-                values,
-                what=what,
-                confirm_warnings=self.confirm_warnings,
-                today=self.today,
-                may_stay_missing=names if missing_ok else (),
-            )
-        except InvalidRecordError as error:
-            self.problems.extend(
-                (number, issue.field, f"{what}: {_without_field(issue)}") for issue in error.issues
-            )
-        except UnconfirmedWarningsError as error:
-            self.unconfirmed = True
-            self.problems.extend(
-                (number, issue.field, f"{issue.message} (needs confirmation)")
-                for issue in error.warnings
-            )
-        return None
+        return self._checked(
+            number,
+            scope,
+            values,
+            what,
+            may_stay_missing=names if missing_ok else (),
+            name_record=True,
+        )
 
     def store(self) -> DescribeReport:
         """Apply every checked row in the caller's transaction."""
