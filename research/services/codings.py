@@ -770,33 +770,6 @@ def decode_cursor(cursor: str) -> ListingKey:
     return interview_id, start, end, coding_id
 
 
-def count_codings(
-    session: Session,
-    *,
-    code: str | None = None,
-    coder: str | None = None,
-    interview_id: str | None = None,
-    where: Sequence[str] = (),
-    include_children: bool = True,
-    include_incomplete: bool = False,
-) -> dict[str, tuple[str, int]]:
-    """Per shown interview, its respondent and how many codings match these filters."""
-    selection = _selection(
-        session,
-        code=code,
-        coder=coder,
-        interview_id=interview_id,
-        where=where,
-        include_children=include_children,
-        include_incomplete=include_incomplete,
-    )
-    counts = selection.per_interview(session)
-    return {
-        interview_id: (str(selection.shown[interview_id]), count)
-        for interview_id, count in counts.items()
-    }
-
-
 def codings_held_back(
     session: Session,
     *,

@@ -6,7 +6,6 @@ import difflib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -86,16 +85,6 @@ def loads_timeline(text: str, *, source: str = "<string>") -> list[TimelineEvent
     if problems:
         raise ProblemsError(f"{source} is not a usable timeline", problems)
     return events
-
-
-def load_timeline(path: str | Path) -> list[TimelineEvent]:
-    """Events from a timeline YAML file; see `loads_timeline`."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ResearchError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
-    return loads_timeline(text, source=str(path))
 
 
 def _event_from_yaml(entry: object) -> TimelineEvent:
@@ -223,11 +212,6 @@ def seed_events(session: Session, events: Sequence[TimelineEvent]) -> int:
     session.add_all(TimelineEventRow(**item.model_dump(exclude={"event_id"})) for item in events)
     session.flush()
     return len(events)
-
-
-def seed_default(session: Session) -> int:
-    """Store the shipped Karabakh timeline in a study that has no events yet; returns how many."""
-    return seed_events(session, default_events())
 
 
 class _EventProblem(ResearchError):
