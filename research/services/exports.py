@@ -9,9 +9,7 @@ consent unknown is not consent given.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -25,6 +23,7 @@ from interviews.models import CORE_INTERVIEW_FIELDS
 from research.errors import NotFoundError
 from research.services import study_info
 from research.services.attributes import from_storage
+from research.services.bulk import collector_paused
 from research.services.codebooks import load_codebook
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import missing_values
@@ -200,7 +199,7 @@ def coding_rows(
 
     def batches() -> Iterator[pa.RecordBatch]:
         for part in _driver_batches(session, query, batch_size):
-            with _cyclic_gc_paused():
+            with collector_paused():
                 batch = _joined(part, interviews, paths, schema, export)
             if batch.num_rows:
                 export.rows += batch.num_rows
@@ -231,29 +230,13 @@ def _driver_batches(
     try:
         cursor.execute(compiled.string, parameters)
         while True:
-            with _cyclic_gc_paused():
+            with collector_paused():
                 rows = cursor.fetchmany(batch_size)
             if not rows:
                 return
             yield rows
     finally:
         cursor.close()
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a batch's tuples are made and converted.
-
-    Tuples of plain values form no cycles, yet every 700 of them start a collection that
-    walks young objects: about half the time of reading a million codings, in this bench.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from interviews.models import CORE_INTERVIEW_FIELDS, pseudonym_from, unique_pseu
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import metadata_sheets, study_info, transcript_search
 from research.services.attributes import check_record, from_storage, missing_required
+from research.services.bulk import collector_paused
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import (
     attach_transcript,
@@ -89,7 +90,7 @@ def add_interview(
     row = new_row(interview_id, respondent_id, cleaned)
     session.add(row)
     if transcript is not None:
-        attach_transcript(row, transcript)
+        attach_transcript(session, row, transcript)
     session.flush()
     return get_interview(session, interview_id)
 
@@ -174,8 +175,7 @@ def set_transcript(session: Session, interview_id: str, transcript: Transcript) 
                 f"interview {interview_id!r} has {coded} codings; its transcript cannot be "
                 "replaced, because their offsets and quotes point into the current text"
             )
-    attach_transcript(row, transcript)
-    session.flush()
+    attach_transcript(session, row, transcript)
     return get_interview(session, interview_id)
 
 
@@ -349,15 +349,16 @@ def import_transcripts(
         if not path.is_file():
             raise ResearchError(f"{path}: no such file")
     transcripts = TranscriptFiles(paths, encoding=encoding)
-    if metadata is None:
-        return _import_bare(session, paths, transcripts, respondent_id=respondent_id)
-    if respondent_id is not None:
+    if metadata is not None and respondent_id is not None:
         raise ResearchError(
             "a metadata sheet names each file's respondent; leave out --respondent"
         )
-    return metadata_sheets.import_with_sheet(
-        session, metadata, transcripts, confirm_warnings=confirm_warnings, today=today
-    )
+    with collector_paused():
+        if metadata is None:
+            return _import_bare(session, paths, transcripts, respondent_id=respondent_id)
+        return metadata_sheets.import_with_sheet(
+            session, metadata, transcripts, confirm_warnings=confirm_warnings, today=today
+        )
 
 
 def _import_bare(

@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -164,11 +164,6 @@ class InterviewRow(Base):
     source_encoding: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
-    # Replaced with the transcript (research.services.search.passages_of); the database
-    # deletes them with the interview.
-    passages: Mapped[list[TranscriptPassageRow]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True
-    )
 
 
 class TranscriptPassageRow(Base):
@@ -179,7 +174,9 @@ class TranscriptPassageRow(Base):
     that a phrase starting near the end of one passage is wholly inside it. The index is
     SQLite FTS5 (`transcript_index`, kept in step by triggers) or, on PostgreSQL, a GIN
     index on the body's `simple` text-search vector (`search_vector`, a stored generated
-    column); both are made by migration 0008.
+    column); both are made by migration 0008. They are replaced with the transcript
+    (`services.interview_rows.attach_transcripts`, in bulk) and deleted by the database
+    with their interview.
     """
 
     __tablename__ = "transcript_passages"
