@@ -98,6 +98,7 @@ def attach_transcripts(
         text = transcript.text
         row.transcript = text
         row.transcript_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        row.transcript_characters = len(text)
         row.source_name = transcript.source_name
         row.source_encoding = transcript.encoding
         row.updated_at = stamp

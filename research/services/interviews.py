@@ -220,11 +220,6 @@ def list_interviews(
             select(CodingRow.interview_id, func.count()).group_by(CodingRow.interview_id)
         ).all()
     )
-    lengths: dict[str, int | None] = dict(
-        session.execute(
-            select(InterviewRow.interview_id, func.length(InterviewRow.transcript))
-        ).all()
-    )
     columns = [c for c in InterviewRow.__table__.columns if c.name != "transcript"]
     records = []
     for row in session.execute(select(*columns).order_by(*INTERVIEW_ORDER)):
@@ -233,7 +228,7 @@ def list_interviews(
             dictionary,
             respondents[row.respondent_id],
             codings=coded.get(row.interview_id, 0),
-            characters=lengths[row.interview_id] or 0,
+            characters=row.transcript_characters or 0,
         )
         if only_incomplete and record.complete:
             continue

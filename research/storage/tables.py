@@ -149,6 +149,10 @@ class InterviewRow(Base):
         CheckConstraint(
             "transcript IS NULL OR length(transcript) > 0", name="transcript_not_empty"
         ),
+        CheckConstraint(
+            "transcript_characters IS NULL OR transcript_characters = length(transcript)",
+            name="transcript_characters_counted",
+        ),
     )
 
     interview_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
@@ -160,6 +164,8 @@ class InterviewRow(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     transcript: Mapped[str | None] = mapped_column(Text)
     transcript_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Written with the transcript, so that a listing need not read every transcript.
+    transcript_characters: Mapped[int | None] = mapped_column(Integer)
     source_name: Mapped[str | None] = mapped_column(String(500))
     source_encoding: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
