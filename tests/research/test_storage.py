@@ -363,3 +363,22 @@ def test_database_itself_refuses_a_wrong_character_count(study: Study) -> None:
             ),
             {"id": interview_id},
         )
+
+
+def test_search_vectors_are_kept_in_the_rows_on_postgresql(study: Study) -> None:
+    # Revision 0010: phrase checks read the vector from the row, not from TOAST.
+    with study.transaction() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            storage = session.scalar(
+                text(
+                    "SELECT attstorage FROM pg_attribute WHERE attname = 'search_vector' "
+                    "AND attrelid = 'transcript_passages'::regclass"
+                )
+            )
+            assert storage == "m"
+        else:
+            # SQLite's FTS5 index keeps positions itself: nothing to change there.
+            columns = {
+                c["name"] for c in inspect(session.connection()).get_columns("transcript_passages")
+            }
+            assert "search_vector" not in columns
