@@ -10,6 +10,7 @@ consent unknown is not consent given.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -198,26 +199,32 @@ def coding_rows(
     )
 
     def batches() -> Iterator[pa.RecordBatch]:
-        for part in _driver_batches(session, query, batch_size):
-            with collector_paused():
-                batch = _joined(part, interviews, paths, schema, export)
-            if batch.num_rows:
-                export.rows += batch.num_rows
-                yield batch
+        with _driver_cursor(session, query) as cursor:
+            while True:
+                # Fetched, joined and let go of with the collector paused: the batch's
+                # tuples are freed before it runs again, so that it never walks them.
+                with collector_paused():
+                    part = cursor.fetchmany(batch_size)
+                    if not part:
+                        return
+                    batch = _joined(part, interviews, paths, schema, export)
+                    del part
+                if batch.num_rows:
+                    export.rows += batch.num_rows
+                    yield batch
 
     export.batches = batches()
     return export
 
 
-def _driver_batches(
-    session: Session, query: Select[Any], batch_size: int
-) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of `query` as the database driver gives them, `batch_size` tuples at a time.
+@contextmanager
+def _driver_cursor(session: Session, query: Select[Any]) -> Iterator[Any]:
+    """A cursor of the database driver running `query`, in the session's transaction.
 
     At a million codings, SQLAlchemy's row objects and per-value conversions would cost
     more than the rest of the export: the compiled statement runs on the driver's own
-    cursor, in the session's transaction; on PostgreSQL a named cursor streams it from
-    the server instead of fetching every row at once.
+    cursor; on PostgreSQL a named cursor streams it from the server instead of fetching
+    every row at once.
     """
     connection = session.connection()
     dialect = connection.dialect
@@ -229,12 +236,7 @@ def _driver_batches(
     cursor = raw.cursor(name="research_export") if dialect.name == "postgresql" else raw.cursor()
     try:
         cursor.execute(compiled.string, parameters)
-        while True:
-            with collector_paused():
-                rows = cursor.fetchmany(batch_size)
-            if not rows:
-                return
-            yield rows
+        yield cursor
     finally:
         cursor.close()
 
