@@ -14,6 +14,7 @@ interpreter and libraries included) is its own.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -128,21 +130,110 @@ def bench_import(size: int, words: int) -> Study:
     return open_study(OUT / f"s{size}" / "study")
 
 
-def bench_startup(runs: int = 7) -> None:
-    """Median wall time of `research --help`, beside a bare interpreter's."""
+STARTUP_TEXT = "I: Where did you work?\n\nR: At the factory in Martuni, until it closed.\n" * 40
 
-    def median(arguments: list[str]) -> float:
+
+def startup_study() -> Path:
+    """A small study (one interview, one transcript) for timing commands' start-up."""
+    folder = OUT / "startup"
+    shutil.rmtree(folder, ignore_errors=True)
+    transcript = OUT / "startup-T01.txt"
+    transcript.write_text(STARTUP_TEXT, encoding="utf-8")
+    with create_study(folder, template="karabakh") as study:
+        study.interviews.import_transcripts([transcript])
+    return folder
+
+
+def bench_startup(runs: int = 9) -> None:
+    """Median wall time of `research --help`, `status` and `code apply`, each beside a bare
+    interpreter's and a plain sqlite3 script's doing the same reads and write.
+
+    Commands run as an installed package does, from compiled bytecode: the children keep
+    theirs in bench/out/pycache (PYTHONDONTWRITEBYTECODE would have them compile every
+    module on every run, which no installed command does).
+    """
+    environment = dict(os.environ)
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    environment["PYTHONPYCACHEPREFIX"] = str(OUT / "pycache")
+    folder = startup_study()
+    database = folder / "study.db"
+    with sqlite3.connect(database) as connection:
+        [(interview_id,)] = connection.execute("SELECT interview_id FROM interviews").fetchall()
+    connection.close()
+    code_path = "motives/economy/unemployment"
+    research = [sys.executable, "-c", "from research.cli.app import main; main()"]
+    spans = iter(range(0, len(STARTUP_TEXT) - 40, 3))
+
+    def median(make: Callable[[], list[str]]) -> float:
         times = []
-        for _ in range(runs):
+        for _ in range(runs + 1):  # the first run compiles and caches the bytecode
+            arguments = make()
             started = time.perf_counter()
-            subprocess.run(arguments, capture_output=True, check=True)
+            subprocess.run(arguments, capture_output=True, check=True, env=environment)
             times.append(time.perf_counter() - started)
-        return statistics.median(times)
+        return statistics.median(times[1:])
 
-    command = median([sys.executable, "-c", "from research.cli.app import main; main()", "--help"])
-    bare = median([sys.executable, "-c", "pass"])
-    label = f"research --help (median of {runs})"
-    print(f"{label:<58} {command:8.2f} s  (bare python: {bare:.2f} s)", flush=True)
+    def apply() -> list[str]:
+        start = next(spans)
+        return [
+            *research,
+            "code",
+            "apply",
+            interview_id,
+            "--code",
+            code_path,
+            "--start",
+            str(start),
+            "--end",
+            str(start + 20),
+            "--coder",
+            "bench",
+            "--study",
+            str(folder),
+        ]
+
+    plain_status = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "print([c.execute(f'SELECT count(*) FROM {t}').fetchone() for t in "
+        "('respondents', 'interviews', 'codings', 'codes')])"
+    )
+    plain_apply = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1])
+[(interview_id, text)] = connection.execute("SELECT interview_id, transcript FROM interviews")
+connection.execute(
+    "INSERT INTO codings (interview_id, code_id, start_offset, end_offset, quote, coder, "
+    "memo, created_at) VALUES (?, (SELECT code_id FROM codes WHERE path = ?), 0, 5, ?, ?, "
+    "'', '2026-01-01 00:00:00')",
+    (interview_id, sys.argv[3], text[:5], sys.argv[2]),
+)
+connection.commit()
+"""
+    coders = iter(range(10**6))
+    bare = median(lambda: [sys.executable, "-c", "pass"])
+    figures = [
+        ("research --help", median(lambda: [*research, "--help"]), bare, "bare python"),
+        (
+            "research status",
+            median(lambda: [*research, "status", "--study", str(folder)]),
+            median(lambda: [sys.executable, "-c", plain_status, str(database)]),
+            "plain sqlite3 counts",
+        ),
+        (
+            "research code apply (by offsets)",
+            median(apply),
+            median(
+                lambda: [
+                    *(sys.executable, "-c", plain_apply, str(database)),
+                    *(f"c{next(coders)}", code_path),
+                ]
+            ),
+            "plain sqlite3 insert",
+        ),
+    ]
+    for command, seconds, baseline, what in figures:
+        label = f"{command} (median of {runs})"
+        print(f"{label:<58} {seconds:8.2f} s  ({what}: {baseline:.2f} s)", flush=True)
 
 
 def synthetic_codings(study: Study, total: int) -> list[list[NewCoding]]:
@@ -257,19 +348,27 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--words", type=int, default=5000)
     parser.add_argument("--codings", type=int, default=1_000_000)
+    parser.add_argument(
+        "--parts",
+        default="startup,import,codings",
+        help="which measurements to run (comma-separated; codings needs import)",
+    )
     parser.add_argument("--child", choices=["import", "import-baseline"], help=argparse.SUPPRESS)
     arguments = parser.parse_args()
+    parts = set(arguments.parts.split(","))
     OUT.mkdir(exist_ok=True)
     if arguments.child:
         child = child_import if arguments.child == "import" else child_import_baseline
         child(int(arguments.sizes), arguments.words)
         return
-    bench_startup()
+    if "startup" in parts:
+        bench_startup()
     studies = {}
-    for size in (int(part) for part in arguments.sizes.split(",")):
-        studies[size] = bench_import(size, arguments.words)
-    largest = studies[max(studies)]
-    bench_codings(largest, arguments.codings)
+    if "import" in parts:
+        for size in (int(part) for part in arguments.sizes.split(",")):
+            studies[size] = bench_import(size, arguments.words)
+    if "codings" in parts and studies:
+        bench_codings(studies[max(studies)], arguments.codings)
     for study in studies.values():
         study.close()
 

@@ -121,7 +121,7 @@ class _RaisesCodebookError(BaseModel):
 class Code(_RaisesCodebookError):
     """One code: a stable id, a name that is its path component, and its coding rules."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     code_id: str
     name: str
@@ -211,7 +211,7 @@ class Codebook(_RaisesCodebookError):
     and would leave the lookup tables describing the old codes.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str
     version: int = 1

@@ -68,7 +68,7 @@ def transcript_from_bytes(data: bytes, *, name: str, encoding: str | None = None
     file_format: TranscriptFormat = suffix[1:]  # type: ignore[assignment]
     if file_format in ("txt", "md"):
         text, used = decode_transcript(data, encoding=encoding, source=source)
-        return Transcript(text=text, source_name=source, encoding=used, format=file_format)
+        return _made_canonical(text, source_name=source, encoding=used, file_format=file_format)
     if encoding is not None:
         raise TranscriptError(
             f"an encoding applies only to .txt and .md files, not {suffix}", source=source
@@ -80,7 +80,17 @@ def transcript_from_bytes(data: bytes, *, name: str, encoding: str | None = None
         raise TranscriptError(
             error.message, source=source, line=error.line, column=error.column, offset=error.offset
         ) from None
-    return Transcript(text=text, source_name=source, encoding="utf-8", format=file_format)
+    return _made_canonical(text, source_name=source, encoding="utf-8", file_format=file_format)
+
+
+def _made_canonical(
+    text: str, *, source_name: str, encoding: str, file_format: TranscriptFormat
+) -> Transcript:
+    """A Transcript of a text just made canonical here: its validator would canonicalise
+    the whole text a second time, as much work again as reading the file."""
+    return Transcript.model_construct(
+        text=text, source_name=source_name, encoding=encoding, format=file_format
+    )
 
 
 def check_transcript_name(name: str) -> None:

@@ -24,7 +24,7 @@ Pseudonym = Annotated[str, StringConstraints(pattern=PSEUDONYM_PATTERN)]
 class Respondent(BaseModel):
     """A respondent known only by a pseudonymous id, with dictionary-validated attributes."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     respondent_id: Pseudonym
     attributes: dict[str, Any] = Field(default_factory=dict)
@@ -37,7 +37,7 @@ class Interview(BaseModel):
     consent refused is never recorded.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     interview_id: Pseudonym
     respondent_id: Pseudonym

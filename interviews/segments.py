@@ -19,7 +19,7 @@ _SHOWN_CHARACTERS = 40
 class Span(BaseModel):
     """A non-empty span ``text[start:end]`` of a canonical transcript, in code points."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     start: int = Field(ge=0)
     end: int = Field(ge=0)

@@ -23,6 +23,11 @@ BYTE_ORDER_MARK = "\ufeff"
 # surrogates. C1 controls in a transcript almost always mean a Windows code page was
 # decoded as latin-1; lone surrogates cannot be stored as UTF-8.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# The same characters as UTF-8 bytes (strict decoding has already refused surrogates): the
+# one-byte ones are deleted by bytes.translate, and C1 controls are C2 80 to C2 9F. Looking
+# at the bytes is several times cheaper than searching the decoded text.
+_FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_C1_IN_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
     # UTF-32 LE first: its mark begins with the UTF-16 LE one.
@@ -73,18 +78,26 @@ _BINARY_CONTROL_MINIMUM = 8
 _UTF16_NUL_SHARE = 0.10
 _UTF16_NUL_MINIMUM = 4
 _TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\x0c")
+# Bytes below 0x20 other than those: counted by deleting them (bytes.translate).
+_BINARY_CONTROL_BYTES = bytes(byte for byte in range(0x20) if byte not in _TEXT_CONTROL_BYTES)
 
 
 def normalise(text: str) -> str:
     """Strip leading byte order marks, turn CRLF and lone CR into LF, and compose to NFC."""
     text = text.lstrip(BYTE_ORDER_MARK)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 
 
 def canonicalise(text: str) -> str:
     """Return the canonical form of a transcript text, refusing control characters and blanks."""
-    match = _FORBIDDEN.search(text)
+    return _canonical(text, search=True)
+
+
+def _canonical(text: str, *, search: bool) -> str:
+    """`canonicalise`, searching the text for forbidden characters unless already known free."""
+    match = _FORBIDDEN.search(text) if search else None
     if match is not None:
         line, column = position(text, match.start())
         raise TranscriptError(
@@ -152,10 +165,20 @@ def decode_transcript(
         _refuse_nul_and_control_bytes(data, codec, source)
     text = _decode_strictly(data, codec, source)
     try:
-        return canonicalise(text), codec
+        return _canonical(text, search=not _free_of_forbidden_utf8(data, codec)), codec
     except TranscriptError as error:
         skipped = len(bom[0]) if bom is not None and codec in _BOM_CONSUMING else 0
         raise _with_byte_offset(error, text, codec, skipped, source) from None
+
+
+def _free_of_forbidden_utf8(data: bytes, codec: str) -> bool:
+    """Whether UTF-8 bytes hold none of the characters a transcript may not contain; False
+    (search the text) for any other codec."""
+    if codec not in ("utf-8", "utf-8-sig"):
+        return False
+    if len(data.translate(None, _FORBIDDEN_BYTES)) != len(data):
+        return False
+    return b"\xc2" not in data or _C1_IN_UTF8.search(data) is None
 
 
 def _byte_order_mark(data: bytes) -> tuple[bytes, str, str] | None:
@@ -207,7 +230,7 @@ def _refuse_known_binary(data: bytes, source: str) -> None:
 
 def _refuse_nul_and_control_bytes(data: bytes, codec: str, source: str) -> None:
     head = data[:_SNIFF_BYTES]
-    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROL_BYTES)
+    controls = len(head) - len(head.translate(None, _BINARY_CONTROL_BYTES))
     # A few stray control bytes are reported with their position (by canonicalise, or
     # below for NUL); many of them mean the file is not text at all.
     binary = controls >= _BINARY_CONTROL_MINIMUM and controls / len(head) >= _BINARY_CONTROL_SHARE

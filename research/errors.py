@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from interviews.dictionary import Issue
+if TYPE_CHECKING:
+    from interviews.dictionary import Issue
 
 
 class ResearchError(Exception):

@@ -6,9 +6,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
 from research.errors import StudyNotFoundError, StudySettingsError
 
 DATABASE_FILE = "study.db"
@@ -61,6 +58,10 @@ def read_database_url(settings: Path) -> str:
 
 def check_database_url(url: str, *, where: str) -> None:
     """Refuse URLs SQLAlchemy cannot parse or backends the toolkit does not support."""
+    # Imported here: a study in study.db is found without loading SQLAlchemy.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         backend = make_url(url).get_backend_name()
     except ArgumentError as error:

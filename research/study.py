@@ -15,33 +15,19 @@ and call the service functions with that session.
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from codebook import Codebook
-from interviews.dictionary import DataDictionary
 from research.errors import ProblemsError, StudyExistsError
-from research.services import (
-    analysis_settings,
-    codebooks,
-    codings,
-    dictionaries,
-    interviews,
-    respondents,
-    study_info,
-    timeline,
-    transcript_search,
-)
-from research.services.dictionaries import core_problems
-from research.services.records import StudySummary
-from research.services.timeline import TimelineEvent
+from research.services import study_info
 from research.settings import (
     DATABASE_FILE,
     SETTINGS_FILE,
@@ -51,13 +37,24 @@ from research.settings import (
     write_settings,
 )
 from research.storage import database
-from research.study_settings import StudySettings, check_settings
-from research.study_templates import (
-    DEFAULT_TEMPLATE,
-    StudyTemplate,
-    find_template,
-    karabakh_settings,
-)
+
+if TYPE_CHECKING:
+    from codebook import Codebook
+    from interviews.dictionary import DataDictionary
+    from research.services.records import StudySummary
+    from research.services.timeline import TimelineEvent
+    from research.study_settings import StudySettings
+    from research.study_templates import StudyTemplate, karabakh_settings
+
+
+def __getattr__(name: str) -> Any:
+    # Re-exported for notebooks and scripts, loaded on first use: the templates read YAML.
+    if name == "karabakh_settings":
+        from research.study_templates import karabakh_settings
+
+        return karabakh_settings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BoundServices",
@@ -69,15 +66,26 @@ __all__ = [
 
 
 class BoundServices:
-    """A service module whose functions each run in a fresh transaction of one study."""
+    """A service module whose functions each run in a fresh transaction of one study.
 
-    def __init__(self, study: Study, module: ModuleType) -> None:
+    The module is imported on first use: a command that reads the study's summary does not
+    pay for the services of codings, search and import.
+    """
+
+    def __init__(self, study: Study, module: str) -> None:
         self._study = study
-        self._module = module
+        self._name = module
+
+    @functools.cached_property
+    def _module(self) -> ModuleType:
+        return importlib.import_module(self._name)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):
+            # Private names (the cached module among them) are never looked up as services.
+            raise AttributeError(name)
         function = getattr(self._module, name)
-        if not callable(function) or name.startswith("_"):
+        if not callable(function):
             raise AttributeError(name)
 
         if inspect.isgeneratorfunction(function):
@@ -108,15 +116,15 @@ class Study:
         self.location = location
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self.study_info = BoundServices(self, study_info)
-        self.codebooks = BoundServices(self, codebooks)
-        self.respondents = BoundServices(self, respondents)
-        self.interviews = BoundServices(self, interviews)
-        self.codings = BoundServices(self, codings)
-        self.timeline = BoundServices(self, timeline)
-        self.dictionaries = BoundServices(self, dictionaries)
-        self.analysis_settings = BoundServices(self, analysis_settings)
-        self.transcript_search = BoundServices(self, transcript_search)
+        self.study_info = BoundServices(self, "research.services.study_info")
+        self.codebooks = BoundServices(self, "research.services.codebooks")
+        self.respondents = BoundServices(self, "research.services.respondents")
+        self.interviews = BoundServices(self, "research.services.interviews")
+        self.codings = BoundServices(self, "research.services.codings")
+        self.timeline = BoundServices(self, "research.services.timeline")
+        self.dictionaries = BoundServices(self, "research.services.dictionaries")
+        self.analysis_settings = BoundServices(self, "research.services.analysis_settings")
+        self.transcript_search = BoundServices(self, "research.services.transcript_search")
 
     @property
     def folder(self) -> Path:
@@ -142,6 +150,8 @@ class Study:
 
     def codebook(self) -> Codebook:
         """The study's current codebook."""
+        from research.services import codebooks
+
         with self.transaction() as session:
             return codebooks.load_codebook(session)
 
@@ -194,6 +204,11 @@ def create_study(
     Nothing is created unless every part fits: the dictionary defines the attributes every
     interview records and the settings name attributes and codes the study has.
     """
+    # Imported here: opening a study needs none of what creating one checks and stores.
+    from research.services import codebooks, timeline
+    from research.services.dictionaries import core_problems
+    from research.study_settings import check_settings
+
     chosen = _template(template)
     codebook = chosen.codebook if codebook is None else codebook
     dictionary = chosen.dictionary if dictionary is None else dictionary
@@ -229,6 +244,8 @@ def create_study(
 
 
 def _template(template: StudyTemplate | str | Path | None) -> StudyTemplate:
+    from research.study_templates import DEFAULT_TEMPLATE, StudyTemplate, find_template
+
     if isinstance(template, StudyTemplate):
         return template
     return find_template(DEFAULT_TEMPLATE if template is None else template)

@@ -45,7 +45,7 @@ class Choice(BaseModel):
     so that a year attribute can be checked against it.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     value: str
     label: str
@@ -106,7 +106,7 @@ class Choice(BaseModel):
 class Attribute(BaseModel):
     """One typed attribute of a respondent or an interview, with its checks."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     label: str
@@ -276,7 +276,7 @@ class AttributeProblem(DictionaryError):
 class DataDictionary(BaseModel):
     """The typed attributes a study records for respondents and interviews."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     title: str = ""
     attributes: list[Attribute]

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 class Issue(BaseModel):
     """A problem with one field: an error blocks saving, a warning asks a person to confirm."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     field: str
     message: str
@@ -43,7 +43,7 @@ class Issue(BaseModel):
 class ValidationResult(BaseModel):
     """Cleaned values and the issues found; fields with errors are left out of ``values``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     values: dict[str, Any]
     errors: list[Issue] = Field(default_factory=list)

@@ -13,14 +13,12 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import chain
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from research.cli.tables import console, print_table
-from research.study import Study, open_study
+if TYPE_CHECKING:
+    from research.study import Study
 
 StudyOption = Annotated[
     Path | None,
@@ -64,7 +62,15 @@ CoderOption = Annotated[
 
 def load_study(path: Path | None) -> Study:
     """Open the study named by --study, $RESEARCH_STUDY, or the current folder."""
-    return open_study(path if path is not None else Path.cwd())
+    # Imported here: `research status` reads a SQLite study without the database layer.
+    from research.study import open_study
+
+    return open_study(study_folder(path))
+
+
+def study_folder(path: Path | None) -> Path:
+    """The folder named by --study, $RESEARCH_STUDY, or the current folder."""
+    return path if path is not None else Path.cwd()
 
 
 def coder_name(coder: str | None) -> str:
@@ -118,6 +124,9 @@ def emit(
     if fmt is OutputFormat.CSV:
         _stream(_csv_lines(rows, columns))
         return
+    # Imported here, as in emit_record: a command that prints one line needs no tables.
+    from research.cli.tables import print_table
+
     print_table(
         columns,
         [[cell_text(row.get(column)) for column in columns] for row in rows],
@@ -206,6 +215,10 @@ def emit_record(record: Mapping[str, Any], fmt: OutputFormat) -> None:
     if fmt is OutputFormat.CSV:
         emit([record], list(record), fmt)
         return
+    from rich.table import Table
+
+    from research.cli.tables import console
+
     table = Table(show_header=False, box=None)
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
@@ -215,6 +228,8 @@ def emit_record(record: Mapping[str, Any], fmt: OutputFormat) -> None:
 
 
 def _escaped(text: str) -> str:
+    from rich.markup import escape
+
     return escape(text)
 
 

@@ -7,18 +7,19 @@ from typing import Annotated
 
 import typer
 
-from codebook import load_codebook
-from research.cli.common import FormatOption, OutputFormat, StudyOption, emit_record, load_study
-from research.cli.dictionary import read_dictionary
-from research.cli.settings import read_settings
-from research.study import create_study
-from research.study_settings import describe_settings
-from research.study_templates import (
-    DEFAULT_TEMPLATE,
-    TEMPLATE_FILES,
-    find_template,
-    shipped_templates,
+from research.cli.common import (
+    FormatOption,
+    OutputFormat,
+    StudyOption,
+    emit_record,
+    load_study,
+    study_folder,
 )
+from research.services.study_facts import summarise_file
+from research.settings import DATABASE_FILE, SETTINGS_FILE
+
+# The name only: `research status` runs without loading the templates and their YAML.
+DEFAULT_TEMPLATE = "blank"
 
 
 def register(app: typer.Typer) -> None:
@@ -68,6 +69,14 @@ def init(
 
     Example: research init my-study --template blank
     """
+    # Imported here: `research status` needs none of what creating a study reads and checks.
+    from codebook import load_codebook
+    from research.cli.dictionary import read_dictionary
+    from research.cli.settings import read_settings
+    from research.study import create_study
+    from research.study_settings import describe_settings
+    from research.study_templates import find_template
+
     if list_templates:
         _list_templates()
         return
@@ -113,6 +122,8 @@ def init(
 
 
 def _list_templates() -> None:
+    from research.study_templates import TEMPLATE_FILES, shipped_templates
+
     typer.echo("Templates (research init PATH --template NAME):")
     width = max(len(entry.name) for entry in shipped_templates())
     for entry in shipped_templates():
@@ -129,8 +140,14 @@ def status(study: StudyOption = None, fmt: FormatOption = OutputFormat.TABLE) ->
 
     Example: research status --format json
     """
-    with load_study(study) as opened:
-        summary = opened.summary()
+    folder = study_folder(study)
+    summary = None
+    if not (folder / SETTINGS_FILE).exists():
+        # A SQLite study at the newest revision is read without loading the database layer.
+        summary = summarise_file(folder / DATABASE_FILE)
+    if summary is None:
+        with load_study(study) as opened:
+            summary = opened.summary()
     record = summary.model_dump()
     if summary.fictional:
         record = {"note": "FICTIONAL DEMO DATA, not field data", **record}

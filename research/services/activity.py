@@ -202,7 +202,7 @@ def coding_progress(session: Session, *, coder: str | None) -> list[InterviewPro
             InterviewRow.interview_id,
             InterviewRow.respondent_id,
             InterviewRow.interview_date,
-            func.length(InterviewRow.transcript),
+            InterviewRow.transcript_characters,
         )
         .where(InterviewRow.transcript.is_not(None))
         .order_by(InterviewRow.interview_id)

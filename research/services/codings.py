@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import repeat
 from operator import attrgetter
 from typing import Any, cast
 
@@ -32,6 +33,7 @@ from interviews.segments import check_segment, find_quote
 from interviews.text import Utf16Index, normalise
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import codebooks, study_info
+from research.services.bulk import collector_paused
 from research.services.codebooks import load_codebook
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import AMONG_LIMIT
@@ -142,91 +144,125 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
     # numpy is loaded with pandas by analysis anyway; here only when storing in bulk.
     import numpy as np
 
-    count = len(batch)
-    codebook = load_codebook(session)
+    with collector_paused():
+        count = len(batch)
+        codebook = load_codebook(session)
+        # Each field as a list, read once with C-level map: the passes below work on these.
+        fields = {
+            name: list(map(attrgetter(name), batch))
+            for name in ("interview_id", "code", "coder", "memo", "quote")
+        }
 
-    def column(name: str, numbers: dict[str, int] | None = None) -> Any:
-        values = map(attrgetter(name), batch)
-        if numbers is not None:
-            values = map(numbers.__getitem__, values)
-        return np.fromiter(values, dtype=np.int64, count=count)
+        def numbered(name: str, numbers: dict[str, int]) -> Any:
+            """A field as integers: each value's number in `numbers`."""
+            values = map(numbers.__getitem__, fields[name])
+            return np.fromiter(values, dtype=np.int64, count=count)
 
-    interview_ids = _distinct(batch, "interview_id")
-    _check_transcripts(session, interview_ids)
-    which = column("interview_id", {name: index for index, name in enumerate(interview_ids)})
-    # Bulk loads repeat the same few codes, coders and memos: each is checked once.
-    codes = {reference: _applicable(codebook, reference) for reference in _distinct(batch, "code")}
-    code_ids = {reference: code.code_id for reference, code in codes.items()}
-    coders = {name: _check_coder(name) for name in _distinct(batch, "coder")}
-    memos = {memo: _check_memo(memo) for memo in _distinct(batch, "memo") if memo}
-    memos[""] = ""
-    starts = column("start_offset")
-    ends = column("end_offset")
-    # The end is checked against its transcript's length as the quote is cut, below.
-    wrong = (starts < 0) | (ends <= starts)
-    if wrong.any():
-        raise _segment_error(session, batch[int(np.argmax(wrong))])
-    # Two ways of naming one code (path, id) or one coder are one key for duplicates.
-    keys = np.stack(
-        [
-            which,
-            column("code", _numbering(code_ids)),
-            starts,
-            ends,
-            column("coder", _numbering(coders)),
-        ]
-    )
-    order = np.lexsort(keys[::-1])
-    ordered = keys[:, order]
-    repeated = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).all(axis=0))
-    if repeated.size:
-        first = batch[int(order[repeated[0]])]
-        key = (
-            first.interview_id,
-            code_ids[first.code],
-            first.start_offset,
-            first.end_offset,
-            coders[first.coder],
+        def offsets(name: str) -> Any:
+            return np.fromiter(map(attrgetter(name), batch), dtype=np.int64, count=count)
+
+        interview_ids = sorted(set(fields["interview_id"]))
+        lengths = _check_transcripts(session, interview_ids)
+        which = numbered("interview_id", {name: index for index, name in enumerate(interview_ids)})
+        # Bulk loads repeat the same few codes, coders and memos: each is checked once.
+        code_ids = {
+            reference: _applicable(codebook, reference).code_id
+            for reference in sorted(set(fields["code"]))
+        }
+        coders = {name: _check_coder(name) for name in sorted(set(fields["coder"]))}
+        memos = {memo: _check_memo(memo) for memo in set(fields["memo"]) if memo}
+        memos[""] = ""
+        starts = offsets("start_offset")
+        ends = offsets("end_offset")
+        wrong = (starts < 0) | (ends <= starts) | (ends > np.asarray(lengths)[which])
+        if wrong.any():
+            raise _segment_error(session, batch[int(np.argmax(wrong))])
+        # Two ways of naming one code (path, id) or one coder are one key for duplicates.
+        code_numbers = _numbering(code_ids)
+        coder_numbers = _numbering(coders)
+        keys = np.stack(
+            [
+                which,
+                numbered("code", code_numbers),
+                starts,
+                ends,
+                numbered("coder", coder_numbers),
+            ]
         )
-        raise _duplicate(codebook, key)
-    del keys, ordered, which, starts, ends
-    # One batch keeps the given order. More are cut interview by interview in key order,
-    # which also lets SQLite append to its indexes instead of seeking all over them.
-    sequence = np.arange(count) if count <= BULK_BATCH else order
-    connection = session.connection()
-    statement = _insert_statement(connection)
-    stamp = _as_stored(connection, coded_at)
-    for begin in range(0, count, BULK_BATCH):
-        chunk = [batch[index] for index in sequence[begin : begin + BULK_BATCH].tolist()]
-        texts = _transcripts(session, {coding.interview_id for coding in chunk})
-        rows = []
-        for coding in chunk:
-            segment = texts[coding.interview_id][coding.start_offset : coding.end_offset]
-            if (
-                len(segment) != coding.end_offset - coding.start_offset
-                or segment.isspace()
-                or (coding.quote is not None and normalise(coding.quote) != segment)
-            ):
-                raise _segment_error(session, coding)
-            rows.append(
-                (
-                    coding.interview_id,
-                    code_ids[coding.code],
-                    coding.start_offset,
-                    coding.end_offset,
-                    segment,
-                    coders[coding.coder],
-                    memos[coding.memo],
-                    stamp,
-                )
+        order = np.lexsort(keys[::-1])
+        ordered = keys[:, order]
+        repeated = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).all(axis=0))
+        if repeated.size:
+            first = batch[int(order[repeated[0]])]
+            key = (
+                first.interview_id,
+                code_ids[first.code],
+                first.start_offset,
+                first.end_offset,
+                coders[first.coder],
             )
-        connection.exec_driver_sql(statement, rows)
-        del rows, texts, chunk
+            raise _duplicate(codebook, key)
+        del ordered
+        # The stored values of the columns, as object arrays indexed like the batch: taking
+        # a batch's rows from them is one numpy call per column, not a loop over codings.
+        columns = {
+            "interview_id": np.array(interview_ids, dtype=object)[which],
+            "code_id": _stored(np, code_numbers, code_ids)[keys[1]],
+            "coder": _stored(np, coder_numbers, coders)[keys[4]],
+            "memo": np.array([memos[memo] for memo in fields["memo"]], dtype=object),
+            "quote": np.array(fields["quote"], dtype=object),
+        }
+        del keys
+        fields.clear()
+        given = np.flatnonzero(columns["quote"] != None)  # noqa: E711 (elementwise)
+        # One batch keeps the given order. More are cut interview by interview in key order,
+        # which also lets SQLite append to its indexes instead of seeking all over them.
+        sequence = np.arange(count) if count <= BULK_BATCH else order
+        checked = np.zeros(count, dtype=bool)
+        checked[given] = True
+        connection = session.connection()
+        statement = _insert_statement(connection)
+        stamp = _as_stored(connection, coded_at)
+        for begin in range(0, count, BULK_BATCH):
+            part = sequence[begin : begin + BULK_BATCH]
+            ids = columns["interview_id"][part].tolist()
+            texts = _transcripts(session, set(ids))
+            first_offsets = starts[part].tolist()
+            last_offsets = ends[part].tolist()
+            quotes = [
+                texts[interview_id][start:end]
+                for interview_id, start, end in zip(ids, first_offsets, last_offsets, strict=True)
+            ]
+            # Offsets are within each transcript (checked above); a segment of whitespace
+            # alone, or unlike the quote given for it, is refused.
+            blank = [index for index, quote in enumerate(quotes) if quote.isspace()]
+            if blank:
+                raise _segment_error(session, batch[int(part[blank[0]])])
+            for index in np.flatnonzero(checked[part]).tolist():
+                coding = batch[int(part[index])]
+                if normalise(str(coding.quote)) != quotes[index]:
+                    raise _segment_error(session, coding)
+            rows = zip(
+                ids,
+                columns["code_id"][part].tolist(),
+                first_offsets,
+                last_offsets,
+                quotes,
+                columns["coder"][part].tolist(),
+                columns["memo"][part].tolist(),
+                repeat(stamp),
+            )
+            connection.exec_driver_sql(statement, list(rows))
+            del rows, quotes, texts, ids
     return count
 
 
-def _distinct(batch: list[NewCoding], field: str) -> list[str]:
-    return sorted({getattr(coding, field) for coding in batch})
+def _stored(np: Any, numbers: dict[str, int], stored: dict[str, str]) -> Any:
+    """The stored value of each number of `_numbering` (numbers count up from 0)."""
+    values = np.empty(len(set(numbers.values())), dtype=object)
+    for key, number in numbers.items():
+        values[number] = stored[key]
+    return values
 
 
 def _numbering(values: dict[str, str]) -> dict[str, int]:
@@ -280,22 +316,30 @@ def _segment_error(session: Session, coding: NewCoding) -> Exception:
     raise AssertionError(f"coding {coding} was refused in bulk but passes on its own")
 
 
-def _check_transcripts(session: Session, interview_ids: Sequence[str]) -> None:
-    """Refuse interviews that are not stored or have no transcript yet, without reading one."""
-    found: dict[str, bool] = {}
+def _check_transcripts(session: Session, interview_ids: Sequence[str]) -> list[int]:
+    """The transcripts' lengths in characters, in the order of `interview_ids`; refuses
+    interviews that are not stored or have no transcript yet, without reading one."""
+    found: dict[str, int | None] = {}
+    characters = func.coalesce(
+        InterviewRow.transcript_characters, func.length(InterviewRow.transcript)
+    )
     for begin in range(0, len(interview_ids), 10_000):
         part = interview_ids[begin : begin + 10_000]
         rows = session.execute(
-            select(InterviewRow.interview_id, InterviewRow.transcript.is_not(None)).where(
+            select(InterviewRow.interview_id, characters).where(
                 InterviewRow.interview_id.in_(part)
             )
         )
-        found.update((interview_id, bool(has_text)) for interview_id, has_text in rows)
+        found.update((interview_id, length) for interview_id, length in rows)
+    lengths = []
     for interview_id in interview_ids:
         if interview_id not in found:
             raise NotFoundError(f"no interview {interview_id!r}")
-        if not found[interview_id]:
+        length = found[interview_id]
+        if length is None:
             raise ResearchError(f"interview {interview_id!r} has no transcript to code yet")
+        lengths.append(length)
+    return lengths
 
 
 def _store(

@@ -9,7 +9,6 @@ consent unknown is not consent given.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -25,6 +24,7 @@ from interviews.models import CORE_INTERVIEW_FIELDS
 from research.errors import NotFoundError
 from research.services import study_info
 from research.services.attributes import from_storage
+from research.services.bulk import collector_paused
 from research.services.codebooks import load_codebook
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import missing_values
@@ -199,26 +199,32 @@ def coding_rows(
     )
 
     def batches() -> Iterator[pa.RecordBatch]:
-        for part in _driver_batches(session, query, batch_size):
-            with _cyclic_gc_paused():
-                batch = _joined(part, interviews, paths, schema, export)
-            if batch.num_rows:
-                export.rows += batch.num_rows
-                yield batch
+        with _driver_cursor(session, query) as cursor:
+            while True:
+                # Fetched, joined and let go of with the collector paused: the batch's
+                # tuples are freed before it runs again, so that it never walks them.
+                with collector_paused():
+                    part = cursor.fetchmany(batch_size)
+                    if not part:
+                        return
+                    batch = _joined(part, interviews, paths, schema, export)
+                    del part
+                if batch.num_rows:
+                    export.rows += batch.num_rows
+                    yield batch
 
     export.batches = batches()
     return export
 
 
-def _driver_batches(
-    session: Session, query: Select[Any], batch_size: int
-) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of `query` as the database driver gives them, `batch_size` tuples at a time.
+@contextmanager
+def _driver_cursor(session: Session, query: Select[Any]) -> Iterator[Any]:
+    """A cursor of the database driver running `query`, in the session's transaction.
 
     At a million codings, SQLAlchemy's row objects and per-value conversions would cost
     more than the rest of the export: the compiled statement runs on the driver's own
-    cursor, in the session's transaction; on PostgreSQL a named cursor streams it from
-    the server instead of fetching every row at once.
+    cursor; on PostgreSQL a named cursor streams it from the server instead of fetching
+    every row at once.
     """
     connection = session.connection()
     dialect = connection.dialect
@@ -230,30 +236,9 @@ def _driver_batches(
     cursor = raw.cursor(name="research_export") if dialect.name == "postgresql" else raw.cursor()
     try:
         cursor.execute(compiled.string, parameters)
-        while True:
-            with _cyclic_gc_paused():
-                rows = cursor.fetchmany(batch_size)
-            if not rows:
-                return
-            yield rows
+        yield cursor
     finally:
         cursor.close()
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a batch's tuples are made and converted.
-
-    Tuples of plain values form no cycles, yet every 700 of them start a collection that
-    walks young objects: about half the time of reading a million codings, in this bench.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)

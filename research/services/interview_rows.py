@@ -7,11 +7,11 @@ share these steps, so that a record is built and judged the same way everywhere.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Mapping
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, cast
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -76,23 +76,52 @@ def store_values(row: InterviewRow, cleaned: Mapping[str, Any]) -> None:
     row.updated_at = utc_now()
 
 
-def attach_transcript(row: InterviewRow, transcript: Transcript) -> None:
-    """Give a row its canonical transcript, with its hash, source name and encoding."""
-    text = transcript.text
-    row.transcript = text
-    row.transcript_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    row.source_name = transcript.source_name
-    row.source_encoding = transcript.encoding
-    row.updated_at = utc_now()
-    # The full-text index follows the passages (triggers on SQLite, an index on PostgreSQL).
-    row.passages = [
-        TranscriptPassageRow(
-            start_offset=passage.start_offset,
-            own_end_offset=passage.own_end_offset,
-            body=passage.body,
+def attach_transcript(session: Session, row: InterviewRow, transcript: Transcript) -> None:
+    """Give a row its canonical transcript, with its hash, source name and encoding, and
+    replace its passages in the full-text index."""
+    attach_transcripts(session, [(row, transcript)])
+
+
+def attach_transcripts(
+    session: Session, pairs: Sequence[tuple[InterviewRow, Transcript]]
+) -> None:
+    """Give rows (new or stored) their transcripts and store them, passages included.
+
+    The one writer of transcripts. Passages are written with the driver's executemany,
+    after the rows they refer to: as ORM objects each would be inserted on its own, to
+    learn its generated id, which costs more than indexing it. The full-text index
+    follows the passages (triggers on SQLite, a stored vector on PostgreSQL).
+    """
+    stamp = utc_now()
+    passages: list[tuple[str, int, int, str]] = []
+    for row, transcript in pairs:
+        text = transcript.text
+        row.transcript = text
+        row.transcript_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        row.transcript_characters = len(text)
+        row.source_name = transcript.source_name
+        row.source_encoding = transcript.encoding
+        row.updated_at = stamp
+        passages.extend(
+            (row.interview_id, passage.start_offset, passage.own_end_offset, passage.body)
+            for passage in passages_of(text)
         )
-        for passage in passages_of(text)
-    ]
+    session.add_all(row for row, _ in pairs)
+    session.flush()
+    connection = session.connection()
+    ids = [row.interview_id for row, _ in pairs]
+    # A replaced transcript's passages go first; a new row has none, found by the index.
+    connection.execute(delete(PASSAGES).where(PASSAGES.c.interview_id.in_(ids)))
+    if passages:
+        connection.exec_driver_sql(_PASSAGE_INSERT[connection.dialect.paramstyle], passages)
+
+
+PASSAGES = cast(Table, TranscriptPassageRow.__table__)
+_PASSAGE_COLUMNS = "interview_id, start_offset, own_end_offset, body"
+_PASSAGE_INSERT = {
+    style: f"INSERT INTO {PASSAGES.name} ({_PASSAGE_COLUMNS}) VALUES ({', '.join([marker] * 4)})"
+    for style, marker in (("qmark", "?"), ("format", "%s"), ("pyformat", "%s"))
+}
 
 
 # Files read, stored and let go at a time by an import: the transcripts of one batch are
@@ -113,17 +142,13 @@ def store_in_batches(
     stored: list[str] = []
     for begin in range(0, len(planned), IMPORT_BATCH):
         batch = planned[begin : begin + IMPORT_BATCH]
-        for row, file_name in batch:
-            attach_transcript(row, transcripts[file_name])
-        session.add_all(row for row, _ in batch)
-        session.flush()
+        attach_transcripts(session, [(row, transcripts[file_name]) for row, file_name in batch])
         for row, _ in batch:
             stored.append(row.interview_id)
             session.expunge(row)
             # The planned row outlives the batch in the caller's list; its text need not.
             # Set as committed, so that no history keeps the old value alive instead.
             set_committed_value(row, "transcript", None)
-            set_committed_value(row, "passages", [])
     return stored
 
 

@@ -17,6 +17,7 @@ from interviews.models import CORE_INTERVIEW_FIELDS, pseudonym_from, unique_pseu
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import metadata_sheets, study_info, transcript_search
 from research.services.attributes import check_record, from_storage, missing_required
+from research.services.bulk import collector_paused
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import (
     attach_transcript,
@@ -89,7 +90,7 @@ def add_interview(
     row = new_row(interview_id, respondent_id, cleaned)
     session.add(row)
     if transcript is not None:
-        attach_transcript(row, transcript)
+        attach_transcript(session, row, transcript)
     session.flush()
     return get_interview(session, interview_id)
 
@@ -174,8 +175,7 @@ def set_transcript(session: Session, interview_id: str, transcript: Transcript) 
                 f"interview {interview_id!r} has {coded} codings; its transcript cannot be "
                 "replaced, because their offsets and quotes point into the current text"
             )
-    attach_transcript(row, transcript)
-    session.flush()
+    attach_transcript(session, row, transcript)
     return get_interview(session, interview_id)
 
 
@@ -220,11 +220,6 @@ def list_interviews(
             select(CodingRow.interview_id, func.count()).group_by(CodingRow.interview_id)
         ).all()
     )
-    lengths: dict[str, int | None] = dict(
-        session.execute(
-            select(InterviewRow.interview_id, func.length(InterviewRow.transcript))
-        ).all()
-    )
     columns = [c for c in InterviewRow.__table__.columns if c.name != "transcript"]
     records = []
     for row in session.execute(select(*columns).order_by(*INTERVIEW_ORDER)):
@@ -233,7 +228,7 @@ def list_interviews(
             dictionary,
             respondents[row.respondent_id],
             codings=coded.get(row.interview_id, 0),
-            characters=lengths[row.interview_id] or 0,
+            characters=row.transcript_characters or 0,
         )
         if only_incomplete and record.complete:
             continue
@@ -349,15 +344,16 @@ def import_transcripts(
         if not path.is_file():
             raise ResearchError(f"{path}: no such file")
     transcripts = TranscriptFiles(paths, encoding=encoding)
-    if metadata is None:
-        return _import_bare(session, paths, transcripts, respondent_id=respondent_id)
-    if respondent_id is not None:
+    if metadata is not None and respondent_id is not None:
         raise ResearchError(
             "a metadata sheet names each file's respondent; leave out --respondent"
         )
-    return metadata_sheets.import_with_sheet(
-        session, metadata, transcripts, confirm_warnings=confirm_warnings, today=today
-    )
+    with collector_paused():
+        if metadata is None:
+            return _import_bare(session, paths, transcripts, respondent_id=respondent_id)
+        return metadata_sheets.import_with_sheet(
+            session, metadata, transcripts, confirm_warnings=confirm_warnings, today=today
+        )
 
 
 def _import_bare(

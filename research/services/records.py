@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 class Record(BaseModel):
     """Base of read models: frozen, strict about unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class StudySummary(Record):

@@ -53,8 +53,11 @@ def passages_of(text: str) -> list[Passage]:
     while start < len(text):
         own_end = _whitespace_at_or_after(text, start + PASSAGE_CHARACTERS)
         body_end = _whitespace_at_or_after(text, own_end + OVERLAP)
+        # Built without validation: the offsets and the body are cut right here.
         passages.append(
-            Passage(start_offset=start, own_end_offset=own_end, body=text[start:body_end])
+            Passage.model_construct(
+                start_offset=start, own_end_offset=own_end, body=text[start:body_end]
+            )
         )
         start = own_end
     return passages

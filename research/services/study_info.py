@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from interviews.dictionary import DataDictionary
 from research.errors import ResearchError
 from research.services.records import StudySummary
+from research.services.study_facts import (  # the facts' keys, beside the quick summary
+    CODEBOOK_NAME,
+    CODEBOOK_VERSION,
+    DICTIONARY,
+    FICTIONAL,
+    NAME,
+    SETTINGS,
+)
 from research.storage.tables import CodeRow, CodingRow, InterviewRow, RespondentRow, StudyInfo
-from research.study_settings import StudySettings, settings_from_json
 
-NAME = "name"
-FICTIONAL = "fictional"
-DICTIONARY = "data_dictionary"
-CODEBOOK_NAME = "codebook_name"
-CODEBOOK_VERSION = "codebook_version"
-SETTINGS = "settings"
+if TYPE_CHECKING:
+    from interviews.dictionary import DataDictionary
+    from research.study_settings import StudySettings
 
 
 def get_fact(session: Session, key: str) -> str | None:
@@ -45,6 +50,9 @@ def require_fact(session: Session, key: str) -> str:
 
 def load_dictionary(session: Session) -> DataDictionary:
     """The study's data dictionary (stored as JSON: read on every check, so it must be fast)."""
+    # Imported here, as the settings below: a study's summary needs neither.
+    from interviews.dictionary import DataDictionary
+
     return DataDictionary.model_validate_json(require_fact(session, DICTIONARY))
 
 
@@ -84,6 +92,8 @@ def summarise(session: Session, *, database: str) -> StudySummary:
 
 def load_settings(session: Session) -> StudySettings:
     """The study's analysis settings (empty for a study that has none)."""
+    from research.study_settings import settings_from_json
+
     return settings_from_json(get_fact(session, SETTINGS))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,16 +13,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
+from research.storage.revisions import MIGRATIONS_DIR, VERSION_TABLE, stated_head
+
 if TYPE_CHECKING:
     from alembic.config import Config
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-VERSION_TABLE = "alembic_version"
-# `revision = "0006"` and `down_revision = "0005"` (or None) as every revision file states them.
-_REVISION_LINE = re.compile(
-    r'^(down_revision|revision)(?:\s*:[^=]*)?\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|None)\s*$',
-    re.MULTILINE,
-)
 
 
 def make_engine(url: str) -> Engine:
@@ -76,19 +69,8 @@ def head_revision() -> str:
     than the command that opens the study. A history that is not one straight line is left
     to Alembic.
     """
-    revisions: dict[str, str | None] = {}
-    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        stated = {
-            match[1]: match[2] or match[3] or None
-            for match in _REVISION_LINE.finditer(path.read_text(encoding="utf-8"))
-        }
-        if "revision" not in stated or not stated["revision"]:
-            return _alembic_head()
-        revisions[stated["revision"]] = stated.get("down_revision")
-    heads = set(revisions) - {parent for parent in revisions.values() if parent is not None}
-    if len(heads) != 1:
-        return _alembic_head()
-    return heads.pop()
+    head = stated_head()
+    return _alembic_head() if head is None else head
 
 
 def _alembic_head() -> str:

@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -149,6 +149,10 @@ class InterviewRow(Base):
         CheckConstraint(
             "transcript IS NULL OR length(transcript) > 0", name="transcript_not_empty"
         ),
+        CheckConstraint(
+            "transcript_characters IS NULL OR transcript_characters = length(transcript)",
+            name="transcript_characters_counted",
+        ),
     )
 
     interview_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
@@ -160,15 +164,12 @@ class InterviewRow(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     transcript: Mapped[str | None] = mapped_column(Text)
     transcript_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Written with the transcript, so that a listing need not read every transcript.
+    transcript_characters: Mapped[int | None] = mapped_column(Integer)
     source_name: Mapped[str | None] = mapped_column(String(500))
     source_encoding: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
-    # Replaced with the transcript (research.services.search.passages_of); the database
-    # deletes them with the interview.
-    passages: Mapped[list[TranscriptPassageRow]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True
-    )
 
 
 class TranscriptPassageRow(Base):
@@ -179,7 +180,9 @@ class TranscriptPassageRow(Base):
     that a phrase starting near the end of one passage is wholly inside it. The index is
     SQLite FTS5 (`transcript_index`, kept in step by triggers) or, on PostgreSQL, a GIN
     index on the body's `simple` text-search vector (`search_vector`, a stored generated
-    column); both are made by migration 0008.
+    column); both are made by migration 0008. They are replaced with the transcript
+    (`services.interview_rows.attach_transcripts`, in bulk) and deleted by the database
+    with their interview.
     """
 
     __tablename__ = "transcript_passages"

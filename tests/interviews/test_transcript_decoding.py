@@ -3,9 +3,11 @@
 import codecs
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from interviews.errors import TranscriptError
-from interviews.text import decode_transcript
+from interviews.text import canonicalise, decode_transcript
 
 MIXED = "Интервьюер: Բարև ձեզ!\nРеспондент: Hello 👋\n"
 
@@ -165,3 +167,30 @@ def test_control_character_offset_is_in_bytes() -> None:
     with pytest.raises(TranscriptError) as caught:
         decode_transcript(codecs.BOM_UTF8 + "Բ\x07".encode())
     assert caught.value.offset == 5
+
+
+# Text without surrogates (UTF-8 cannot carry them), rich in controls and C1 characters.
+_CONTROL_PRONE = st.text(
+    st.one_of(
+        st.characters(max_codepoint=0xA0),
+        st.characters(blacklist_categories=("Cs",)),
+    )
+)
+
+
+@given(_CONTROL_PRONE)
+def test_utf8_is_refused_or_made_canonical_exactly_as_its_text_is(text: str) -> None:
+    # Decoding checks UTF-8 bytes for forbidden characters without searching the text; it
+    # must refuse what canonicalise refuses (NUL and binary-looking files are refused
+    # earlier, by their bytes) and otherwise give the same canonical text.
+    data = text.encode("utf-8")
+    try:
+        expected = canonicalise(text)
+    except TranscriptError as refusal:
+        with pytest.raises(TranscriptError) as raised:
+            decode_transcript(data)
+        if raised.value.message.startswith("character"):
+            assert raised.value.message == refusal.message
+            assert (raised.value.line, raised.value.column) == (refusal.line, refusal.column)
+        return
+    assert decode_transcript(data) == (expected, "utf-8")

@@ -126,6 +126,19 @@ def test_uncoded_transcript_can_be_replaced(study: Study) -> None:
     assert study.interviews.get_interview(interview_id).transcript == "Another text.\n"
 
 
+def test_a_listing_counts_each_transcripts_characters_as_python_does(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    study.respondents.add_respondent("R02", RESPONDENT)
+    study.interviews.add_interview(respondent_id="R02", interview_id="I02", values=INTERVIEW)
+    [first, untranscribed] = study.interviews.list_interviews()
+    assert (first.interview_id, first.characters) == (interview_id, len(MIXED_TEXT))
+    assert untranscribed.characters == 0
+    replaced = "Ответ 🙏 and more.\n"
+    study.interviews.set_transcript(interview_id, transcript(replaced))
+    [first, _] = study.interviews.list_interviews()
+    assert first.characters == len(replaced)
+
+
 def test_list_interviews_filters_on_both_scopes(study: Study) -> None:
     add_interview_with_text(study, interview_id="I01")
     study.respondents.add_respondent("R02", {**RESPONDENT, "gender": "male"})

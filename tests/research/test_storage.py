@@ -334,3 +334,51 @@ def test_a_database_without_migrations_has_no_revision(tmp_path: Path) -> None:
         assert database.current_revision(engine) is None
     finally:
         engine.dispose()
+
+
+def test_0009_counts_the_characters_of_the_transcripts_already_stored(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    engine = _database_at_0004_with_data(database_url or f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as connection:
+        # A character outside the BMP counts once, as Python counts it.
+        connection.execute(
+            text("UPDATE interviews SET transcript = :text"), {"text": "Работы нет 🙏 No work."}
+        )
+    database.upgrade(engine, revision="0008")
+    database.upgrade(engine)
+    with engine.connect() as connection:
+        counted = connection.execute(text("SELECT transcript_characters FROM interviews")).one()
+    engine.dispose()
+    assert counted == (len("Работы нет 🙏 No work."),)
+
+
+def test_database_itself_refuses_a_wrong_character_count(study: Study) -> None:
+    interview_id = add_interview_with_text(study)
+    with pytest.raises(IntegrityError), study.transaction() as session:
+        session.execute(
+            text(
+                "UPDATE interviews SET transcript_characters = transcript_characters + 1 "
+                "WHERE interview_id = :id"
+            ),
+            {"id": interview_id},
+        )
+
+
+def test_search_vectors_are_kept_in_the_rows_on_postgresql(study: Study) -> None:
+    # Revision 0010: phrase checks read the vector from the row, not from TOAST.
+    with study.transaction() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            storage = session.scalar(
+                text(
+                    "SELECT attstorage FROM pg_attribute WHERE attname = 'search_vector' "
+                    "AND attrelid = 'transcript_passages'::regclass"
+                )
+            )
+            assert storage == "m"
+        else:
+            # SQLite's FTS5 index keeps positions itself: nothing to change there.
+            columns = {
+                c["name"] for c in inspect(session.connection()).get_columns("transcript_passages")
+            }
+            assert "search_vector" not in columns

@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from research.cli.app import app
@@ -447,3 +448,12 @@ def test_missing_transcript_file_is_a_clear_error(run: Run, study: Study, tmp_pa
     assert result.exit_code == 1
     assert "missing.docx" in result.stderr
     assert counts(study)[1] == 0
+
+
+def test_status_of_a_study_that_is_not_initialised_says_so(study: Study) -> None:
+    # The quick read of a SQLite study leaves this to the services, which name what is missing.
+    with study.transaction() as session:
+        session.execute(text("DELETE FROM study_info WHERE key = 'name'"))
+    result = CliRunner().invoke(app, ["status", "--study", str(study.folder)])
+    assert result.exit_code == 1
+    assert "not initialised (no name)" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -142,3 +143,35 @@ def test_a_command_loads_only_its_own_module(demo_study: Study) -> None:
     assert "research.cli.study" in loaded
     # A study at the newest revision is opened without Alembic's machinery.
     assert loaded.isdisjoint({*HEAVY, "alembic", "research.cli.report", "research.cli.code"})
+
+
+def test_status_reads_a_sqlite_study_without_the_database_layer(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_template, folder)
+    script = (
+        "from research.cli.app import app\n"
+        "try:\n"
+        f"    app(['status', '--study', {str(folder)!r}], prog_name='research')\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+    )
+    loaded = set(_modules_after(script))
+    assert "research.services.study_facts" in loaded
+    assert loaded.isdisjoint({*HEAVY, "sqlalchemy", "alembic", "research.study"})
+
+
+def test_applying_a_code_loads_neither_yaml_nor_tables_for_people(demo_study: Study) -> None:
+    script = (
+        "from research.cli.app import app\n"
+        "try:\n"
+        "    app(['code', 'apply', 'D01', '--code', 'motives/economy/unemployment',\n"
+        "         '--start', '3', '--end', '20', '--coder', 'starter',\n"
+        f"         '--study', {str(demo_study.folder)!r}], prog_name='research')\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+    )
+    loaded = set(_modules_after(script))
+    assert "research.services.codings" in loaded
+    assert loaded.isdisjoint({*HEAVY, "alembic", "ruamel", "rich", "research.cli.tables"})

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 from interviews.defaults import default_dictionary
+from research import study_templates
+from research.cli import study as study_commands
 from research.study import Study, open_study
 from tests.research.cli.conftest import Run
 from tests.research.helpers import add_interview_with_text
@@ -227,3 +229,9 @@ def test_settings_import_refused_changes_nothing_then_accepted(
     shown = json.loads(run("settings", "show", "--study", str(study.folder), "-f", "json").stdout)
     assert shown["report"]["groups_by"] == "role"
     assert shown["report"]["era"] is None
+
+
+def test_init_starts_from_the_registrys_default_template() -> None:
+    # The command names the default without loading the templates; both must agree.
+    assert study_commands.DEFAULT_TEMPLATE == study_templates.DEFAULT_TEMPLATE
+    assert study_templates.find_template(study_commands.DEFAULT_TEMPLATE).name == "blank"

@@ -1,0 +1,78 @@
+"""The study's stored facts by name, and its summary read with the standard library alone.
+
+`research status` is the command people run most, to see where a study stands; through
+SQLAlchemy it would spend most of its time loading SQLAlchemy. A study in a SQLite file at
+the newest schema revision is read here with `sqlite3`, in one read transaction; anything
+else (a PostgreSQL study, an older revision that needs an upgrade, a study not yet
+initialised) is left to `study_info.summarise`, which says what is wrong. The two read the
+same rows; a test holds them equal.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from research.services.records import StudySummary
+from research.storage.revisions import VERSION_TABLE, stated_head
+
+# The keys of the facts in `study_info`.
+NAME = "name"
+FICTIONAL = "fictional"
+DICTIONARY = "data_dictionary"
+CODEBOOK_NAME = "codebook_name"
+CODEBOOK_VERSION = "codebook_version"
+SETTINGS = "settings"
+
+
+def summarise_file(database: Path) -> StudySummary | None:
+    """The summary of the SQLite study in `database`, or None when it needs the full path
+    (no such file, not at the newest revision, or missing a fact every study has)."""
+    head = stated_head()
+    if head is None or not database.is_file():
+        return None
+    connection = sqlite3.connect(database, timeout=30, isolation_level=None)
+    try:
+        # One read transaction: every count is of the same state.
+        connection.execute("BEGIN")
+        return _summary(connection, head, str(database))
+    except sqlite3.DatabaseError:
+        # A table missing, a file that is not a database: the full path says what is wrong.
+        return None
+    finally:
+        connection.close()
+
+
+def _summary(connection: sqlite3.Connection, head: str, database: str) -> StudySummary | None:
+    if connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall() != [(head,)]:
+        return None
+    facts = dict(
+        connection.execute(
+            "SELECT key, value FROM study_info WHERE key IN (?, ?, ?, ?)",
+            (NAME, FICTIONAL, CODEBOOK_NAME, CODEBOOK_VERSION),
+        ).fetchall()
+    )
+    if not {NAME, CODEBOOK_NAME, CODEBOOK_VERSION} <= facts.keys():
+        return None
+    per_coder = dict(
+        connection.execute(
+            "SELECT coder, count(*) FROM codings GROUP BY coder ORDER BY coder"
+        ).fetchall()
+    )
+
+    def count(sql: str) -> int:
+        return int(connection.execute(sql).fetchone()[0])
+
+    return StudySummary(
+        name=facts[NAME],
+        fictional=facts.get(FICTIONAL) == "true",
+        database=database,
+        respondents=count("SELECT count(*) FROM respondents"),
+        interviews=count("SELECT count(*) FROM interviews"),
+        transcripts=count("SELECT count(*) FROM interviews WHERE transcript IS NOT NULL"),
+        codings=sum(per_coder.values()),
+        codings_per_coder=per_coder,
+        codebook_name=facts[CODEBOOK_NAME],
+        codebook_version=int(facts[CODEBOOK_VERSION]),
+        codes=count("SELECT count(*) FROM codes"),
+    )

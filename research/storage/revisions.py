@@ -1,0 +1,36 @@
+"""The shipped migrations' newest revision, read from the revision files' own lines.
+
+The standard library alone: a command that only reads a study checks its revision without
+loading SQLAlchemy or Alembic.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+VERSION_TABLE = "alembic_version"
+# `revision = "0006"` and `down_revision = "0005"` (or None) as every revision file states them.
+_REVISION_LINE = re.compile(
+    r'^(down_revision|revision)(?:\s*:[^=]*)?\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|None)\s*$',
+    re.MULTILINE,
+)
+
+
+@functools.cache
+def stated_head() -> str | None:
+    """The newest revision as the files state it; None when they do not form one straight
+    line (a revision without its line, two heads), which is left to Alembic to read."""
+    revisions: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        stated = {
+            match[1]: match[2] or match[3] or None
+            for match in _REVISION_LINE.finditer(path.read_text(encoding="utf-8"))
+        }
+        if not stated.get("revision"):
+            return None
+        revisions[str(stated["revision"])] = stated.get("down_revision")
+    heads = set(revisions) - {parent for parent in revisions.values() if parent is not None}
+    return heads.pop() if len(heads) == 1 else None
