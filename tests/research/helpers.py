@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -64,3 +66,16 @@ def counts(study: Study) -> tuple[int, int, int]:
             session.scalar(select(func.count()).select_from(InterviewRow)) or 0,
             session.scalar(select(func.count()).select_from(CodingRow)) or 0,
         )
+
+
+def folder_state(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (its path inside) with the SHA-256 of its bytes.
+
+    Compared before and after a refused command, it shows that nothing was written: no
+    byte of the study changed and no journal, log or backup appeared beside it.
+    """
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
