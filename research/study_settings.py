@@ -27,6 +27,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from codebook import Codebook, CodebookError
 from interviews.dictionary import AttributeType, DataDictionary
+from interviews.yaml_guard import guard
 from research.errors import StudySettingsError
 
 SETTINGS_YAML = "settings.yaml"
@@ -324,7 +325,7 @@ def _read_text(path: Path) -> str:
 def _document(text: str, source: str) -> CommentedMap | None:
     """The YAML tree (None for an empty file), its lines kept for error messages."""
     try:
-        tree = YAML(typ="rt").load(text)
+        tree = guard(YAML(typ="rt")).load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f", line {mark.line + 1}" if mark is not None else ""
