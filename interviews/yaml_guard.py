@@ -8,7 +8,11 @@ round-trip loader a composer that refuses, before anything is constructed:
 
 - an alias to a node that is still being composed (the alias lies inside its own anchor);
 - aliases that together repeat more than `MAX_REPEATED_NODES` nodes;
-- nesting deeper than `MAX_DEPTH`.
+- nesting deeper than `MAX_DEPTH`;
+- explicit tags other than `!`, `!!seq` and `!!map` (`!!set`, `!!binary`, `!!python/...`,
+  `!!int` or `!!float` on text that is no number, even `!!str`): no file read here needs
+  them, and ruamel builds them into objects no reader expects (a tagged scalar, not text)
+  or fails on them with errors that are not YAML errors.
 
 Each refusal is a `MarkedYAMLError` with the line of the alias or of the node, so every
 reader's own handling of malformed YAML names the file and line. The same module is
@@ -23,7 +27,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.events import AliasEvent, ScalarEvent
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 # Far deeper than any codebook, dictionary, settings or timeline file nests, and far from
@@ -32,10 +36,14 @@ MAX_DEPTH = 100
 # How many nodes all aliases may repeat between them: generous for anchors shared by hand
 # (a list of choices reused by a few attributes), far below what would exhaust memory.
 MAX_REPEATED_NODES = 100_000
+CORE_TAG = "tag:yaml.org,2002:"
+# "!" alone is the plain untagged reading; "!!seq" and "!!map" say what the node is anyway.
+ALLOWED_TAGS = frozenset(["!", CORE_TAG + "seq", CORE_TAG + "map"])
 
 
 class YAMLLimitError(MarkedYAMLError):
-    """A document the guarded composer refuses: a recursive alias, an alias bomb, deep nesting."""
+    """A document the guarded composer refuses: a recursive alias, an alias bomb, deep nesting,
+    a tag other than text, list or mapping."""
 
 
 class GuardedComposer(Composer):
@@ -59,12 +67,20 @@ class GuardedComposer(Composer):
         if self.parser.check_event(AliasEvent):
             self._count_alias(self.parser.peek_event())
             return super().compose_node(parent, index)
+        event = self.parser.peek_event()
         if self.depth >= MAX_DEPTH:
+            raise YAMLLimitError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+            )
+        tag = getattr(event, "ctag", None)
+        if tag is not None and str(tag) not in ALLOWED_TAGS:
+            written = str(tag).replace(CORE_TAG, "!!", 1)
+            advice = "; put text in quotes instead" if isinstance(event, ScalarEvent) else ""
             raise YAMLLimitError(
                 None,
                 None,
-                f"nested more than {MAX_DEPTH} levels deep",
-                self.parser.peek_event().start_mark,
+                f"the tag {written} is not used in this file{advice}",
+                event.start_mark,
             )
         node = super().compose_node(parent, index)
         self._sizes[id(node)] = 1 + sum(self._sizes.get(id(child), 1) for child in _children(node))

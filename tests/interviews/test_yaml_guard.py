@@ -76,6 +76,29 @@ def test_deep_nesting_is_refused_before_python_runs_out_of_stack() -> None:
     assert _load("[" * MAX_DEPTH + "]" * MAX_DEPTH) is not None
 
 
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("!!set x", "the tag !!set is not used in this file; put text in quotes instead"),
+        ("a: !!int x", "the tag !!int is not used in this file; put text in quotes instead"),
+        ("a: !!str 1990", "the tag !!str is not used in this file; put text in quotes instead"),
+        (
+            "- !!binary aGk=",
+            "the tag !!binary is not used in this file; put text in quotes instead",
+        ),
+        ("!x [1]", "the tag !x is not used in this file"),
+    ],
+)
+def test_a_tag_other_than_list_or_mapping_is_refused(text: str, refusal: str) -> None:
+    with pytest.raises(YAMLLimitError) as caught:
+        _load(text)
+    assert caught.value.problem == refusal
+
+
+def test_list_and_mapping_tags_are_read() -> None:
+    assert _load("b: !!seq [1]\nc: !!map {d: 2}\n") == {"b": [1], "c": {"d": 2}}
+
+
 def test_the_codebook_keeps_the_same_guard() -> None:
     """The domain packages do not import each other: each holds a copy, kept equal here."""
     ours = Path(yaml_guard.__file__).read_text(encoding="utf-8")
