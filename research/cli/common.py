@@ -62,9 +62,12 @@ CoderOption = Annotated[
 ]
 
 
-def load_study(path: Path | None) -> Study:
-    """Open the study named by --study, $RESEARCH_STUDY, or the current folder."""
-    return open_study(path if path is not None else Path.cwd())
+def load_study(path: Path | None, *, check: bool = False) -> Study:
+    """Open the study named by --study, $RESEARCH_STUDY, or the current folder.
+
+    `check` also reads every page of a SQLite study for damage (see `open_study`).
+    """
+    return open_study(path if path is not None else Path.cwd(), check=check)
 
 
 def coder_name(coder: str | None) -> str:

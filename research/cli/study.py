@@ -124,12 +124,23 @@ def _list_templates() -> None:
     )
 
 
-def status(study: StudyOption = None, fmt: FormatOption = OutputFormat.TABLE) -> None:
+def status(
+    study: StudyOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Also read every page of the database for damage (SQLite's quick_check; "
+            "about a second per GB).",
+        ),
+    ] = False,
+) -> None:
     """Show what the study holds: respondents, interviews, codings per coder.
 
     Example: research status --format json
     """
-    with load_study(study) as opened:
+    with load_study(study, check=check) as opened:
         summary = opened.summary()
     record = summary.model_dump()
     if summary.fictional:
