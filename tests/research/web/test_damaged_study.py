@@ -1,4 +1,4 @@
-"""A study found damaged while the web app serves it: one line naming the file, never a traceback."""
+"""A study found damaged while the web app serves it: one line naming the file, no traceback."""
 
 from __future__ import annotations
 
