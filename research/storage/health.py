@@ -163,11 +163,23 @@ def _open_log(path: Path) -> bool:
         return False
 
 
+def _write_ahead_logged(path: Path) -> bool:
+    """Whether the header says the file is in WAL mode (its read and write versions are 2)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(18)
+            return handle.read(2) == b"\x02\x02"
+    except OSError:
+        return False
+
+
 def _read_only(path: Path, read: Any) -> Any:
     """Run `read(connection)` on a connection that cannot write and creates no file."""
     # In WAL mode with no log beside it, nobody has the file open: read it as immutable, or
-    # SQLite would create -wal and -shm files that a read-only connection cannot remove.
-    immutable = "&immutable=1" if not Path(f"{path}-wal").exists() else ""
+    # SQLite would create -wal and -shm files that a read-only connection cannot remove. A
+    # file in rollback mode is read with its locks (another program may be writing it).
+    alone = _write_ahead_logged(path) and not Path(f"{path}-wal").exists()
+    immutable = "&immutable=1" if alone else ""
     uri = f"file:{quote(str(path.resolve()))}?mode=ro{immutable}"
     try:
         connection = sqlite3.connect(uri, uri=True)
