@@ -181,9 +181,10 @@ def _one_error(result: subprocess.CompletedProcess[str]) -> str:
 def test_an_export_that_cannot_be_written_leaves_the_old_file(
     demo_study: Study, tmp_path: Path
 ) -> None:
-    out = tmp_path / "codings.csv"
+    out = tmp_path / "exports" / "codings.csv"
+    out.parent.mkdir()
     out.write_text("the export of last week\n", encoding="utf-8")
-    before = folder_state(tmp_path)
+    before = folder_state(out.parent)
     line = _one_error(
         _limited_run("export", "codings", "--out", str(out), "--study", str(demo_study.folder))
     )
@@ -191,7 +192,7 @@ def test_an_export_that_cannot_be_written_leaves_the_old_file(
         f"Error: {out}: could not be written (the file would be larger than this system "
         "allows); nothing was changed"
     )
-    assert folder_state(tmp_path) == before
+    assert folder_state(out.parent) == before
 
 
 def test_a_backup_that_cannot_be_written_leaves_no_archive(
