@@ -19,6 +19,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from codebook.errors import CodebookError
 from codebook.models import PATH_SEPARATOR, Code, Codebook
+from codebook.yaml_guard import guard
 
 TOP_KEYS = ("name", "version", "codes")
 # Key order here is the order keys are written in; loading accepts any order.
@@ -130,7 +131,7 @@ def save_codebook(codebook: Codebook, path: str | Path) -> None:
 
 def _yaml() -> YAML:
     """Return a round-trip YAML processor set up for codebooks (keeps line numbers)."""
-    yaml = YAML(typ="rt", pure=True)
+    yaml = guard(YAML(typ="rt", pure=True))
     yaml.indent(mapping=2, sequence=4, offset=2)
     # Long prose is written as folded blocks wrapped near this width, for people editing it.
     yaml.width = _WIDTH

@@ -21,6 +21,25 @@ class StudyExistsError(ResearchError):
     """A study already exists where a new one was to be created."""
 
 
+class StudyDatabaseError(ResearchError):
+    """A study's database cannot be used as it is: not a study, damaged, full, read-only or
+    out of reach. `where` names the file (or the URL, its password hidden), `cause` why."""
+
+    def __init__(self, where: str, cause: str) -> None:
+        self.where = where
+        self.cause = cause
+        super().__init__(f"{where}: {cause}")
+
+
+class FileWriteError(ResearchError):
+    """A file could not be written (a full disk, a read-only folder, ...); nothing was changed."""
+
+    def __init__(self, where: str, cause: str) -> None:
+        self.where = where
+        self.cause = cause
+        super().__init__(f"{where}: could not be written ({cause}); nothing was changed")
+
+
 class StudySettingsError(ResearchError):
     """study.toml is malformed or names an unusable database."""
 

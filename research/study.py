@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,7 @@ from research.settings import (
     DATABASE_FILE,
     SETTINGS_FILE,
     StudyLocation,
+    check_database_url,
     locate_study,
     sqlite_url,
     write_settings,
@@ -177,12 +179,17 @@ def _describe(location: StudyLocation) -> str:
     return database.masked_url(location.database_url)
 
 
-def open_study(path: str | Path = ".") -> Study:
-    """Open the study in `path`, upgrading its database (after a backup) if it is older."""
+def open_study(path: str | Path = ".", *, check: bool = False) -> Study:
+    """Open the study in `path`, upgrading its database (after a backup) if it is older.
+
+    What the path holds is checked before anything is written: a file that is not SQLite,
+    a damaged or truncated one, a database that is not a study (or holds more than one)
+    and a study newer than this toolkit are refused with StudyDatabaseError. `check=True`
+    also reads every page of a SQLite study (`PRAGMA quick_check`), as an upgrade always
+    does; otherwise damage is named when SQLite meets it.
+    """
     location = locate_study(Path(path))
-    engine = database.make_engine(location.database_url)
-    database.upgrade(engine)
-    return Study(location, engine)
+    return Study(location, database.open_engine(location.database_url, thorough=check))
 
 
 def create_study(
@@ -223,24 +230,52 @@ def create_study(
     folder = Path(path)
     if (folder / DATABASE_FILE).exists() or (folder / SETTINGS_FILE).exists():
         raise StudyExistsError(f"{folder} already holds a study")
-    folder.mkdir(parents=True, exist_ok=True)
     if database_url is not None:
-        write_settings(folder, database_url)
+        check_database_url(database_url, where="--database-url")
     url = database_url or sqlite_url(folder)
-    engine = database.make_engine(url)
-    if database.has_tables(engine):
-        engine.dispose()
-        raise StudyExistsError(f"the database for {folder} is not empty; use an empty database")
-    database.upgrade(engine)
-    study = Study(StudyLocation(folder, url), engine)
-    with study.transaction() as session:
-        study_info.set_fact(session, study_info.NAME, name or folder.resolve().name)
-        study_info.set_fact(session, study_info.FICTIONAL, "true" if fictional else "false")
-        study_info.store_dictionary(session, dictionary)
-        study_info.store_settings(session, settings)
-        codebooks.store_codebook(session, codebook)
-        timeline.seed_events(session, events)
-    return study
+    database.check_empty(url)
+    with _undone_on_failure(folder, url):
+        folder.mkdir(parents=True, exist_ok=True)
+        if database_url is not None:
+            write_settings(folder, database_url)
+        engine = database.make_engine(url)
+        try:
+            # Tables and contents in one transaction: a study is created whole or not at all.
+            with (
+                database.migration_connection(engine) as connection,
+                Session(bind=connection) as session,
+            ):
+                database.upgrade_on(connection)
+                study_info.set_fact(session, study_info.NAME, name or folder.resolve().name)
+                study_info.set_fact(session, study_info.FICTIONAL, "true" if fictional else "false")
+                study_info.store_dictionary(session, dictionary)
+                study_info.store_settings(session, settings)
+                codebooks.store_codebook(session, codebook)
+                timeline.seed_events(session, events)
+                session.flush()
+        except BaseException:
+            engine.dispose()
+            raise
+    return Study(StudyLocation(folder, url), engine)
+
+
+@contextmanager
+def _undone_on_failure(folder: Path, url: str) -> Iterator[None]:
+    """Remove what creating a study made (its folder, study.toml, the SQLite file) if it fails."""
+    made_folder = not folder.exists()
+    sqlite_file = database.sqlite_path(url)
+    made_file = sqlite_file is not None and not sqlite_file.exists()
+    settings = folder / SETTINGS_FILE
+    try:
+        yield
+    except BaseException:
+        if made_folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        settings.unlink(missing_ok=True)
+        if made_file and sqlite_file is not None:
+            for leftover in ("", "-wal", "-shm", "-journal"):
+                Path(f"{sqlite_file}{leftover}").unlink(missing_ok=True)
+        raise
 
 
 def _template(template: StudyTemplate | str | Path | None) -> StudyTemplate:

@@ -17,6 +17,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from interviews.dictionary.kinds import OptionProblem, suggestion
 from interviews.dictionary.schema import Attribute, AttributeProblem, Choice, DataDictionary
 from interviews.errors import DictionaryError
+from interviews.yaml_guard import guard
 
 
 def load_dictionary(path: str | Path) -> DataDictionary:
@@ -93,7 +94,7 @@ def dumps_dictionary(dictionary: DataDictionary) -> str:
 
 
 def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
+    yaml = guard(YAML(typ="rt"))
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100
     yaml.allow_unicode = True

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from codebook import dumps_codebook, load_codebook, operations, save_codebook
+from codebook import dumps_codebook, load_codebook, operations
 from research.cli.common import (
     CoderOption,
     FormatOption,
@@ -17,6 +17,7 @@ from research.cli.common import (
     emit,
     load_study,
 )
+from research.files import write_text
 from research.services import codebooks
 
 app = typer.Typer(help="The study's codebook: a tree of codes.", no_args_is_help=True)
@@ -96,7 +97,7 @@ def export(
     if out is None:
         typer.echo(dumps_codebook(codebook), nl=False)
         return
-    save_codebook(codebook, out)
+    write_text(out, dumps_codebook(codebook))
     typer.echo(f"Wrote {len(codebook.codes)} codes to {out}.")
 
 

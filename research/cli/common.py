@@ -60,12 +60,15 @@ CoderOption = Annotated[
 ]
 
 
-def load_study(path: Path | None) -> Study:
-    """Open the study named by --study, $RESEARCH_STUDY, or the current folder."""
+def load_study(path: Path | None, *, check: bool = False) -> Study:
+    """Open the study named by --study, $RESEARCH_STUDY, or the current folder.
+
+    `check` also reads every page of a SQLite study for damage (see `open_study`).
+    """
     # Imported here: `research status` reads a SQLite study without the database layer.
     from research.study import open_study
 
-    return open_study(study_folder(path))
+    return open_study(study_folder(path), check=check)
 
 
 def study_folder(path: Path | None) -> Path:

@@ -17,6 +17,7 @@ from interviews.dictionary import (
 )
 from research.cli.common import FormatOption, OutputFormat, StudyOption, emit, load_study
 from research.errors import ProblemsError
+from research.files import write_text
 from research.services.dictionaries import core_problems
 
 app = typer.Typer(
@@ -73,7 +74,7 @@ def export(
     if out is None:
         typer.echo(text, nl=False)
         return
-    out.write_text(text, encoding="utf-8")
+    write_text(out, text)
     typer.echo(f"Wrote {len(dictionary.attributes)} attributes to {out}.")
 
 

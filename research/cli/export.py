@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
@@ -15,6 +11,7 @@ import typer
 
 from research.cli.common import StudyOption, WhereOption, load_study
 from research.errors import ResearchError
+from research.files import replacing
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -94,7 +91,7 @@ def codings(
             _write_csv(export, sys.stdout.buffer)
             sys.stdout.buffer.flush()
         else:
-            with _replacing(out) as partial:
+            with replacing(out, private=True) as partial:
                 if chosen is ExportFormat.CSV:
                     with partial.open("wb") as handle:
                         _write_csv(export, handle)
@@ -129,22 +126,6 @@ def _format(out: Path | None, fmt: ExportFormat | None) -> ExportFormat:
             param_hint="--out",
         )
     return found
-
-
-@contextmanager
-def _replacing(target: Path) -> Iterator[Path]:
-    """A temporary file beside `target`, moved over it only when writing succeeded."""
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ResearchError(f"{target}: the folder {folder} does not exist")
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
-    os.close(handle)
-    partial = Path(name)
-    try:
-        yield partial
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _cells(batch: pa.RecordBatch) -> pa.RecordBatch:

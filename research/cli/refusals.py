@@ -6,6 +6,7 @@ packages' error classes.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from interviews.errors import (
     UndecodableTranscriptError,
 )
 from research.errors import MetadataSheetError, ResearchError, UnconfirmedWarningsError
+from research.files import write_fault
 
 USER_ERRORS = (ResearchError, CodebookError, InterviewsError)
 
@@ -92,5 +94,8 @@ def message_for(error: Exception, command: Any) -> str | None:
         # The reader went away (`research ... | head`): not a mistake to report.
         return None
     if isinstance(error, OSError):
-        return f"{error.filename or 'file'}: {error.strerror or error}"
+        return f"{error.filename or 'a file'}: {write_fault(error)}"
+    if isinstance(error, sqlite3.Error):
+        # Faults of a study's file reach here named (StudyDatabaseError); this is any other.
+        return f"database error: {error}"
     return None

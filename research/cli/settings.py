@@ -9,6 +9,7 @@ import typer
 
 from research.cli.common import FormatOption, OutputFormat, StudyOption, emit_record, load_study
 from research.errors import ProblemsError, ResearchError
+from research.files import write_text
 from research.study_settings import (
     StudySettings,
     describe_settings,
@@ -96,7 +97,7 @@ def export(
     if out is None:
         typer.echo(text, nl=False)
         return
-    out.write_text(text, encoding="utf-8")
+    write_text(out, text)
     typer.echo(f"Wrote the settings to {out}.")
 
 

@@ -135,18 +135,29 @@ def _list_templates() -> None:
     )
 
 
-def status(study: StudyOption = None, fmt: FormatOption = OutputFormat.TABLE) -> None:
+def status(
+    study: StudyOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Also read every page of the database for damage (SQLite's quick_check; "
+            "about a second per GB).",
+        ),
+    ] = False,
+) -> None:
     """Show what the study holds: respondents, interviews, codings per coder.
 
     Example: research status --format json
     """
     folder = study_folder(study)
     summary = None
-    if not (folder / SETTINGS_FILE).exists():
+    if not check and not (folder / SETTINGS_FILE).exists():
         # A SQLite study at the newest revision is read without loading the database layer.
         summary = summarise_file(folder / DATABASE_FILE)
     if summary is None:
-        with load_study(study) as opened:
+        with load_study(study, check=check) as opened:
             summary = opened.summary()
     record = summary.model_dump()
     if summary.fictional:

@@ -3,16 +3,21 @@
 This is the one module that writes report files. It runs every section of the registry
 over the study's frames and writes what each gave; a section the study cannot have is
 named in one line with its reason, in report.html, report.md and the command's output.
-SVG and CSV files are byte-identical when the data are unchanged. Files a previous report
-wrote into the same folder (listed in `.report-files`) are removed first, so a section
-left out this time leaves no stale figure behind.
+SVG and CSV files are byte-identical when the data are unchanged. Every file is first
+written into a hidden folder inside the output folder; only when all are written are the
+files a previous report wrote (listed in `.report-files`) removed, so that a section left
+out this time leaves no stale figure behind, and the new ones moved into place. A report
+that cannot be written (a full disk, a read-only folder) leaves the previous one as it was.
 """
 
 from __future__ import annotations
 
 import base64
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -22,7 +27,8 @@ import pandas as pd
 from jinja2 import Environment, select_autoescape
 
 from analysis.style import save_figure
-from research.errors import ResearchError
+from research.errors import FileWriteError, ResearchError
+from research.files import os_error_in, write_fault
 from research.report.context import Result, SectionContext
 from research.report.run import run_section
 from research.report.sections import SECTIONS
@@ -90,8 +96,28 @@ def write_report(frames: StudyFrames, options: ReportOptions, *, progress: Progr
         raise ResearchError(
             f"figure format {unknown[0]!r} is not one of {', '.join(FIGURE_FORMATS)}"
         )
-    options.out.mkdir(parents=True, exist_ok=True)
-    _remove_previous(options.out)
+    out = options.out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".report-", suffix=".partial", dir=out))
+    except OSError as error:
+        raise FileWriteError(str(out), write_fault(error)) from None
+    try:
+        report = _write_all(frames, replace(options, out=staging), progress=progress)
+        _publish(report, out)
+    except Exception as error:
+        failure = os_error_in(error)
+        if failure is None:
+            raise
+        raise FileWriteError(str(out), write_fault(failure)) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    progress("report.html")
+    return report
+
+
+def _write_all(frames: StudyFrames, options: ReportOptions, *, progress: Progress) -> Report:
+    """Every section's files, the workbook, report.md and report.html, into `options.out`."""
     report = Report(
         title=_title(frames),
         provenance=_provenance(frames, options),
@@ -109,9 +135,28 @@ def write_report(frames: StudyFrames, options: ReportOptions, *, progress: Progr
     _write_workbook(report)
     report.markdown = _write_markdown(report)
     report.html = _write_html(report)
-    _write_manifest(report)
-    progress("report.html")
     return report
+
+
+def _publish(report: Report, out: Path) -> None:
+    """Move a report written in full into `out`, over the files of the previous one."""
+    staging = report.folder
+    _remove_previous(out)
+
+    def moved(path: Path) -> Path:
+        return out / path.relative_to(staging)
+
+    for path in sorted(staging.rglob("*")):
+        if path.is_file():
+            target = moved(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    for result in report.results:
+        result.files = [moved(path) for path in result.files]
+    report.markdown = moved(report.markdown) if report.markdown is not None else None
+    report.html = moved(report.html) if report.html is not None else None
+    report.folder = out
+    _write_manifest(report)
 
 
 def _write_result(result: Result, options: ReportOptions) -> None:

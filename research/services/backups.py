@@ -42,7 +42,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from research.errors import ArchiveError, StudyExistsError
+from research.errors import ArchiveError, FileWriteError, StudyDatabaseError, StudyExistsError
+from research.files import replacing, write_fault
 from research.services.records import Record
 from research.settings import (
     DATABASE_FILE,
@@ -50,7 +51,7 @@ from research.settings import (
     check_database_url,
     write_settings,
 )
-from research.storage import database
+from research.storage import database, health
 from research.storage.tables import Base, StudyInfo
 
 FORMAT = "research-study-archive"
@@ -126,15 +127,8 @@ def write_backup(engine: Engine, target: Path, *, overwrite: bool = False) -> Ba
         raise ArchiveError(f"{target} already exists; choose another name or remove it")
     if not target.parent.is_dir():
         raise ArchiveError(f"{target}: the folder {target.parent} does not exist")
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    os.close(handle)
-    partial = Path(name)
-    try:
-        with _snapshot(engine) as connection:
-            manifest = _write_archive(connection, partial, backend=engine.dialect.name)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+    with _snapshot(engine, target) as connection, replacing(target, private=True) as partial:
+        manifest = _write_archive(connection, partial, backend=engine.dialect.name)
     return BackupReport(
         path=str(target),
         schema_revision=manifest.schema_revision,
@@ -143,24 +137,34 @@ def write_backup(engine: Engine, target: Path, *, overwrite: bool = False) -> Ba
 
 
 @contextmanager
-def _snapshot(engine: Engine) -> Iterator[Connection]:
-    """A connection reading one consistent state of the study."""
+def _snapshot(engine: Engine, target: Path) -> Iterator[Connection]:
+    """A connection reading one consistent state of the study (to be written to `target`)."""
     if engine.dialect.name != "sqlite":
         with engine.connect() as connection:
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
             with connection.begin():
                 yield connection
         return
+    study = database.sqlite_path(engine.url)
     with tempfile.TemporaryDirectory(prefix="research-backup-") as folder:
         copy = Path(folder) / DATABASE_FILE
         with engine.connect() as source:
             raw = source.connection.dbapi_connection
-            destination = sqlite3.connect(copy)
             try:
-                # The backup API copies a consistent snapshot while others write.
-                raw.backup(destination)  # type: ignore[union-attr]
-            finally:
-                destination.close()
+                destination = sqlite3.connect(copy)
+                try:
+                    # The backup API copies a consistent snapshot while others write.
+                    raw.backup(destination)  # type: ignore[union-attr]
+                finally:
+                    destination.close()
+            except sqlite3.Error as error:
+                cause = f"copying the study to {folder} failed: {error}"
+                raise FileWriteError(str(target), cause) from None
+        try:
+            # The backup API copies pages as they are: a damaged study is found here.
+            health.quick_check_sqlite(copy)
+        except StudyDatabaseError as error:
+            raise StudyDatabaseError(str(study), error.cause) from None
         snapshot = database.make_engine(f"sqlite:///{copy}")
         try:
             with snapshot.connect() as connection, connection.begin():
@@ -271,7 +275,11 @@ def _restore_sqlite(
     archive_path: Path, archive: zipfile.ZipFile, manifest: Manifest, folder: Path
 ) -> dict[str, int]:
     """Load into a temporary file beside study.db, renamed only once it is complete."""
-    handle, name = tempfile.mkstemp(prefix=".study.db.", suffix=".restoring", dir=folder)
+    target = folder / DATABASE_FILE
+    try:
+        handle, name = tempfile.mkstemp(prefix=".study.db.", suffix=".restoring", dir=folder)
+    except OSError as error:
+        raise FileWriteError(str(target), write_fault(error)) from None
     os.close(handle)
     partial = Path(name)
     try:
@@ -286,8 +294,15 @@ def _restore_sqlite(
                 raw.execute("PRAGMA journal_mode = DELETE")
         finally:
             engine.dispose()
-        os.replace(partial, folder / DATABASE_FILE)
+        health.quick_check_sqlite(partial)
+        os.replace(partial, target)
         return rows
+    except (StudyDatabaseError, sqlite3.Error) as error:
+        # Named by the study it was to become, not by the temporary file.
+        cause = error.cause if isinstance(error, StudyDatabaseError) else str(error)
+        raise StudyDatabaseError(str(target), f"not restored: {cause}") from None
+    except OSError as error:
+        raise FileWriteError(str(target), write_fault(error)) from None
     finally:
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)

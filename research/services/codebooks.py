@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import delete, func, select, update
@@ -94,7 +94,10 @@ def store_codebook(session: Session, codebook: Codebook) -> None:
     used = codings_per_code(session)
     still_used = sorted(code_id for code_id in removed if used.get(code_id))
     if still_used:
-        listing = ", ".join(f"{existing[c].path} ({used[c]} codings)" for c in still_used)
+        listing = ", ".join(
+            f"{existing[c].path} ({used[c]} coding{'' if used[c] == 1 else 's'})"
+            for c in still_used
+        )
         raise ConflictError(
             f"the new codebook drops codes that hold codings: {listing}; "
             "merge them into another code or retire them instead"
@@ -111,7 +114,7 @@ def store_codebook(session: Session, codebook: Codebook) -> None:
             session.add(stored)
         _fill_row(stored, code, position=position, path=f"~moving~/{code.code_id}")
     session.flush()
-    _delete_codes(session, (existing[code_id] for code_id in removed))
+    _delete_codes(session, [existing[code_id] for code_id in removed])
     for code in codebook.codes:
         session.execute(
             update(CodeRow)
@@ -140,9 +143,24 @@ def _fill_row(row: CodeRow, code: Code, *, position: int, path: str) -> None:
     row.retired = code.retired
 
 
-def _delete_codes(session: Session, rows: Iterable[CodeRow]) -> None:
-    # Children before parents, so the self-reference never blocks a delete.
-    for row in sorted(rows, key=lambda r: -len(r.path.split("/"))):
+def _delete_codes(session: Session, rows: Sequence[CodeRow]) -> None:
+    """Delete codes deepest first, so that no code is deleted while a child still points at it.
+
+    Depth is counted along the stored parent ids: the paths are parked on temporary values
+    by then and say nothing of the tree. A removed code's children are removed too (a kept
+    code under a removed one would be a codebook that does not validate).
+    """
+    parents = {row.code_id: row.parent_id for row in rows}
+
+    def depth(code_id: str) -> int:
+        levels = 0
+        parent = parents.get(code_id)
+        while parent is not None and parent in parents:
+            levels += 1
+            parent = parents[parent]
+        return levels
+
+    for row in sorted(rows, key=lambda row: -depth(row.code_id)):
         session.delete(row)
         session.flush()
 

@@ -10,7 +10,7 @@ consent unknown is not consent given.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -28,6 +28,7 @@ from research.services.bulk import collector_paused
 from research.services.codebooks import load_codebook
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import missing_values
+from research.storage import database
 from research.storage.tables import CodingRow, InterviewRow, RespondentRow
 
 if TYPE_CHECKING:
@@ -237,8 +238,14 @@ def _driver_cursor(session: Session, query: Select[Any]) -> Iterator[Any]:
     try:
         cursor.execute(compiled.string, parameters)
         yield cursor
+    except Exception as error:
+        # The driver's own cursor passes SQLAlchemy's error hook by: name the study here.
+        database.raise_named_fault(connection.engine, error)
+        raise
     finally:
-        cursor.close()
+        # A reader that stopped early may close this after its session closed the connection.
+        with suppress(Exception):
+            cursor.close()
 
 
 @dataclass(frozen=True)

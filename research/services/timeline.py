@@ -16,6 +16,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from interviews.yaml_guard import guard
 from research.errors import NotFoundError, ProblemsError, ResearchError
 from research.services.records import Record
 from research.storage.tables import TimelineEventRow
@@ -50,7 +51,7 @@ def loads_timeline(text: str, *, source: str = "<string>") -> list[TimelineEvent
     Every problem is reported at once (ProblemsError), each naming `source` and its line.
     """
     try:
-        entries = YAML(typ="rt").load(text)
+        entries = guard(YAML(typ="rt")).load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         at = f", line {mark.line + 1}" if mark is not None else ""
@@ -118,7 +119,7 @@ def _event_from_yaml(entry: object) -> TimelineEvent:
 
 def _bad_date_line(text: str) -> int | None:
     """The 1-based line of the first date-like scalar that is not a valid date."""
-    pending: list[Any] = [YAML(typ="rt").compose(text)]
+    pending: list[Any] = [guard(YAML(typ="rt")).compose(text)]
     while pending:
         node = pending.pop()
         if isinstance(node, ScalarNode):

@@ -11,16 +11,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 
-from research.storage.revisions import MIGRATIONS_DIR, VERSION_TABLE, stated_head
+from research.errors import StudyDatabaseError, StudyExistsError
+from research.storage import health
+from research.storage.revisions import (
+    MIGRATIONS_DIR,
+    VERSION_TABLE,
+    shipped_revisions,
+    stated_head,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for a study database; SQLite gets foreign keys on and write-ahead logging."""
+    """An engine for a study database; SQLite gets foreign keys on and write-ahead logging.
+
+    A fault of the database's file or disk (damaged, full, read-only, out of reach) leaves
+    any statement as a StudyDatabaseError naming the database and the cause.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         # Writers queue for SQLite's lock; 30 s covers a large upload decoded by another writer.
@@ -28,8 +39,119 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _configure_sqlite)
         # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN.
         event.listen(engine, "begin", _begin_sqlite)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _name_the_fault)
+    return engine
+
+
+def _name_the_fault(context: ExceptionContext) -> None:
+    """Turn a fault of the database's file or disk into one line naming the study."""
+    if context.engine is not None:
+        raise_named_fault(context.engine, context.original_exception)
+
+
+def raise_named_fault(engine: Engine, original: BaseException) -> None:
+    """Raise StudyDatabaseError for a driver's error that is the file's or the disk's fault
+    (damaged, full, read-only, unreachable); return for any other error."""
+    if engine.url.get_backend_name() == "sqlite":
+        path = sqlite_path(engine.url)
+        cause = health.sqlite_fault(original, path) if path is not None else None
+        where = str(path)
+    else:
+        cause = health.postgresql_fault(original)
+        where = engine.url.render_as_string(hide_password=True)
+    if cause is not None:
+        raise StudyDatabaseError(where, cause) from original
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file of a SQLite URL; None for another backend or an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(str(parsed.database))
+
+
+def study_table(name: str) -> bool:
+    """Whether a table of this name belongs to a study (at any revision)."""
+    from research.storage.tables import Base, is_search_index
+
+    return name == VERSION_TABLE or name in Base.metadata.tables or is_search_index(name)
+
+
+def open_engine(url: str, *, thorough: bool = False) -> Engine:
+    """An engine on the existing study at `url`, checked, and upgraded (after a backup) if older.
+
+    Refused with StudyDatabaseError before anything is written: a file that is not SQLite
+    or is damaged, a database that is not a study, a study newer than this toolkit.
+    `PRAGMA quick_check` reads every page of a SQLite study when `thorough` and before an
+    upgrade; at other times damage is named when SQLite meets it.
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        facts = health.check_sqlite_file(path, is_study_table=study_table)
+        _check_revision(str(path), facts.revision)
+        if thorough or facts.revision != head_revision():
+            health.quick_check_sqlite(path)
+        engine = make_engine(url)
+    else:
+        engine = make_engine(url)
+        try:
+            facts = _facts(engine)
+            where = masked_url(url)
+            health.check_facts(where, facts, is_study_table=study_table)
+            _check_revision(where, facts.revision)
+        except BaseException:
+            engine.dispose()
+            raise
+    try:
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def check_empty(url: str) -> None:
+    """Refuse, before anything is written, to create a study in a database that holds tables
+    or in a file that is not SQLite (an empty file, or none yet, is fine)."""
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.is_file() or path.stat().st_size == 0:
+            return
+        tables = health.read_sqlite_facts(path).tables
+        where = str(path)
+    else:
+        engine = make_engine(url)
+        try:
+            tables = _facts(engine).tables
+        finally:
+            engine.dispose()
+        where = masked_url(url)
+    if tables:
+        raise StudyExistsError(f"the database {where} is not empty; use an empty database")
+
+
+def _facts(engine: Engine) -> health.StudyFacts:
+    with engine.connect() as connection:
+        tables = frozenset(inspect(connection).get_table_names())
+        revision = None
+        if VERSION_TABLE in tables:
+            found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
+            revision = next(iter(found.scalars()), None)
+    return health.StudyFacts(revision=revision, tables=tables)
+
+
+def _check_revision(where: str, revision: str | None) -> None:
+    shipped = shipped_revisions()
+    if revision is not None and shipped is not None and revision not in shipped:
+        raise StudyDatabaseError(
+            where,
+            f"the study is at schema revision {revision!r}, which this version of the toolkit "
+            f"does not know (its newest is {head_revision()}); it may come from a newer "
+            "version: upgrade the toolkit to open it",
+        )
 
 
 IMMEDIATE = "research_immediate"
@@ -189,8 +311,20 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
     with engine.connect() as connection:
         # The backup API copies a consistent snapshot even with a write-ahead log.
         raw = connection.connection.dbapi_connection
-        with sqlite3.connect(target) as destination:
-            raw.backup(destination)  # type: ignore[union-attr]
+        try:
+            destination = sqlite3.connect(target)
+            try:
+                raw.backup(destination)  # type: ignore[union-attr]
+            finally:
+                destination.close()
+        except sqlite3.Error as error:
+            target.unlink(missing_ok=True)
+            cause = health.sqlite_fault(error, target) or str(error)
+            raise StudyDatabaseError(
+                str(source),
+                f"the copy made before upgrading it could not be written to {target.name} "
+                f"({cause}); the study was not upgraded",
+            ) from None
     return target
 
 

@@ -20,9 +20,9 @@ _REVISION_LINE = re.compile(
 
 
 @functools.cache
-def stated_head() -> str | None:
-    """The newest revision as the files state it; None when they do not form one straight
-    line (a revision without its line, two heads), which is left to Alembic to read."""
+def stated_revisions() -> dict[str, str | None] | None:
+    """Every shipped revision and its parent, as the files state them; None when a file
+    states no revision line (left to Alembic to read)."""
     revisions: dict[str, str | None] = {}
     for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
         stated = {
@@ -32,5 +32,20 @@ def stated_head() -> str | None:
         if not stated.get("revision"):
             return None
         revisions[str(stated["revision"])] = stated.get("down_revision")
+    return revisions
+
+
+def stated_head() -> str | None:
+    """The newest revision as the files state it; None when they do not form one straight
+    line (a revision without its line, two heads), which is left to Alembic to read."""
+    revisions = stated_revisions()
+    if revisions is None:
+        return None
     heads = set(revisions) - {parent for parent in revisions.values() if parent is not None}
     return heads.pop() if len(heads) == 1 else None
+
+
+def shipped_revisions() -> frozenset[str] | None:
+    """Every revision shipped; None if a file is unclear."""
+    revisions = stated_revisions()
+    return None if revisions is None else frozenset(revisions)

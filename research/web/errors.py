@@ -13,10 +13,12 @@ from codebook.errors import CodebookError
 from interviews.errors import InterviewsError, QuoteMismatchError
 from research.errors import (
     ConflictError,
+    FileWriteError,
     InvalidRecordError,
     NotAllowedError,
     NotFoundError,
     ResearchError,
+    StudyDatabaseError,
     UnconfirmedWarningsError,
 )
 from research.web.dependencies import NoCoderError, render
@@ -37,6 +39,9 @@ def status_of(error: Exception) -> int:
         return 422
     if isinstance(error, CodebookError | InterviewsError):
         return 422
+    if isinstance(error, StudyDatabaseError | FileWriteError):
+        # The study's file or disk, not the request: damaged, full, read-only.
+        return 503
     return 400
 
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -64,3 +71,66 @@ def counts(study: Study) -> tuple[int, int, int]:
             session.scalar(select(func.count()).select_from(InterviewRow)) or 0,
             session.scalar(select(func.count()).select_from(CodingRow)) or 0,
         )
+
+
+def folder_state(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (its path inside) with the SHA-256 of its bytes.
+
+    Compared before and after a refused command, it shows that nothing was written: no
+    byte of the study changed and no journal, log or backup appeared beside it.
+    """
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@contextmanager
+def unwritable(path: Path) -> Iterator[None]:
+    """`path` (a file or a folder) made unwritable for this process, root included.
+
+    Root passes permission bits by, so as root the file system's immutable flag is set
+    (`chattr +i`), or else the path is bound read-only onto itself; as anyone else its
+    write permissions are taken away. A probe write then proves that writing really fails,
+    so that a test using this cannot pass without meeting a read-only path.
+    """
+    mode = path.stat().st_mode
+    undo: list[list[str]] = []
+    if os.geteuid() == 0:
+        if _run(["chattr", "+i", str(path)]):
+            undo.append(["chattr", "-i", str(path)])
+        elif _run(["mount", "--bind", str(path), str(path)]):
+            undo.append(["umount", str(path)])
+            if not _run(["mount", "-o", "remount,bind,ro", str(path)]):
+                _run(["umount", str(path)])
+                raise AssertionError(f"could not make {path} read-only (remount failed)")
+        else:
+            raise AssertionError(f"could not make {path} read-only: neither chattr nor mount")
+    else:
+        path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        _assert_unwritable(path)
+        yield
+    finally:
+        for command in undo:
+            _run(command)
+        path.chmod(mode)
+
+
+def _run(command: list[str]) -> bool:
+    try:
+        return subprocess.run(command, capture_output=True, check=False).returncode == 0
+    except OSError:
+        return False
+
+
+def _assert_unwritable(path: Path) -> None:
+    try:
+        if path.is_dir():
+            (path / ".probe").touch()
+        else:
+            path.open("r+b").close()
+    except OSError:
+        return
+    raise AssertionError(f"{path} is still writable")
