@@ -13,8 +13,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from research.errors import StudyDatabaseError
 from research.services.records import StudySummary
-from research.storage.revisions import VERSION_TABLE, stated_head
+from research.storage import health
+from research.storage.revisions import (
+    HEAD_TABLES,
+    SEARCH_INDEX_PREFIXES,
+    VERSION_TABLE,
+    stated_head,
+)
 
 # The keys of the facts in `study_info`.
 NAME = "name"
@@ -30,6 +37,14 @@ def summarise_file(database: Path) -> StudySummary | None:
     (no such file, not at the newest revision, or missing a fact every study has)."""
     head = stated_head()
     if head is None or not database.is_file():
+        return None
+    try:
+        # The same read-only look at the header and tables as opening a study takes.
+        facts = health.read_sqlite_facts(database)
+    except StudyDatabaseError:
+        return None
+    tables = {name for name in facts.tables if not name.startswith(SEARCH_INDEX_PREFIXES)}
+    if facts.revision != head or tables != HEAD_TABLES | {VERSION_TABLE}:
         return None
     connection = sqlite3.connect(database, timeout=30, isolation_level=None)
     try:

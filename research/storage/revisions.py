@@ -12,6 +12,23 @@ from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 VERSION_TABLE = "alembic_version"
+# The tables of a study at the newest revision, beside alembic_version and the full-text
+# index (a test holds this equal to the models): a file holding others is left to the full
+# check when opened, which names them.
+HEAD_TABLES = frozenset(
+    {
+        "codebook_changes",
+        "codes",
+        "codings",
+        "form_submissions",
+        "interviews",
+        "respondents",
+        "study_info",
+        "timeline_events",
+        "transcript_passages",
+    }
+)
+SEARCH_INDEX_PREFIXES = ("transcript_index", "ix_transcript_passages_vector", "search_vector")
 # `revision = "0006"` and `down_revision = "0005"` (or None) as every revision file states them.
 _REVISION_LINE = re.compile(
     r'^(down_revision|revision)(?:\s*:[^=]*)?\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|None)\s*$',

@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from research.storage.revisions import SEARCH_INDEX_PREFIXES
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -204,7 +206,7 @@ class TranscriptPassageRow(Base):
 # Made by migration 0008 on one backend only (not modelled): the FTS5 table and its shadow
 # tables on SQLite; the stored text-search vector and its GIN index on PostgreSQL. Schema
 # comparisons skip them.
-SEARCH_INDEX_NAMES = ("transcript_index", "ix_transcript_passages_vector", "search_vector")
+SEARCH_INDEX_NAMES = SEARCH_INDEX_PREFIXES
 
 
 def is_search_index(name: str | None) -> bool:

@@ -382,3 +382,10 @@ def test_search_vectors_are_kept_in_the_rows_on_postgresql(study: Study) -> None
                 c["name"] for c in inspect(session.connection()).get_columns("transcript_passages")
             }
             assert "search_vector" not in columns
+
+
+def test_the_tables_a_fast_status_expects_are_the_models_tables() -> None:
+    from research.storage.revisions import HEAD_TABLES
+    from research.storage.tables import Base
+
+    assert set(Base.metadata.tables) == HEAD_TABLES
