@@ -82,6 +82,60 @@ class UndecodableTranscriptError(TranscriptError):
         self.encodings = encodings
 
 
+class TooLargeError(TranscriptError):
+    """A file, or an entry of an archive, passes a size limit before or while it is read.
+
+    ``entry`` names the archive entry (None for the file itself); ``limit`` names the field
+    of the limits object that was passed (``text_bytes``, ``entries``, ``entry_bytes``,
+    ``total_bytes`` or ``ratio``), so that a caller can say which setting raises it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        entry: str | None = None,
+        limit: str,
+    ) -> None:
+        InterviewsError.__init__(self, message, source=source, entry=entry, limit=limit)
+        self.source = source
+        self.line = self.column = self.offset = None
+        self.entry = entry
+        self.limit = limit
+
+    def location(self) -> list[str]:
+        """Return the file and, inside an archive, the entry."""
+        parts = [self.source] if self.source is not None else []
+        if self.entry is not None:
+            parts.append(f"entry {self.entry}")
+        return parts
+
+
+class LooksLikeUtf8Error(TranscriptError):
+    """A legacy single-byte encoding was named for bytes that read, in whole or in part, as UTF-8.
+
+    A soft refusal: the person may have meant it (a file mixing both); ``utf8_bytes`` and
+    ``utf8_lines`` say how much looks like UTF-8.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        offset: int | None = None,
+        utf8_bytes: int = 0,
+        utf8_lines: int = 0,
+    ) -> None:
+        super().__init__(message, source=source, line=line, column=column, offset=offset)
+        self._context.update(utf8_bytes=utf8_bytes, utf8_lines=utf8_lines)
+        self.utf8_bytes = utf8_bytes
+        self.utf8_lines = utf8_lines
+
+
 class SegmentError(InterviewsError):
     """A segment's offsets or quote do not fit the transcript text; messages name the offsets."""
 
