@@ -162,8 +162,11 @@ def _read_stream(
         most = limits.text_bytes
         if size > most:
             raise _text_too_large(size, most, source)
-        # Read no more than the limit even if the file grew since its size was taken.
-        data = stream.read(most + 1)
+        # A read of n bytes sets n bytes aside first: ask for the size, then for any growth
+        # since it was taken, never past the limit.
+        data = stream.read(size + 1)
+        if len(data) > size:
+            data += stream.read(most + 1 - len(data))
         if len(data) > most:
             raise _text_too_large(len(data), most, source)
         text, used = decode_transcript(

@@ -18,7 +18,7 @@ from research.study_settings import (
 )
 
 app = typer.Typer(
-    help="The study's analysis settings: the era split, ranking, regression and figures.",
+    help="The study's settings: the era split, ranking, regression, figures and intake limits.",
     no_args_is_help=True,
 )
 
@@ -42,7 +42,7 @@ def read_settings(file: Path) -> StudySettings:
 
 @app.command("show")
 def show(study: StudyOption = None, fmt: FormatOption = OutputFormat.TABLE) -> None:
-    """Show the settings: which attributes the figures use, the eras, ranking and regression.
+    """Show the settings: the figures' attributes, eras, ranking, regression and intake limits.
 
     Example: research settings show --format json
     """
@@ -74,6 +74,7 @@ def show(study: StudyOption = None, fmt: FormatOption = OutputFormat.TABLE) -> N
                 if regression
                 else None
             ),
+            "intake limits": settings.intake.describe(),
         },
         fmt,
     )
