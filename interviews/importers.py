@@ -138,6 +138,25 @@ def transcript_from_bytes(
     )
 
 
+def transcript_from_text(
+    text: str, *, source: str, limits: TranscriptLimits | None = None
+) -> Transcript:
+    """Text typed or pasted (not read from a file) as a transcript, within the text limit."""
+    most = (limits if limits is not None else TranscriptLimits()).text_bytes
+    # Four bytes a code point at most: only a long text needs measuring.
+    if len(text) * 4 > most:
+        length = len(text.encode("utf-8", errors="surrogatepass"))
+        if length > most:
+            raise _text_too_large(length, most, source)
+    try:
+        canonical = canonicalise(text)
+    except TranscriptError as error:
+        raise TranscriptError(
+            error.message, source=source, line=error.line, column=error.column, offset=error.offset
+        ) from None
+    return Transcript(text=canonical, source_name=source, encoding="utf-8", format="txt")
+
+
 def _format_of(name: str, encoding: str | None) -> TranscriptFormat:
     suffix = Path(name).suffix.lower()
     _check_suffix(suffix, name)
