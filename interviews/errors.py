@@ -177,6 +177,26 @@ class OffsetError(SegmentError):
         self.offset = offset
 
 
+class GraphemeSplitError(SegmentError):
+    """A segment's offset falls inside a user-perceived character (an extended grapheme cluster).
+
+    ``nearest`` holds that cluster's own boundaries, before and after the offset, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        nearest: tuple[int, int] | None = None,
+    ) -> None:
+        InterviewsError.__init__(self, message, start=start, end=end, nearest=nearest)
+        self.start = start
+        self.end = end
+        self.nearest = nearest
+
+
 class DictionaryError(InterviewsError):
     """A data dictionary definition is malformed, or names an attribute that does not exist."""
 

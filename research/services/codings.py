@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from codebook import Code, Codebook, CodebookError, operations
 from interviews.errors import OffsetError, SegmentError
+from interviews.graphemes import whole_clusters
 from interviews.segments import check_segment, find_quote
 from interviews.text import Utf16Index, normalise
 from research.errors import ConflictError, NotFoundError, ResearchError
@@ -206,6 +207,9 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
                 len(segment) != coding.end_offset - coding.start_offset
                 or segment.isspace()
                 or (coding.quote is not None and normalise(coding.quote) != segment)
+                or not whole_clusters(
+                    texts[coding.interview_id], coding.start_offset, coding.end_offset
+                )
             ):
                 raise _segment_error(session, coding)
             rows.append(
