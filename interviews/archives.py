@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from interviews.errors import InterviewsError, TooLargeError, TranscriptError
+from interviews.errors import InterviewsError, TooLargeError, TranscriptError, printable
 
 MEGABYTE = 1_000_000
 
@@ -135,7 +135,9 @@ class Archive:
 
     def corrupt(self, detail: str) -> TranscriptError:
         """The refusal of a file that is not a readable archive of this kind."""
-        return TranscriptError(f"not a readable {self.kind} file ({detail})", source=self.source)
+        return TranscriptError(
+            f"not a readable {self.kind} file ({printable(detail)})", source=self.source
+        )
 
     def _check_count(self, count: int) -> None:
         if count > self.limits.entries:

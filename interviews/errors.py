@@ -6,6 +6,14 @@ from functools import partial
 from typing import Any
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that would break or disguise a line (a line feed, a
+    control or format character such as a right-to-left override) written as its escape."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 class InterviewsError(ValueError):
     """Base class for every error the interviews package raises on bad input."""
 
@@ -51,7 +59,7 @@ class TranscriptError(InterviewsError):
 
     def location(self) -> list[str]:
         """Return the source name, line and column, as far as they are known."""
-        parts = [self.source] if self.source is not None else []
+        parts = [printable(self.source)] if self.source is not None else []
         if self.line is not None:
             parts.append(f"line {self.line}")
             if self.column is not None:
@@ -106,9 +114,9 @@ class TooLargeError(TranscriptError):
 
     def location(self) -> list[str]:
         """Return the file and, inside an archive, the entry."""
-        parts = [self.source] if self.source is not None else []
+        parts = [printable(self.source)] if self.source is not None else []
         if self.entry is not None:
-            parts.append(f"entry {self.entry}")
+            parts.append(f"entry {printable(self.entry)}")
         return parts
 
 
