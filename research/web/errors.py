@@ -71,7 +71,7 @@ def refusal(
     if wants_json(request):
         return JSONResponse(body or {"detail": message}, status_code=status)
     return render(
-        request, "error.html.j2", {"status": status, "message": message}, status_code=status
+        request, "error.html.j2", {"status": status, "problem": message}, status_code=status
     )
 
 
@@ -92,7 +92,7 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
         f"{'.'.join(str(part) for part in problem['loc'][1:]) or 'request'}: {problem['msg']}"
         for problem in problems
     )
-    return render(request, "error.html.j2", {"status": 422, "message": message}, status_code=422)
+    return render(request, "error.html.j2", {"status": 422, "problem": message}, status_code=422)
 
 
 def install(app: FastAPI) -> None:
