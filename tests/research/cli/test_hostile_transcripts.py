@@ -151,3 +151,20 @@ def test_a_modest_document_imports_after_a_refused_bomb(
     assert status == 0, stderr
     shown = run("interviews", "show", "r07", "--transcript", "--study", str(folder))
     assert "Он уехал в Москву в 1996 году." in shown.stdout
+
+
+def test_a_bomb_given_to_interviews_add_is_refused_and_adds_nothing(
+    run: Run, folder: Path, tmp_path: Path
+) -> None:
+    respondent = run("respondents", "add", "R07", "--study", str(folder))
+    assert respondent.exit_code == 0, respondent.output
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(docx_bomb(20_000_000))
+    before = fingerprint(folder)
+    result = run(
+        "interviews", "add", "-r", "R07", "--transcript", str(bomb), "--study", str(folder)
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: bomb.docx, entry {WORD_MAIN}: expands ")
+    assert result.stderr.endswith(RATIO_HINT + "\n") and result.stderr.count("\n") == 1
+    assert fingerprint(folder) == before
