@@ -92,9 +92,24 @@ def safe_name(name: str | None) -> str:
     return base or "upload.txt"
 
 
+_READ_CHUNK = 1 << 20
+
+
 def upload_bytes(upload: BinaryIO, limits: TranscriptLimits) -> bytes:
-    """An uploaded file's bytes, one past the most a transcript file may be at most."""
-    return upload.read(limits.text_bytes + 1)
+    """An uploaded file's bytes, up to one past the most a transcript file may have.
+
+    Read a chunk at a time: one read of the limit would set the whole limit aside first.
+    """
+    most = limits.text_bytes + 1
+    chunks: list[bytes] = []
+    total = 0
+    while total < most:
+        chunk = upload.read(min(_READ_CHUNK, most - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def read_upload(name: str, data: bytes, encoding: str, limits: TranscriptLimits) -> Transcript:

@@ -4,12 +4,15 @@ larger than a transcript may be is refused while it streams, never read whole.""
 from __future__ import annotations
 
 import asyncio
+import tempfile
+import tracemalloc
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from interviews.importers import TranscriptLimits
 from research.study import Study
 from research.web.uploads import FORM_ALLOWANCE
 from tests.interviews.hostile_files import WORD_MAIN, docx_bomb, plain_docx
@@ -199,3 +202,19 @@ def test_an_endless_upload_is_refused_while_it_streams(
     # Read up to the limit and one chunk more: never the whole of what was sent.
     assert 1_000_000 + FORM_ALLOWANCE < pulled <= 1_000_000 + FORM_ALLOWANCE + 2 * len(chunk)
     assert not _has_transcript(demo_study, interview)
+
+
+def test_reading_a_small_upload_sets_no_limit_sized_buffer_aside() -> None:
+    from research.web.routes.records_transcripts import upload_bytes
+
+    with tempfile.TemporaryFile() as upload:
+        upload.write(b"x" * 1_000)
+        upload.seek(0)
+        tracemalloc.start()
+        try:
+            data = upload_bytes(upload, TranscriptLimits())
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert data == b"x" * 1_000
+    assert peak < 5_000_000
