@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -183,7 +184,9 @@ def _stream(app: FastAPI, client: TestClient, path: str, chunk: bytes) -> tuple[
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: a browser test in this process may hold an event loop running here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(app(scope, receive, send))).result()
     start = next(message for message in sent if message["type"] == "http.response.start")
     body = b"".join(message.get("body", b"") for message in sent[1:])
     return start["status"], pulled, body.decode()
