@@ -28,7 +28,12 @@ def _boundaries(text: str) -> set[int]:
     return {0} | {match.end() for match in regex.finditer(r"\X", text)}
 
 
-@given(st.text(alphabet=st.sampled_from(JOINERS), max_size=40) | st.text(max_size=40))
+# Spans point into canonical text, which has no CR (and so no CR LF cluster).
+@given(
+    (st.text(alphabet=st.sampled_from(JOINERS), max_size=40) | st.text(max_size=40)).map(
+        lambda text: text.replace("\r", "")
+    )
+)
 def test_every_offset_is_judged_as_full_segmentation_judges_it(text: str) -> None:
     expected = _boundaries(text)
     for offset in range(len(text) + 1):
