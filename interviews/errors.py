@@ -6,6 +6,14 @@ from functools import partial
 from typing import Any
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that would break or disguise a line (a line feed, a
+    control or format character such as a right-to-left override) written as its escape."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 class InterviewsError(ValueError):
     """Base class for every error the interviews package raises on bad input."""
 
@@ -51,7 +59,7 @@ class TranscriptError(InterviewsError):
 
     def location(self) -> list[str]:
         """Return the source name, line and column, as far as they are known."""
-        parts = [self.source] if self.source is not None else []
+        parts = [printable(self.source)] if self.source is not None else []
         if self.line is not None:
             parts.append(f"line {self.line}")
             if self.column is not None:
@@ -80,6 +88,60 @@ class UndecodableTranscriptError(TranscriptError):
         super().__init__(message, source=source, line=line, column=column, offset=offset)
         self._context["encodings"] = encodings
         self.encodings = encodings
+
+
+class TooLargeError(TranscriptError):
+    """A file, or an entry of an archive, passes a size limit before or while it is read.
+
+    ``entry`` names the archive entry (None for the file itself); ``limit`` names the field
+    of the limits object that was passed (``text_bytes``, ``entries``, ``entry_bytes``,
+    ``total_bytes`` or ``ratio``), so that a caller can say which setting raises it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        entry: str | None = None,
+        limit: str,
+    ) -> None:
+        InterviewsError.__init__(self, message, source=source, entry=entry, limit=limit)
+        self.source = source
+        self.line = self.column = self.offset = None
+        self.entry = entry
+        self.limit = limit
+
+    def location(self) -> list[str]:
+        """Return the file and, inside an archive, the entry."""
+        parts = [printable(self.source)] if self.source is not None else []
+        if self.entry is not None:
+            parts.append(f"entry {printable(self.entry)}")
+        return parts
+
+
+class LooksLikeUtf8Error(TranscriptError):
+    """A legacy single-byte encoding was named for bytes that read, in whole or in part, as UTF-8.
+
+    A soft refusal: the person may have meant it (a file mixing both); ``utf8_bytes`` and
+    ``utf8_lines`` say how much looks like UTF-8.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        offset: int | None = None,
+        utf8_bytes: int = 0,
+        utf8_lines: int = 0,
+    ) -> None:
+        super().__init__(message, source=source, line=line, column=column, offset=offset)
+        self._context.update(utf8_bytes=utf8_bytes, utf8_lines=utf8_lines)
+        self.utf8_bytes = utf8_bytes
+        self.utf8_lines = utf8_lines
 
 
 class SegmentError(InterviewsError):
@@ -121,6 +183,26 @@ class OffsetError(SegmentError):
         self.start = offset
         self.end = offset
         self.offset = offset
+
+
+class GraphemeSplitError(SegmentError):
+    """A segment's offset falls inside a user-perceived character (an extended grapheme cluster).
+
+    ``nearest`` holds that cluster's own boundaries, before and after the offset, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        nearest: tuple[int, int] | None = None,
+    ) -> None:
+        InterviewsError.__init__(self, message, start=start, end=end, nearest=nearest)
+        self.start = start
+        self.end = end
+        self.nearest = nearest
 
 
 class DictionaryError(InterviewsError):

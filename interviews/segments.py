@@ -1,4 +1,9 @@
-"""Segments of a transcript: code-point spans into its canonical text, end exclusive."""
+"""Segments of a transcript: code-point spans into its canonical text, end exclusive.
+
+A segment begins and ends between user-perceived characters (extended grapheme clusters,
+`interviews.graphemes`): never between a letter and its combining mark, inside a flag or
+an emoji sequence.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from interviews.errors import (
     AmbiguousQuoteError,
+    GraphemeSplitError,
     QuoteMismatchError,
     QuoteNotFoundError,
     SegmentError,
 )
+from interviews.graphemes import cluster_around, whole_clusters, widened
 from interviews.quotes import loose, loose_matches, nearest_passage
 from interviews.text import normalise
 
@@ -56,6 +63,10 @@ def check_segment(text: str, start: int, end: int, quote: str | None = None) -> 
             start=start,
             end=end,
         )
+    for name, offset in (("start", start), ("end", end)):
+        cluster = cluster_around(text, offset)
+        if cluster is not None:
+            raise _split(text, name, offset, cluster, start=start, end=end)
     segment = text[start:end]
     if segment.isspace():
         raise SegmentError(f"segment {start}..{end} contains only whitespace", start=start, end=end)
@@ -66,6 +77,19 @@ def check_segment(text: str, start: int, end: int, quote: str | None = None) -> 
             end=end,
         )
     return segment
+
+
+def _split(
+    text: str, name: str, offset: int, cluster: tuple[int, int], *, start: int, end: int
+) -> GraphemeSplitError:
+    before, after = cluster
+    return GraphemeSplitError(
+        f"{name} {offset} falls inside the character {shorten(text[before:after])} at "
+        f"{before}..{after}; the nearest boundaries are {before} and {after}",
+        start=start,
+        end=end,
+        nearest=cluster,
+    )
 
 
 def find_quote(
@@ -81,7 +105,8 @@ def find_quote(
         raise SegmentError(f"occurrence must be 1 or more, not {occurrence}")
     if not loose(quote):
         raise SegmentError("the quote is empty or only whitespace")
-    spans = loose_matches(text, normalise(quote))
+    # A match that cuts a character in two (one emoji of a family) is not the quote.
+    spans = [span for span in loose_matches(text, normalise(quote)) if whole_clusters(text, *span)]
     if not spans:
         raise _not_found(text, quote, source)
     if occurrence is None:
@@ -105,11 +130,11 @@ def _not_found(text: str, quote: str, source: str) -> QuoteNotFoundError:
     nearest = nearest_passage(text, normalise(quote))
     if nearest is None:
         return QuoteNotFoundError(f"no {shorten(quote)} in {source}, nor any passage close to it")
-    passage = " ".join(text[nearest.start : nearest.end].split())
+    start, end = widened(text, nearest.start, nearest.end)
+    passage = " ".join(text[start:end].split())
     return QuoteNotFoundError(
-        f"no {shorten(quote)} in {source}; nearest passage at "
-        f"[{nearest.start}:{nearest.end}]: {shorten(passage)}",
-        nearest=(nearest.start, nearest.end),
+        f"no {shorten(quote)} in {source}; nearest passage at [{start}:{end}]: {shorten(passage)}",
+        nearest=(start, end),
     )
 
 

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import re
 import unicodedata
 
 from interviews.encodings import plausible_encodings
-from interviews.errors import OffsetError, TranscriptError, UndecodableTranscriptError
+from interviews.errors import (
+    LooksLikeUtf8Error,
+    OffsetError,
+    TranscriptError,
+    UndecodableTranscriptError,
+)
 
 BYTE_ORDER_MARK = "\ufeff"
 
@@ -153,14 +159,25 @@ def describe_character(character: str) -> str:
 
 
 def decode_transcript(
-    data: bytes, *, encoding: str | None = None, source: str = "<bytes>"
+    data: bytes,
+    *,
+    encoding: str | None = None,
+    source: str = "<bytes>",
+    confirm_encoding: bool = False,
 ) -> tuple[str, str]:
-    """Decode transcript bytes strictly and canonicalise them; return (text, encoding used)."""
+    """Decode transcript bytes strictly and canonicalise them; return (text, encoding used).
+
+    A legacy single-byte encoding named for bytes that read, mostly or wholly, as UTF-8 is
+    refused (`LooksLikeUtf8Error`) unless ``confirm_encoding`` says a person meant it: every
+    byte decodes in such an encoding, so the mistake would garble the text without a word.
+    """
     if not data:
         raise TranscriptError("the file is empty", source=source)
     _refuse_known_binary(data, source)
     bom = _byte_order_mark(data)
     codec = _choose_codec(encoding, bom, source)
+    if encoding is not None and not confirm_encoding and _is_single_byte(codec):
+        _refuse_utf8_lookalike(data, codec, source)
     if codec not in _WIDE_CODECS:
         _refuse_nul_and_control_bytes(data, codec, source)
     text = _decode_strictly(data, codec, source)
@@ -179,6 +196,59 @@ def _free_of_forbidden_utf8(data: bytes, codec: str) -> bool:
     if len(data.translate(None, _FORBIDDEN_BYTES)) != len(data):
         return False
     return b"\xc2" not in data or _C1_IN_UTF8.search(data) is None
+
+
+# A well-formed UTF-8 sequence of two, three or four bytes (RFC 3629: no overlong forms,
+# no surrogates, nothing past U+10FFFF).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]"
+    rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+# Legacy text forms UTF-8 sequences by accident too (cp866 Russian: about a quarter of its
+# letters), but never most of its bytes over a few words.
+_UTF8_SHARE = 0.5
+_UTF8_MINIMUM = 8
+
+
+@functools.cache
+def _is_single_byte(codec: str) -> bool:
+    """Whether a codec reads each byte as one character (cp1251, koi8-r, latin-1, ...)."""
+    if codec in _BOM_CONSUMING or codec in _WIDE_CODECS or codec.startswith("utf"):
+        return False
+    # A multi-byte codec joins some of these bytes into one character.
+    return len(_HIGH_BYTES.decode(codec, errors="replace")) == len(_HIGH_BYTES)
+
+
+def _refuse_utf8_lookalike(data: bytes, codec: str, source: str) -> None:
+    """Refuse bytes that are wholly UTF-8, or mostly UTF-8 sequences, read as a legacy code page."""
+    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
+    if not non_ascii:
+        return
+    utf8 = len(data) - len(_UTF8_SEQUENCE.sub(b"", data))
+    try:
+        data.decode("utf-8")
+        whole = True
+    except UnicodeDecodeError:
+        whole = False
+    if not whole and (utf8 < _UTF8_MINIMUM or utf8 < _UTF8_SHARE * non_ascii):
+        return
+    lines = [
+        number
+        for number, line in enumerate(data.split(b"\n"), start=1)
+        if _UTF8_SEQUENCE.search(line)
+    ]
+    how = "it is UTF-8 throughout" if whole else "it looks like UTF-8 in part"
+    raise LooksLikeUtf8Error(
+        f"{codec} was named, but {utf8:,} of its {non_ascii:,} bytes beyond ASCII form UTF-8 "
+        f"characters (on {len(lines):,} line{'s' if len(lines) != 1 else ''}, the first "
+        f"here): {how}, and {codec} would garble them",
+        source=source,
+        line=lines[0],
+        utf8_bytes=utf8,
+        utf8_lines=len(lines),
+    )
 
 
 def _byte_order_mark(data: bytes) -> tuple[bytes, str, str] | None:
@@ -321,7 +391,7 @@ def _with_byte_offset(
     )
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class Utf16Index:

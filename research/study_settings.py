@@ -6,7 +6,8 @@ lives here, never in the shell: the era split (a year attribute and its cut poin
 attribute whose departures are drawn against the timeline, a ranked list of codes to check
 against the data (a memo's ranking), the regression to fit, and the attributes of the
 report's two summary figures. A study without a setting simply has no such section; the
-report says why in one line.
+report says why in one line. The intake limits (how large a transcript file may be) are
+settings too, with defaults that a study changes only when its files are unusually large.
 
 Settings are kept in the database (study_info) as JSON and exchanged as YAML
 (`settings.yaml` in a study template).
@@ -27,7 +28,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from codebook import Codebook, CodebookError
+from interviews.archives import MEGABYTE, ArchiveLimits
 from interviews.dictionary import AttributeType, DataDictionary
+from interviews.importers import TranscriptLimits
 from interviews.yaml_guard import guard
 from research.errors import StudySettingsError
 
@@ -119,10 +122,61 @@ class ReportSettings(_Strict):
     regression: RegressionSpec | None = None
 
 
+_DEFAULT_LIMITS = TranscriptLimits()
+
+
+class IntakeSettings(_Strict):
+    """How large a transcript file may be; a file past a limit is refused in one line.
+
+    Sizes are in megabytes (1,000,000 bytes). `transcript_megabytes` is the text of one
+    transcript (a plain text file's size; the text a document holds), and the most a web
+    upload may send. A .docx or .odt is a zip archive: `archive_entries` entries at most,
+    each inflating to `entry_megabytes` at most and all to `archive_megabytes`, none
+    expanding more than `compression_ratio` times.
+    """
+
+    transcript_megabytes: int = Field(default=_DEFAULT_LIMITS.text_bytes // MEGABYTE, gt=0)
+    archive_entries: int = Field(default=_DEFAULT_LIMITS.archive.entries, gt=0)
+    entry_megabytes: int = Field(default=_DEFAULT_LIMITS.archive.entry_bytes // MEGABYTE, gt=0)
+    archive_megabytes: int = Field(default=_DEFAULT_LIMITS.archive.total_bytes // MEGABYTE, gt=0)
+    compression_ratio: int = Field(default=_DEFAULT_LIMITS.archive.ratio, gt=0)
+
+    def limits(self) -> TranscriptLimits:
+        """The limits the transcript readers keep to."""
+        return TranscriptLimits(
+            text_bytes=self.transcript_megabytes * MEGABYTE,
+            archive=ArchiveLimits(
+                entries=self.archive_entries,
+                entry_bytes=self.entry_megabytes * MEGABYTE,
+                total_bytes=self.archive_megabytes * MEGABYTE,
+                ratio=self.compression_ratio,
+            ),
+        )
+
+    def describe(self) -> str:
+        """The limits in a few words."""
+        return (
+            f"{self.transcript_megabytes} MB of text a transcript; documents of at most "
+            f"{self.archive_entries} entries, {self.entry_megabytes} MB an entry, "
+            f"{self.archive_megabytes} MB in all, expanding {self.compression_ratio} times at most"
+        )
+
+
+# Which setting raises each limit a transcript reader refuses a file by (TooLargeError.limit).
+INTAKE_KEYS: dict[str, str] = {
+    "text_bytes": "intake.transcript_megabytes",
+    "entries": "intake.archive_entries",
+    "entry_bytes": "intake.entry_megabytes",
+    "total_bytes": "intake.archive_megabytes",
+    "ratio": "intake.compression_ratio",
+}
+
+
 class StudySettings(_Strict):
     """A study's settings; every part is optional."""
 
     report: ReportSettings = Field(default_factory=ReportSettings)
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
 
     @property
     def departures_attribute(self) -> str | None:
@@ -171,6 +225,8 @@ def describe_settings(settings: StudySettings) -> list[str]:
             f"a regression of {len(regression.outcomes)} codes on "
             f"{', '.join(regression.predictors)}"
         )
+    if settings.intake != IntakeSettings():
+        parts.append(f"intake limits: {settings.intake.describe()}")
     return parts
 
 

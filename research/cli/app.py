@@ -65,9 +65,7 @@ COMMANDS: dict[str, Entry] = {
         "Respondents: pseudonymous people and their attributes.",
         group=True,
     ),
-    "interviews": Entry(
-        "research.cli.interviews", "Interviews and their transcripts.", group=True
-    ),
+    "interviews": Entry("research.cli.interviews", "Interviews and their transcripts.", group=True),
     "codebook": Entry(
         "research.cli.codebook", "The study's codebook: a tree of codes.", group=True
     ),
@@ -78,7 +76,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     "settings": Entry(
         "research.cli.settings",
-        "The study's analysis settings: the era split, ranking, regression and figures.",
+        "The study's settings: the era split, ranking, regression, figures and intake limits.",
         group=True,
     ),
     "code": Entry("research.cli.code", "Codings: codes applied to text segments.", group=True),
@@ -89,8 +87,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     "search": Entry(
         "research.cli.search",
-        "Find words in the transcripts and show each hit in context, with the codes applied "
-        "there.",
+        "Find words in the transcripts and show each hit in context, with the codes applied there.",
     ),
     "export": Entry(
         "research.cli.export", "Exports of a study's data for other tools.", group=True

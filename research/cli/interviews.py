@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from interviews.importers import read_transcript
 from interviews.models import CORE_INTERVIEW_FIELDS
 from research.cli.common import (
     AllOption,
@@ -87,13 +86,21 @@ def add(
             typer.echo(f"Added {count} interviews from {from_file.name}.")
             return
         values: dict[str, Any] = dict(parse_assignments(assignments))
+        # A form confirms the values it asked for, not how the transcript is decoded.
+        confirm_encoding = confirm_warnings
         if interactive or (interactive is None and not values and sys.stdin.isatty()):
             respondent_id = respondent_id or typer.prompt("Respondent id")
             values = ask_record(opened.dictionary(), "interview", given=values)
             confirm_warnings = True
         if not respondent_id:
             raise typer.BadParameter("name the respondent", param_hint="--respondent")
-        text = read_transcript(transcript, encoding=encoding) if transcript else None
+        text = (
+            opened.interviews.read_transcript_file(
+                transcript, encoding=encoding, confirm_warnings=confirm_encoding
+            )
+            if transcript
+            else None
+        )
         record = opened.interviews.add_interview(
             respondent_id=respondent_id,
             values=values,
@@ -112,7 +119,12 @@ def _add_from_record(
 ) -> None:
     transcript_path = record.pop("transcript", None)
     text = (
-        read_transcript(folder / str(transcript_path), encoding=encoding)
+        interviews.read_transcript_file(
+            session,
+            folder / str(transcript_path),
+            encoding=encoding,
+            confirm_warnings=confirm_warnings,
+        )
         if transcript_path
         else None
     )
@@ -221,7 +233,8 @@ def describe(
         )
     if report.still_incomplete:
         typer.echo(
-            "Still incomplete: " + ", ".join(report.still_incomplete)
+            "Still incomplete: "
+            + ", ".join(report.still_incomplete)
             + " (`research interviews list --incomplete` shows what they miss)."
         )
 
@@ -285,9 +298,7 @@ def list_(
     where: WhereOption = None,
     incomplete: Annotated[
         bool,
-        typer.Option(
-            "--incomplete", help="Only incomplete records (held back from analysis)."
-        ),
+        typer.Option("--incomplete", help="Only incomplete records (held back from analysis)."),
     ] = False,
     limit: LimitOption = None,
     offset: OffsetOption = 0,

@@ -17,7 +17,9 @@ from codebook.errors import CodebookError
 from interviews.errors import (
     AmbiguousQuoteError,
     InterviewsError,
+    LooksLikeUtf8Error,
     QuoteNotFoundError,
+    TooLargeError,
     UndecodableTranscriptError,
 )
 from research.errors import MetadataSheetError, ResearchError, UnconfirmedWarningsError
@@ -28,9 +30,12 @@ USER_ERRORS = (ResearchError, CodebookError, InterviewsError)
 
 @dataclass(frozen=True)
 class Hint:
-    """How to get past a refusal: the option that does it, and a sentence naming it."""
+    """How to get past a refusal: the option that does it, and a sentence naming it.
 
-    option: str
+    A hint without an option (a setting of the study, say) is given by every command.
+    """
+
+    option: str | None
     advice: Callable[[Any], str | None]
 
 
@@ -53,10 +58,25 @@ def _confirm_advice(_: Exception) -> str:
     return "to keep the values, add --confirm-warnings"
 
 
+def _encoding_confirm_advice(_: LooksLikeUtf8Error) -> str:
+    return "if it is UTF-8, leave out --encoding; to decode it as named, add --confirm-warnings"
+
+
+def _limit_advice(error: TooLargeError) -> str | None:
+    from research.study_settings import INTAKE_KEYS
+
+    key = INTAKE_KEYS.get(error.limit)
+    if key is None:
+        return None
+    return f"the study's setting {key} sets this limit: research settings export, edit, import"
+
+
 # Domain and service errors describe the problem; only the command line knows its options,
 # so the option that gets past each kind of refusal is named here, by the error's type.
 HINTS: dict[type[Exception], Hint] = {
     UndecodableTranscriptError: Hint("--encoding", _encoding_advice),
+    LooksLikeUtf8Error: Hint("--confirm-warnings", _encoding_confirm_advice),
+    TooLargeError: Hint(None, _limit_advice),
     UnconfirmedWarningsError: Hint("--confirm-warnings", _confirm_advice),
     MetadataSheetError: Hint(
         "--confirm-warnings",
@@ -78,7 +98,8 @@ def hint_for(error: BaseException, command: Any) -> str | None:
     while cause is not None:
         hint = next((HINTS[kind] for kind in type(cause).__mro__ if kind in HINTS), None)
         if hint is not None:
-            return hint.advice(cause) if hint.option in options else None
+            wanted = hint.option is None or hint.option in options
+            return hint.advice(cause) if wanted else None
         cause = cause.__cause__
     return None
 

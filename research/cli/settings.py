@@ -19,7 +19,7 @@ from research.study_settings import (
 )
 
 app = typer.Typer(
-    help="The study's analysis settings: the era split, ranking, regression and figures.",
+    help="The study's settings: the era split, ranking, regression, figures and intake limits.",
     no_args_is_help=True,
 )
 
@@ -43,7 +43,7 @@ def read_settings(file: Path) -> StudySettings:
 
 @app.command("show")
 def show(study: StudyOption = None, fmt: FormatOption = OutputFormat.TABLE) -> None:
-    """Show the settings: which attributes the figures use, the eras, ranking and regression.
+    """Show the settings: the figures' attributes, eras, ranking, regression and intake limits.
 
     Example: research settings show --format json
     """
@@ -75,6 +75,7 @@ def show(study: StudyOption = None, fmt: FormatOption = OutputFormat.TABLE) -> N
                 if regression
                 else None
             ),
+            "intake limits": settings.intake.describe(),
         },
         fmt,
     )

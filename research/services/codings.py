@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from codebook import Code, Codebook, CodebookError, operations
 from interviews.errors import OffsetError, SegmentError
+from interviews.graphemes import whole_clusters
 from interviews.segments import check_segment, find_quote
 from interviews.text import Utf16Index, normalise
 from research.errors import ConflictError, NotFoundError, ResearchError
@@ -235,7 +236,15 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
             ]
             # Offsets are within each transcript (checked above); a segment of whitespace
             # alone, or unlike the quote given for it, is refused.
-            blank = [index for index, quote in enumerate(quotes) if quote.isspace()]
+            # A span that splits a user-perceived character (an emoji sequence, a letter
+            # and its mark) is refused too.
+            blank = [
+                index
+                for index, (quote, interview_id, start, end) in enumerate(
+                    zip(quotes, ids, first_offsets, last_offsets, strict=True)
+                )
+                if quote.isspace() or not whole_clusters(texts[interview_id], start, end)
+            ]
             if blank:
                 raise _segment_error(session, batch[int(part[blank[0]])])
             for index in np.flatnonzero(checked[part]).tolist():

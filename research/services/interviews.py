@@ -12,7 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from interviews.dictionary import DataDictionary
-from interviews.importers import Transcript, check_transcript_name, read_transcript
+from interviews.importers import (
+    Transcript,
+    TranscriptLimits,
+    check_transcript_name,
+    read_transcript,
+)
 from interviews.models import CORE_INTERVIEW_FIELDS, pseudonym_from, unique_pseudonym
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import metadata_sheets, study_info, transcript_search
@@ -51,11 +56,13 @@ __all__ = [
     "incomplete_interview_ids",
     "list_interviews",
     "missing_values",
+    "read_transcript_file",
     "record_attributes",
     "remove_interview",
     "search_interviews",
     "set_transcript",
     "transcript_encoding",
+    "transcript_limits",
     "update_interview",
 ]
 
@@ -133,8 +140,7 @@ def remove_interview(
     by_coder = codings_by_coder(session, [interview_id])
     if by_coder and not cascade:
         raise ConflictError(
-            f"interview {interview_id} has {describe_codings(by_coder)}; "
-            "--cascade removes them too"
+            f"interview {interview_id} has {describe_codings(by_coder)}; --cascade removes them too"
         )
     delete_records(session, interview_ids=[interview_id])
     return RemovalRecord(
@@ -287,18 +293,55 @@ def _row(session: Session, interview_id: str) -> InterviewRow:
     return row
 
 
+def transcript_limits(session: Session) -> TranscriptLimits:
+    """How large a transcript file may be in this study (its settings' `intake` limits)."""
+    return study_info.load_settings(session).intake.limits()
+
+
+def read_transcript_file(
+    session: Session,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    confirm_warnings: bool = False,
+) -> Transcript:
+    """A transcript file read within the study's limits; `confirm_warnings` lets a legacy
+    encoding stand for bytes that look like UTF-8."""
+    return read_transcript(
+        path,
+        encoding=encoding,
+        limits=transcript_limits(session),
+        confirm_encoding=confirm_warnings,
+    )
+
+
 class TranscriptFiles(Mapping[str, Transcript]):
     """Transcript files by file name, each read (decoded, made canonical) only when looked up.
 
-    Naming a file costs nothing; its text exists only while a batch is being stored.
+    Naming a file costs nothing; its text exists only while a batch is being stored. Each
+    is read within `limits`, so a file too large is refused before it is read.
     """
 
-    def __init__(self, paths: Sequence[Path], *, encoding: str | None) -> None:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        *,
+        encoding: str | None,
+        limits: TranscriptLimits,
+        confirm_encoding: bool = False,
+    ) -> None:
         self._paths = {path.name: path for path in paths}
         self._encoding = encoding
+        self._limits = limits
+        self._confirm_encoding = confirm_encoding
 
     def __getitem__(self, name: str) -> Transcript:
-        return read_transcript(self._paths[name], encoding=self._encoding)
+        return read_transcript(
+            self._paths[name],
+            encoding=self._encoding,
+            limits=self._limits,
+            confirm_encoding=self._confirm_encoding,
+        )
 
     def __contains__(self, name: object) -> bool:
         return name in self._paths
@@ -330,6 +373,9 @@ def import_transcripts(
     existing respondent) or to a new respondent of its own; `describe_interviews` or
     `update_interview` fills it in later.
 
+    Each file is read within the study's limits (`transcript_limits`); `confirm_warnings`
+    also lets a named legacy encoding stand for bytes that look like UTF-8.
+
     What is cheap is checked before any file is read (names, formats, the sheet); the files
     are then read and stored a batch at a time, in the caller's one transaction, so that a
     file that cannot be decoded leaves nothing stored.
@@ -343,7 +389,12 @@ def import_transcripts(
         check_transcript_name(path.name)
         if not path.is_file():
             raise ResearchError(f"{path}: no such file")
-    transcripts = TranscriptFiles(paths, encoding=encoding)
+    transcripts = TranscriptFiles(
+        paths,
+        encoding=encoding,
+        limits=transcript_limits(session),
+        confirm_encoding=confirm_warnings,
+    )
     if metadata is not None and respondent_id is not None:
         raise ResearchError(
             "a metadata sheet names each file's respondent; leave out --respondent"

@@ -30,6 +30,7 @@ from research.web.security import (
     SecurityHeadersMiddleware,
     TokenSigner,
 )
+from research.web.uploads import BodyLimitMiddleware, upload_limit
 
 HERE = Path(__file__).resolve().parent
 
@@ -75,7 +76,9 @@ def create_app(study: Study, *, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -
         docs,
     ):
         app.include_router(module.router)
-    # The last middleware added runs first: the Host check before anything else.
+    # The last middleware added runs first: the Host check before anything else, the
+    # size of a body counted inside the security headers (a refusal carries them too).
+    app.add_middleware(BodyLimitMiddleware, limit=lambda: upload_limit(study))
     app.add_middleware(SecurityHeadersMiddleware, signer=TokenSigner())
     app.add_middleware(HostCheckMiddleware, allowed_hosts=allowed_hosts)
     return app

@@ -11,7 +11,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from interviews.importers import TranscriptLimits
 from research.errors import ResearchError
+from research.services import interviews
 from research.services.codings import MAX_CODER_LENGTH
 from research.study import Study
 from research.web.security import SAFE_METHODS, csrf_token
@@ -41,6 +43,15 @@ def get_session(request: Request, study: StudyDep) -> Iterator[Session]:
 # "function" scope: the transaction commits before the response leaves, so a client that
 # was told "saved" can rely on it, and a failed commit becomes an error response.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_limits(study: StudyDep) -> TranscriptLimits:
+    """The study's limits on a transcript file, read in a transaction of their own."""
+    with study.transaction() as session:
+        return interviews.transcript_limits(session)
+
+
+LimitsDep = Annotated[TranscriptLimits, Depends(get_limits)]
 
 
 def current_coder(request: Request) -> str | None:
@@ -86,6 +97,4 @@ def render(
         "path": request.url.path,
         **(context or {}),
     }
-    return templates(request).TemplateResponse(
-        request, template, values, status_code=status_code
-    )
+    return templates(request).TemplateResponse(request, template, values, status_code=status_code)

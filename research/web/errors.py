@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from codebook.errors import CodebookError
-from interviews.errors import InterviewsError, QuoteMismatchError
+from interviews.errors import InterviewsError, QuoteMismatchError, TooLargeError
 from research.errors import (
     ConflictError,
     FileWriteError,
@@ -35,6 +35,8 @@ def status_of(error: Exception) -> int:
         return 409
     if isinstance(error, NoCoderError):
         return 400
+    if isinstance(error, TooLargeError):
+        return 413
     if isinstance(error, InvalidRecordError | UnconfirmedWarningsError):
         return 422
     if isinstance(error, CodebookError | InterviewsError):
@@ -64,11 +66,17 @@ def wants_json(request: Request) -> bool:
 
 
 async def _handle(request: Request, error: Exception) -> Response:
-    status = status_of(error)
+    return refusal(request, str(error), status_of(error), body=error_body(error))
+
+
+def refusal(
+    request: Request, message: str, status: int, *, body: dict[str, Any] | None = None
+) -> Response:
+    """A refusal as JSON (`detail`) for the API and fetch(), as a page for people."""
     if wants_json(request):
-        return JSONResponse(error_body(error), status_code=status)
+        return JSONResponse(body or {"detail": message}, status_code=status)
     return render(
-        request, "error.html.j2", {"status": status, "message": str(error)}, status_code=status
+        request, "error.html.j2", {"status": status, "problem": message}, status_code=status
     )
 
 
@@ -89,7 +97,7 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
         f"{'.'.join(str(part) for part in problem['loc'][1:]) or 'request'}: {problem['msg']}"
         for problem in problems
     )
-    return render(request, "error.html.j2", {"status": 422, "message": message}, status_code=422)
+    return render(request, "error.html.j2", {"status": 422, "problem": message}, status_code=422)
 
 
 def install(app: FastAPI) -> None:

@@ -5,6 +5,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from interviews.errors import AmbiguousQuoteError, QuoteNotFoundError, SegmentError
+from interviews.graphemes import whole_clusters
 from interviews.quotes import loose, loose_matches
 from interviews.segments import Span, check_segment, find_quote
 from interviews.text import codepoint_to_utf16, normalise
@@ -153,6 +154,8 @@ def test_found_quote_covers_a_passage_that_reads_as_the_quote(
     end = data.draw(st.integers(min_value=start + 1, max_value=len(text)))
     quote = text[start:end]
     assume(loose(quote) and normalise(quote) == quote)
-    occurrences = len(loose_matches(text, quote))
+    # Matches that cut a character (a letter from its combining mark) are not the quote.
+    occurrences = len([span for span in loose_matches(text, quote) if whole_clusters(text, *span)])
+    assume(occurrences)
     span = find_quote(text, quote, occurrence=data.draw(st.integers(1, occurrences)))
     assert loose(check_segment(text, span.start, span.end)) == loose(quote)

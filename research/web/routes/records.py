@@ -20,8 +20,8 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from interviews.dictionary import DataDictionary, Issue
-from interviews.errors import InterviewsError, TranscriptError
-from interviews.importers import Transcript
+from interviews.errors import InterviewsError, TooLargeError, TranscriptError
+from interviews.importers import Transcript, TranscriptLimits
 from interviews.models import CORE_INTERVIEW_FIELDS
 from research.errors import (
     ConflictError,
@@ -380,15 +380,19 @@ class Intake:
     view: IntakeView
 
 
-def _take_transcript(request: Request, form: FormData, *, required: bool) -> Intake:
+def _take_transcript(
+    request: Request, session: Session, form: FormData, *, required: bool
+) -> Intake:
     """The transcript a form carries: a new file, else a held upload, else pasted text.
 
-    A file that cannot be read is held for the next try and previewed in other encodings.
+    A file that cannot be read is held for the next try and previewed in other encodings;
+    one larger than the study's limits is neither held nor previewed.
     """
+    limits = interviews.transcript_limits(session)
     encoding = _text(form, "encoding") or intake.AUTO
     view = IntakeView(encoding=encoding, text=_text(form, "transcript_text"))
     store = intake.upload_store(request)
-    name, data = _uploaded(form)
+    name, data = _uploaded(form, limits)
     if data is None:
         held = store.get(_text(form, "upload_token")) if _text(form, "upload_token") else None
         if held is None and _text(form, "upload_token"):
@@ -397,13 +401,13 @@ def _take_transcript(request: Request, form: FormData, *, required: bool) -> Int
         if held is not None:
             name, data = held.name, held.data
             view.held_token, view.held_name = _text(form, "upload_token"), held.name
-    elif data:
+    elif data and len(data) <= limits.text_bytes:
         view.held_token, view.held_name = store.put(name, data), intake.safe_name(name)
     try:
-        transcript = _transcript_from(name, data, view, required=required)
+        transcript = _transcript_from(name, data, view, limits, required=required)
     except TranscriptError as error:
         view.errors.append(str(error))
-        if data is not None:
+        if data is not None and not isinstance(error, TooLargeError):
             view.candidates = intake.candidates(name, data, encoding)
             view.others = intake.other_encodings(view.candidates) if view.candidates else []
         return Intake(None, view)
@@ -412,22 +416,26 @@ def _take_transcript(request: Request, form: FormData, *, required: bool) -> Int
     return Intake(transcript, view)
 
 
-def _uploaded(form: FormData) -> tuple[str, bytes | None]:
+def _uploaded(form: FormData, limits: TranscriptLimits) -> tuple[str, bytes | None]:
     """The file of the form's file input, or (name, None) when none was chosen."""
     upload = form.get("file")
     if not isinstance(upload, StarletteUpload) or not upload.filename:
         return "", None
-    data = upload.file.read(intake.MAX_UPLOAD_BYTES + 1)
-    return upload.filename, data
+    return upload.filename, intake.upload_bytes(upload.file, limits)
 
 
 def _transcript_from(
-    name: str, data: bytes | None, view: IntakeView, *, required: bool
+    name: str,
+    data: bytes | None,
+    view: IntakeView,
+    limits: TranscriptLimits,
+    *,
+    required: bool,
 ) -> Transcript | None:
     if data is not None:
-        return intake.read_upload(name, data, view.encoding)
+        return intake.read_upload(name, data, view.encoding, limits)
     if view.text.strip():
-        return intake.pasted(view.text)
+        return intake.pasted(view.text, limits)
     if required:
         raise TranscriptError("choose a file or paste the transcript text")
     return None
@@ -457,7 +465,7 @@ def create_interview_page(request: Request, session: SessionDep, form: FormDep) 
     interview_id = _text(form, "interview_id").strip()
     token = _text(form, "submission_token")
     confirm = _text(form, "confirm_warnings") == "yes"
-    taken = _take_transcript(request, form, required=False)
+    taken = _take_transcript(request, session, form, required=False)
 
     def again(issues: list[Issue], status_code: int) -> HTMLResponse:
         extra: dict[str, list[str]] = {"respondent_id": [], "interview_id": [], "": []}
@@ -544,9 +552,7 @@ def _interview_form(
     )
 
 
-@router.get(
-    "/interviews/{interview_id}/edit", response_class=HTMLResponse, include_in_schema=False
-)
+@router.get("/interviews/{interview_id}/edit", response_class=HTMLResponse, include_in_schema=False)
 def edit_interview_page(request: Request, session: SessionDep, interview_id: str) -> HTMLResponse:
     """The interview form holding the stored values; an incomplete record is completed here."""
     record = interviews.get_interview(session, interview_id, with_transcript=False)
@@ -668,7 +674,7 @@ def save_transcript_page(
 ) -> Response:
     """Save the uploaded or pasted transcript; an unreadable file is previewed instead."""
     record = interviews.get_interview(session, interview_id, with_transcript=False)
-    taken = _take_transcript(request, form, required=True)
+    taken = _take_transcript(request, session, form, required=True)
     if taken.transcript is None:
         return _transcript_form(request, record, taken.view, status_code=422)
     try:

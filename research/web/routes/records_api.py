@@ -11,18 +11,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 
-from interviews.errors import TranscriptError
-from interviews.importers import Transcript
-from interviews.text import canonicalise
+from interviews.errors import TooLargeError, TranscriptError
+from interviews.importers import transcript_from_text
 from research.services import interviews, respondents, submissions
 from research.services.records import InterviewRecord, RespondentRecord
 from research.services.search import TranscriptMatch
-from research.web.dependencies import SessionDep
+from research.web.dependencies import LimitsDep, SessionDep
 from research.web.routes import records_transcripts as intake
 from research.web.schemas import Strict
 from research.web.security import require_csrf
 
 router = APIRouter(dependencies=[Depends(require_csrf)])
+
 
 class RespondentCreate(Strict):
     """A new respondent: id, attribute values by name, and whether warnings were checked."""
@@ -108,9 +108,7 @@ def list_respondents_api(
     incomplete: Annotated[bool, Query(description="Only incomplete records.")] = False,
 ) -> list[RespondentRecord]:
     """Respondents matching every `where` NAME=VALUE and, case-insensitively, the text `q`."""
-    return respondents.search_respondents(
-        session, query=q, where=where, only_incomplete=incomplete
-    )
+    return respondents.search_respondents(session, query=q, where=where, only_incomplete=incomplete)
 
 
 @router.post("/api/respondents", tags=["respondents"], status_code=201)
@@ -176,7 +174,11 @@ def create_interview_api(
     body: InterviewCreate, session: SessionDep, response: Response
 ) -> InterviewRecord:
     """Add an interview, optionally with its transcript text; a repeated token returns the first."""
-    transcript = intake.pasted(body.transcript) if body.transcript is not None else None
+    transcript = (
+        intake.pasted(body.transcript, interviews.transcript_limits(session))
+        if body.transcript is not None
+        else None
+    )
 
     def create() -> str:
         return interviews.add_interview(
@@ -220,11 +222,8 @@ def put_transcript_api(
     body: TranscriptText, session: SessionDep, interview_id: str
 ) -> InterviewRecord:
     """Attach a transcript as text; a coded transcript is never replaced by another text."""
-    transcript = Transcript(
-        text=canonicalise(body.text),
-        source_name=body.source_name,
-        encoding="utf-8",
-        format="txt",
+    transcript = transcript_from_text(
+        body.text, source=body.source_name, limits=interviews.transcript_limits(session)
     )
     interviews.set_transcript(session, interview_id, transcript)
     return interviews.get_interview(session, interview_id, with_transcript=False)
@@ -239,8 +238,9 @@ def upload_transcript_api(
 ) -> InterviewRecord:
     """Attach a transcript file; undecodable bytes are refused with their line and column."""
     interviews.get_interview(session, interview_id, with_transcript=False)
-    data = file.file.read(intake.MAX_UPLOAD_BYTES + 1)
-    transcript = intake.read_upload(file.filename or "", data, encoding)
+    limits = interviews.transcript_limits(session)
+    data = intake.upload_bytes(file.file, limits)
+    transcript = intake.read_upload(file.filename or "", data, encoding, limits)
     interviews.set_transcript(session, interview_id, transcript)
     return interviews.get_interview(session, interview_id, with_transcript=False)
 
@@ -248,13 +248,19 @@ def upload_transcript_api(
 @router.post("/api/transcripts/preview", tags=["interviews"])
 def preview_transcript_api(
     file: Annotated[UploadFile, File(description="a .txt, .md, .docx or .odt transcript")],
+    limits: LimitsDep,
     encoding: Annotated[str, Form(description="auto, utf-8, cp1251, koi8-r, ...")] = intake.AUTO,
 ) -> TranscriptPreview:
-    """How a file would be read: its first lines, or the problem and other encodings' readings."""
-    data = file.file.read(intake.MAX_UPLOAD_BYTES + 1)
+    """How a file would be read: its first lines, or the problem and other encodings' readings.
+
+    A file larger than the study's limits is refused (413), not previewed.
+    """
+    data = intake.upload_bytes(file.file, limits)
     name = intake.safe_name(file.filename)
     try:
-        transcript = intake.read_upload(name, data, encoding)
+        transcript = intake.read_upload(name, data, encoding, limits)
+    except TooLargeError:
+        raise
     except TranscriptError as error:
         return TranscriptPreview(
             source_name=name,

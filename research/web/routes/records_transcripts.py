@@ -3,7 +3,9 @@
 A file that is not UTF-8 is refused with its line and column; the page then shows the
 first lines as each legacy encoding would read them, so a person can pick the one that
 reads right. The uploaded bytes wait server-side meanwhile (a few entries, size-capped,
-thirty minutes), named by a random token the page sends back.
+thirty minutes), named by a random token the page sends back. Every upload is read within
+the study's transcript limits; a request body larger than them is refused while it
+arrives (`research.web.uploads`).
 """
 
 from __future__ import annotations
@@ -15,12 +17,18 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import BinaryIO
 
 from fastapi import Request
 
-from interviews.errors import TranscriptError
-from interviews.importers import Transcript, transcript_from_bytes
-from interviews.text import canonicalise, decode_transcript
+from interviews.errors import TooLargeError, TranscriptError
+from interviews.importers import (
+    Transcript,
+    TranscriptLimits,
+    transcript_from_bytes,
+    transcript_from_text,
+)
+from interviews.text import decode_transcript
 
 AUTO = "auto"
 ENCODINGS: tuple[tuple[str, str], ...] = (
@@ -43,7 +51,6 @@ LEGACY_CANDIDATES: tuple[str, ...] = ("cp1251", "koi8-r", "cp866", "iso-8859-5",
 PREVIEW_LINES = 15
 PASTED_SOURCE = "pasted text"
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 HELD_UPLOADS = 6
 HELD_SECONDS = 30 * 60
 
@@ -85,26 +92,49 @@ def safe_name(name: str | None) -> str:
     return base or "upload.txt"
 
 
-def read_upload(name: str, data: bytes, encoding: str) -> Transcript:
-    """An uploaded file as a canonical transcript; TranscriptError names line and column."""
+_READ_CHUNK = 1 << 20
+
+
+def upload_bytes(upload: BinaryIO, limits: TranscriptLimits) -> bytes:
+    """An uploaded file's bytes, up to one past the most a transcript file may have.
+
+    Read a chunk at a time: one read of the limit would set the whole limit aside first.
+    """
+    most = limits.text_bytes + 1
+    chunks: list[bytes] = []
+    total = 0
+    while total < most:
+        chunk = upload.read(min(_READ_CHUNK, most - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def read_upload(name: str, data: bytes, encoding: str, limits: TranscriptLimits) -> Transcript:
+    """An uploaded file as a canonical transcript; TranscriptError names line and column.
+
+    The web takes a file of at most the text a transcript may hold, documents included.
+    """
     source = safe_name(name)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise TranscriptError(
-            f"the file has {len(data):,} bytes; at most {MAX_UPLOAD_BYTES:,} are accepted",
+    if len(data) > limits.text_bytes:
+        raise TooLargeError(
+            f"the upload has more than {limits.text_bytes:,} bytes, the most a transcript "
+            "file may have here",
             source=source,
+            limit="text_bytes",
         )
     codec = check_encoding(encoding)
     if PurePath(source).suffix.lower() not in (".txt", ".md"):
         # Documents carry their own encoding: the form's choice applies to text files only.
         codec = None
-    return transcript_from_bytes(data, name=source, encoding=codec)
+    return transcript_from_bytes(data, name=source, encoding=codec, limits=limits)
 
 
-def pasted(text: str) -> Transcript:
+def pasted(text: str, limits: TranscriptLimits) -> Transcript:
     """Pasted text as a canonical transcript."""
-    return Transcript(
-        text=canonicalise(text), source_name=PASTED_SOURCE, encoding="utf-8", format="txt"
-    )
+    return transcript_from_text(text, source=PASTED_SOURCE, limits=limits)
 
 
 def is_text_file(name: str) -> bool:
