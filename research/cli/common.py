@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from research.cli.tables import console, print_table
+from research.services.formulas import inert_text
 from research.study import Study, open_study
 
 StudyOption = Annotated[
@@ -136,10 +137,20 @@ def _stream(chunks: Iterable[str], batch: int = 1000) -> None:
     typer.echo("".join(pending), nl=False)
 
 
+def csv_cell(value: Any) -> str:
+    """A value as one CSV cell: text a spreadsheet would evaluate made inert, numbers as
+    they are (a negative number is a number, not a formula)."""
+    text = cell_text(value)
+    if isinstance(value, (bool, int, float, Decimal)):
+        return text
+    return inert_text(text)
+
+
 def _csv_lines(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for values in chain([columns], ([cell_text(row.get(c)) for c in columns] for row in rows)):
+    header = [csv_cell(column) for column in columns]
+    for values in chain([header], ([csv_cell(row.get(c)) for c in columns] for row in rows)):
         writer.writerow(values)
         yield buffer.getvalue()
         buffer.seek(0)

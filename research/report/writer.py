@@ -28,6 +28,7 @@ from research.report.run import run_section
 from research.report.sections import SECTIONS
 from research.report.selection import Selection, nothing_to_show
 from research.services.analysis_data import StudyFrames
+from research.services.formulas import XLSX_OPTIONS, inert_frame
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 MANIFEST = ".report-files"
@@ -132,7 +133,7 @@ def _write_tables(result: Result, options: ReportOptions) -> None:
     tables.mkdir(exist_ok=True)
     for name, table in result.tables.items():
         csv_path = tables / f"{name}.csv"
-        table.to_csv(csv_path, index=False, lineterminator="\n")
+        inert_frame(table).to_csv(csv_path, index=False, lineterminator="\n")
         markdown = tables / f"{name}.md"
         markdown.write_text(
             f"# {result.title}: {name}\n\n{table.to_markdown(index=False)}\n\n{result.note}\n",
@@ -146,9 +147,11 @@ def _write_workbook(report: Report) -> None:
     if not sheets:
         return
     path = report.folder / "tables" / "report.xlsx"
-    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+    # Text stays text: no formula, link or number is guessed from a cell.
+    options = {"options": XLSX_OPTIONS}
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs=options) as writer:
         for name, table in sheets:
-            table.to_excel(writer, sheet_name=name[:31], index=False)
+            inert_frame(table).to_excel(writer, sheet_name=name[:31], index=False)
 
 
 def _remove_previous(folder: Path) -> None:
