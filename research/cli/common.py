@@ -140,6 +140,8 @@ def _stream(chunks: Iterable[str], batch: int = 1000) -> None:
 def csv_cell(value: Any) -> str:
     """A value as one CSV cell: text a spreadsheet would evaluate made inert, numbers as
     they are (a negative number is a number, not a formula)."""
+    if type(value) is str:  # most cells: skip cell_text's checks of every other kind
+        return inert_text(value)
     text = cell_text(value)
     if isinstance(value, (bool, int, float, Decimal)):
         return text
