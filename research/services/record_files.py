@@ -22,7 +22,7 @@ from research.errors import (
     UnconfirmedWarningsError,
     without_field,
 )
-from research.services.sheets import SHEET_SUFFIXES, read_sheet, read_text
+from research.services.sheets import SHEET_SUFFIXES, in_row_order, read_sheet, read_text
 
 
 @dataclass
@@ -43,9 +43,7 @@ class RecordFile:
         cause: BaseException | None = None,
     ) -> None:
         """Raise one error listing every problem in record order, when there is any."""
-        every = sorted(
-            [*self.problems, *problems], key=lambda problem: (problem[0] is None, problem[0] or 0)
-        )
+        every = in_row_order([*self.problems, *problems])
         if every:
             raise MetadataSheetError(
                 self.name,

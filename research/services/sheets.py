@@ -60,15 +60,19 @@ class Sheet:
     ) -> None:
         """Raise one error listing the sheet's own problems and `problems`, in row order,
         when there is any."""
-        every = sorted(
-            [*self.problems, *problems], key=lambda problem: (problem[0] is None, problem[0] or 0)
-        )
+        every = in_row_order([*self.problems, *problems])
         if every:
             raise MetadataSheetError(self.name, every, needs_confirmation=needs_confirmation)
 
 
+def in_row_order(problems: Sequence[SheetProblem]) -> list[SheetProblem]:
+    """Problems by row, those of the whole sheet last; the same row's in the order found."""
+    return sorted(problems, key=lambda problem: (problem[0] is None, problem[0] or 0))
+
+
 def read_sheet(path: Path) -> Sheet:
-    """A CSV (UTF-8, or UTF-16 with its byte order mark) or XLSX sheet, read and checked."""
+    """A CSV (UTF-8, or UTF-16 or UTF-32 with its byte order mark) or XLSX sheet, read and
+    checked."""
     if not path.is_file():
         raise MetadataSheetError(path.name, [(None, None, f"no such file: {path}")])
     suffix = path.suffix.lower()
