@@ -75,6 +75,13 @@ def _describe(issues: Sequence[Issue]) -> str:
     )
 
 
+def without_field(issue: Issue) -> str:
+    """An issue's message without its field's name in front, for where the field is named
+    beside it (a sheet's column)."""
+    prefix = f"{issue.field}: "
+    return issue.message[len(prefix) :] if issue.message.startswith(prefix) else issue.message
+
+
 class UnconfirmedWarningsError(ResearchError):
     """A record passed hard checks but has soft warnings nobody confirmed yet."""
 
@@ -97,8 +104,13 @@ class ProblemsError(ResearchError):
             super().__init__(f"{heading} ({len(self.problems)} problems):\n  {lines}")
 
 
+# A problem in a sheet: its row (None for the sheet as a whole), column name, and message.
+SheetProblem = tuple[int | None, str | None, str]
+
+
 class MetadataSheetError(ResearchError):
-    """Rows of a metadata sheet are wrong; each problem names the sheet, row and column.
+    """Rows of a sheet (or records of a file) are wrong; each problem names the sheet, the
+    row and the column, or, for a file of records, the record and the field.
 
     `needs_confirmation` says that some problems are soft warnings nobody confirmed yet.
     """
@@ -106,14 +118,18 @@ class MetadataSheetError(ResearchError):
     def __init__(
         self,
         sheet: str,
-        problems: Sequence[tuple[int | None, str | None, str]],
+        problems: Sequence[SheetProblem],
         *,
         needs_confirmation: bool = False,
+        records: bool = False,
     ) -> None:
         self.sheet = sheet
         self.problems = list(problems)
         self.needs_confirmation = needs_confirmation
-        lines = [_where(sheet, row, column) + f": {message}" for row, column, message in problems]
+        lines = [
+            _where(sheet, row, column, records=records) + f": {message}"
+            for row, column, message in problems
+        ]
         if len(lines) == 1:
             super().__init__(lines[0])
         else:
@@ -122,12 +138,12 @@ class MetadataSheetError(ResearchError):
             )
 
 
-def _where(sheet: str, row: int | None, column: str | None) -> str:
+def _where(sheet: str, row: int | None, column: str | None, *, records: bool) -> str:
     where = sheet
     if row is not None:
-        where += f", row {row}"
+        where += f", {'record' if records else 'row'} {row}"
     if column is not None:
-        where += f", column {column!r}"
+        where += f", {'field' if records else 'column'} {column!r}"
     return where
 
 

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from research.services.formulas import inert_text
+
 if TYPE_CHECKING:
     from research.study import Study
 
@@ -148,10 +150,22 @@ def _stream(chunks: Iterable[str], batch: int = 1000) -> None:
     typer.echo("".join(pending), nl=False)
 
 
+def csv_cell(value: Any) -> str:
+    """A value as one CSV cell: text a spreadsheet would evaluate made inert, numbers as
+    they are (a negative number is a number, not a formula)."""
+    if type(value) is str:  # most cells: skip cell_text's checks of every other kind
+        return inert_text(value)
+    text = cell_text(value)
+    if isinstance(value, (bool, int, float, Decimal)):
+        return text
+    return inert_text(text)
+
+
 def _csv_lines(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for values in chain([columns], ([cell_text(row.get(c)) for c in columns] for row in rows)):
+    header = [csv_cell(column) for column in columns]
+    for values in chain([header], ([csv_cell(row.get(c)) for c in columns] for row in rows)):
         writer.writerow(values)
         yield buffer.getvalue()
         buffer.seek(0)

@@ -162,14 +162,14 @@ def _write_xlsx(export: CodingExport, path: Path) -> None:
     import pyarrow as pa
     import xlsxwriter
 
+    from research.services.formulas import XLSX_OPTIONS
+
     workbook = xlsxwriter.Workbook(
         str(path),
         {
             "constant_memory": True,
             # Text stays text: no formulas, links or numbers guessed from cells.
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
+            **XLSX_OPTIONS,
             "remove_timezone": True,
         },
     )

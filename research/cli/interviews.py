@@ -26,9 +26,7 @@ from research.cli.common import (
     say_more,
 )
 from research.cli.forms import ask_record
-from research.cli.records_file import add_each
 from research.cli.respondents import ConfirmOption, InteractiveOption, SetOption
-from research.services import interviews
 
 app = typer.Typer(help="Interviews and their transcripts.", no_args_is_help=True)
 
@@ -60,7 +58,7 @@ def add(
         Path | None,
         typer.Option(
             "--from",
-            help="JSON or CSV of interviews with respondent_id, optional "
+            help="JSON, CSV or XLSX of interviews with respondent_id, optional "
             "interview_id and transcript (a path relative to the file); all or none.",
         ),
     ] = None,
@@ -76,14 +74,10 @@ def add(
     """
     with load_study(study) as opened:
         if from_file is not None:
-            with opened.transaction() as session:
-                count = add_each(
-                    from_file,
-                    lambda record: _add_from_record(
-                        session, record, from_file.parent, encoding, confirm_warnings
-                    ),
-                )
-            typer.echo(f"Added {count} interviews from {from_file.name}.")
+            added = opened.interviews.add_interviews_from(
+                from_file, encoding=encoding, confirm_warnings=confirm_warnings
+            )
+            typer.echo(f"Added {len(added)} interviews from {from_file.name}.")
             return
         values: dict[str, Any] = dict(parse_assignments(assignments))
         # A form confirms the values it asked for, not how the transcript is decoded.
@@ -111,30 +105,6 @@ def add(
     typer.echo(
         f"Added interview {record.interview_id} for respondent {record.respondent_id}"
         + (f" with a transcript of {record.characters} characters." if text else ".")
-    )
-
-
-def _add_from_record(
-    session: Any, record: dict[str, Any], folder: Path, encoding: str | None, confirm_warnings: bool
-) -> None:
-    transcript_path = record.pop("transcript", None)
-    text = (
-        interviews.read_transcript_file(
-            session,
-            folder / str(transcript_path),
-            encoding=encoding,
-            confirm_warnings=confirm_warnings,
-        )
-        if transcript_path
-        else None
-    )
-    interviews.add_interview(
-        session,
-        respondent_id=str(record.pop("respondent_id", "")),
-        interview_id=record.pop("interview_id", None) or None,
-        values=record,
-        transcript=text,
-        confirm_warnings=confirm_warnings,
     )
 
 

@@ -90,16 +90,17 @@ HINTS: dict[type[Exception], Hint] = {
 def hint_for(error: BaseException, command: Any) -> str | None:
     """The advice for an error, when the command that failed has the option it names.
 
-    An error raised from another (a record of a file naming its record number, say)
-    keeps the advice of the one it was raised from.
+    An error raised from another (a file's records refused together, say, raised from the
+    first refusal) keeps the advice of the one it was raised from, unless it has its own.
     """
     options = {option for param in getattr(command, "params", ()) for option in param.opts}
     cause: BaseException | None = error
     while cause is not None:
         hint = next((HINTS[kind] for kind in type(cause).__mro__ if kind in HINTS), None)
-        if hint is not None:
-            wanted = hint.option is None or hint.option in options
-            return hint.advice(cause) if wanted else None
+        if hint is not None and (hint.option is None or hint.option in options):
+            advice = hint.advice(cause)
+            if advice is not None:
+                return advice
         cause = cause.__cause__
     return None
 

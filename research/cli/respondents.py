@@ -25,7 +25,6 @@ from research.cli.common import (
     say_more,
 )
 from research.cli.forms import ask_record
-from research.cli.records_file import add_each
 from research.services import filters, respondents, study_info
 
 app = typer.Typer(
@@ -58,7 +57,7 @@ def add(
         Path | None,
         typer.Option(
             "--from",
-            help="JSON (object or list) or CSV of respondents, with a "
+            help="JSON (object or list), CSV or XLSX of respondents, with a "
             "respondent_id field; all are added or none.",
         ),
     ] = None,
@@ -72,17 +71,10 @@ def add(
     """
     with load_study(study) as opened:
         if from_file is not None:
-            with opened.transaction() as session:
-                count = add_each(
-                    from_file,
-                    lambda record: respondents.add_respondent(
-                        session,
-                        str(record.pop("respondent_id", "")),
-                        record,
-                        confirm_warnings=confirm_warnings,
-                    ),
-                )
-            typer.echo(f"Added {count} respondents from {from_file.name}.")
+            added = opened.respondents.add_respondents_from(
+                from_file, confirm_warnings=confirm_warnings
+            )
+            typer.echo(f"Added {len(added)} respondents from {from_file.name}.")
             return
         values: dict[str, Any] = dict(parse_assignments(assignments))
         if interactive or (interactive is None and not values and sys.stdin.isatty()):

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 from jinja2 import Environment, select_autoescape
@@ -30,10 +31,12 @@ from analysis.style import save_figure
 from research.errors import FileWriteError, ResearchError
 from research.files import os_error_in, write_fault
 from research.report.context import Result, SectionContext
+from research.report.markdown import markdown_table, markdown_text
 from research.report.run import run_section
 from research.report.sections import SECTIONS
 from research.report.selection import Selection, nothing_to_show
 from research.services.analysis_data import StudyFrames
+from research.services.formulas import XLSX_OPTIONS, inert_frame
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 MANIFEST = ".report-files"
@@ -177,10 +180,11 @@ def _write_tables(result: Result, options: ReportOptions) -> None:
     tables.mkdir(exist_ok=True)
     for name, table in result.tables.items():
         csv_path = tables / f"{name}.csv"
-        table.to_csv(csv_path, index=False, lineterminator="\n")
+        inert_frame(table).to_csv(csv_path, index=False, lineterminator="\n")
         markdown = tables / f"{name}.md"
         markdown.write_text(
-            f"# {result.title}: {name}\n\n{table.to_markdown(index=False)}\n\n{result.note}\n",
+            f"# {markdown_text(result.title)}: {markdown_text(name)}\n\n"
+            f"{markdown_table(table)}\n\n{markdown_text(result.note)}\n",
             encoding="utf-8",
         )
         result.files += [csv_path, markdown]
@@ -191,9 +195,11 @@ def _write_workbook(report: Report) -> None:
     if not sheets:
         return
     path = report.folder / "tables" / "report.xlsx"
-    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+    # Text stays text: no formula, link or number is guessed from a cell.
+    options = {"options": XLSX_OPTIONS}
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs=options) as writer:
         for name, table in sheets:
-            table.to_excel(writer, sheet_name=name[:31], index=False)
+            inert_frame(table).to_excel(writer, sheet_name=name[:31], index=False)
 
 
 def _remove_previous(folder: Path) -> None:
@@ -257,33 +263,43 @@ def _provenance(frames: StudyFrames, options: ReportOptions) -> dict[str, str]:
     }
 
 
-def _relative(report: Report, path: Path) -> str:
-    return path.relative_to(report.folder).as_posix()
+def _link(report: Report, path: Path) -> str:
+    """A report file as a Markdown link destination: percent-encoded, so that a space or a
+    parenthesis in a file name cannot end it."""
+    return quote(path.relative_to(report.folder).as_posix(), safe="/")
 
 
 def _write_markdown(report: Report) -> Path:
-    """report.md: the provenance, each section's note and files, and what was left out."""
-    lines = [f"# {report.title}", ""]
+    """report.md: the provenance, each section's note and files, and what was left out.
+
+    Every text from the study (its name, codes, attributes, coders, notes) is escaped by
+    `markdown_text`, so that it shows as written and never as markup.
+    """
+    lines = [f"# {markdown_text(report.title)}", ""]
     if "FICTIONAL" in report.title:
         lines += ["**FICTIONAL DEMO DATA: these are not field data.**", ""]
-    lines += [f"- **{key}**: {value}" for key, value in report.provenance.items()]
+    lines += [f"- **{key}**: {markdown_text(value)}" for key, value in report.provenance.items()]
     lines.append("")
     if report.message is not None:
-        lines += [report.message, ""]
+        lines += [markdown_text(report.message), ""]
     for result in report.written:
-        lines += [f"## {result.title}", "", result.note, ""]
+        title = markdown_text(result.title)
+        lines += [f"## {title}", "", markdown_text(result.note), ""]
         figures = [p for p in result.files if p.suffix == ".png"] or [
             p for p in result.files if p.parent.name == "figures"
         ]
         if figures:
-            lines += [f"![{result.title}]({_relative(report, figures[0])})", ""]
+            lines += [f"![{title}]({_link(report, figures[0])})", ""]
         tables = [p for p in result.files if p.suffix == ".csv"]
         if tables:
-            listed = ", ".join(f"[{p.stem}]({_relative(report, p)})" for p in tables)
+            listed = ", ".join(f"[{markdown_text(p.stem)}]({_link(report, p)})" for p in tables)
             lines += [f"Tables: {listed}", ""]
     if report.left_out:
         lines += ["## Left out", ""]
-        lines += [f"- {result.title}: {result.left_out}" for result in report.left_out]
+        lines += [
+            f"- {markdown_text(result.title)}: {markdown_text(result.left_out)}"
+            for result in report.left_out
+        ]
         lines.append("")
     path = report.folder / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -27,6 +27,7 @@ from research.services.attributes import from_storage
 from research.services.bulk import collector_paused
 from research.services.codebooks import load_codebook
 from research.services.filters import matches_all, parse_conditions
+from research.services.formulas import inert_strings
 from research.services.interview_rows import missing_values
 from research.storage import database
 from research.storage.tables import CodingRow, InterviewRow, RespondentRow
@@ -52,8 +53,6 @@ TRAILING = (
 )
 # The coding's own text columns: with the attributes, what a spreadsheet could evaluate.
 OWN_TEXT = ("interview_id", "code_id", "code_path", "coder", "quote", "memo")
-# Characters that make a spreadsheet evaluate a cell (OWASP, CSV injection).
-FORMULA_START = r"^[=+\-@\t\r]"
 
 
 @dataclass(frozen=True)
@@ -405,7 +404,7 @@ def _timestamps(values: Sequence[Any]) -> pa.Array:
 
 def spreadsheet_safe(data: Frame, *, columns: Collection[str] | None = None) -> Frame:
     """A batch or table as spreadsheet cells: lists joined with ';', text that a spreadsheet
-    would evaluate (leading =, +, -, @, tab or carriage return) prefixed with an apostrophe.
+    would evaluate made inert (`formulas.inert_text`: a leading apostrophe).
 
     Numbers, dates and yes/no keep their types; only text can carry a formula. `columns`
     limits the work to those columns (the others are taken as they are).
@@ -422,8 +421,7 @@ def spreadsheet_safe(data: Frame, *, columns: Collection[str] | None = None) -> 
                 values = pc.binary_join(values, ";")
                 kind = pa.string()
             if pa.types.is_string(kind):
-                risky = pc.match_substring_regex(values, FORMULA_START)
-                values = pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+                values = inert_strings(values)
         arrays.append(values)
         fields.append(pa.field(column.name, kind, nullable=column.nullable))
     return cast(Frame, type(data).from_arrays(arrays, schema=pa.schema(fields)))

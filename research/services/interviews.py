@@ -33,6 +33,7 @@ from research.services.interview_rows import (
     store_values,
     stored_values,
 )
+from research.services.record_files import add_records
 from research.services.records import (
     DescribeReport,
     ImportReport,
@@ -50,6 +51,7 @@ from research.storage.tables import CodingRow, InterviewRow, RespondentRow
 
 __all__ = [
     "add_interview",
+    "add_interviews_from",
     "describe_interviews",
     "get_interview",
     "import_transcripts",
@@ -100,6 +102,46 @@ def add_interview(
         attach_transcript(session, row, transcript)
     session.flush()
     return get_interview(session, interview_id)
+
+
+def add_interviews_from(
+    session: Session,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    confirm_warnings: bool = False,
+    today: date | None = None,
+) -> list[str]:
+    """Add the interviews of a JSON file or a sheet (CSV or XLSX), all or nothing; returns
+    their ids.
+
+    Each record names its `respondent_id` (stored already), optionally an `interview_id`
+    and a `transcript` (a file named relative to the records file), and interview
+    attributes. Every problem is listed with its row and column.
+    """
+    added: list[str] = []
+
+    def add(record: dict[str, Any]) -> None:
+        transcript_name = record.pop("transcript", None)
+        transcript = (
+            read_transcript(path.parent / str(transcript_name), encoding=encoding)
+            if transcript_name
+            else None
+        )
+        interview_id = record.pop("interview_id", None)
+        created = add_interview(
+            session,
+            respondent_id=str(record.pop("respondent_id", None) or ""),
+            interview_id=str(interview_id) if interview_id else None,
+            values=record,
+            transcript=transcript,
+            confirm_warnings=confirm_warnings,
+            today=today,
+        )
+        added.append(created.interview_id)
+
+    add_records(path, add)
+    return added
 
 
 def update_interview(

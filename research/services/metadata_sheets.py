@@ -15,9 +15,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from interviews.dictionary import DataDictionary, Issue
+from interviews.dictionary import DataDictionary
 from interviews.importers import Transcript
-from research.errors import InvalidRecordError, MetadataSheetError, UnconfirmedWarningsError
+from research.errors import (
+    InvalidRecordError,
+    MetadataSheetError,
+    SheetProblem,
+    UnconfirmedWarningsError,
+    without_field,
+)
 from research.services import study_info
 from research.services.attributes import check_record, from_storage, to_storage
 from research.services.interview_rows import (
@@ -42,19 +48,17 @@ def import_with_sheet(
     today: date | None,
 ) -> ImportReport:
     dictionary = study_info.load_dictionary(session)
-    rows = read_sheet(sheet)
+    read = read_sheet(sheet)
     plan = _SheetPlan(
         session, dictionary, sheet.name, confirm_warnings=confirm_warnings, today=today
     )
-    for row in rows:
+    for row in read.rows:
         plan.add_row(row, transcripts)
-    missing = sorted(set(transcripts) - plan.files)
+    # A file's row may be one of the wrong shape, already reported: "no row" would mislead.
+    missing = sorted(set(transcripts) - plan.files) if not read.problems else []
     for name in missing:
         plan.problems.append((None, "file", f"no row for file {name!r}"))
-    if plan.problems:
-        raise MetadataSheetError(
-            sheet.name, plan.problems, needs_confirmation=plan.unconfirmed
-        )
+    read.refuse_if_any(plan.problems, needs_confirmation=plan.unconfirmed)
     return plan.store(transcripts)
 
 
@@ -74,14 +78,14 @@ class _SheetChecks:
         self.dictionary = dictionary
         self.confirm_warnings = confirm_warnings
         self.today = today
-        self.problems: list[tuple[int | None, str | None, str]] = []
+        self.problems: list[SheetProblem] = []
         self.unconfirmed = False
         self.scopes = {attribute.name: attribute.scope for attribute in dictionary.attributes}
 
     def _collect(self, number: int, error: InvalidRecordError, *, what: str | None = None) -> None:
         """Each field's error of a refused record; `what` names the record in the message."""
         for issue in error.issues:
-            message = issue.message if what is None else f"{what}: {_without_field(issue)}"
+            message = without_field(issue) if what is None else f"{what}: {without_field(issue)}"
             self.problems.append((number, issue.field, message))
 
     def _checked(
@@ -110,7 +114,7 @@ class _SheetChecks:
         except UnconfirmedWarningsError as error:
             self.unconfirmed = True
             self.problems.extend(
-                (number, issue.field, f"{issue.message} (needs confirmation)")
+                (number, issue.field, f"{without_field(issue)} (needs confirmation)")
                 for issue in error.warnings
             )
         return None
@@ -256,19 +260,16 @@ def describe_with_sheet(
     interviews and no attributes is removed. Every problem is listed with its row and column.
     """
     dictionary = study_info.load_dictionary(session)
-    rows = read_sheet(sheet)
-    if not rows:
+    read = read_sheet(sheet)
+    if not read.rows and not read.problems:
         raise MetadataSheetError(sheet.name, [(None, None, "the sheet has no rows to apply")])
     before = incomplete_interview_ids(session)
     plan = _DescribePlan(
         session, dictionary, confirm_warnings=confirm_warnings, today=today
     )
-    for row in rows:
+    for row in read.rows:
         plan.add_row(row)
-    if plan.problems:
-        raise MetadataSheetError(
-            sheet.name, plan.problems, needs_confirmation=plan.unconfirmed
-        )
+    read.refuse_if_any(plan.problems, needs_confirmation=plan.unconfirmed)
     report = plan.store()
     after = incomplete_interview_ids(session)
     updated = report.interviews_updated
@@ -383,7 +384,9 @@ class _DescribePlan(_SheetChecks):
             try:
                 check_respondent_id(respondent_id)
             except InvalidRecordError as error:
-                self.problems.extend((number, issue.field, issue.message) for issue in error.issues)
+                self.problems.extend(
+                    (number, issue.field, without_field(issue)) for issue in error.issues
+                )
                 return
             self.new_respondents.add(respondent_id)
             stored: dict[str, Any] = {}
@@ -467,7 +470,3 @@ def _empty_respondent(session: Session, respondent_id: str) -> bool:
     )
     return not held
 
-
-def _without_field(issue: Issue) -> str:
-    prefix = f"{issue.field}: "
-    return issue.message[len(prefix) :] if issue.message.startswith(prefix) else issue.message

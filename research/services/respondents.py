@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import delete, func, select
@@ -20,6 +22,7 @@ from research.services.attributes import (
     to_storage,
 )
 from research.services.filters import matches_all, parse_conditions
+from research.services.record_files import add_records
 from research.services.records import RemovalRecord, RespondentRecord
 from research.services.search import attribute_words, matches_text
 from research.storage.tables import (
@@ -63,6 +66,32 @@ def add_respondent(
     session.add(RespondentRow(respondent_id=respondent_id, attributes=to_storage(cleaned)))
     session.flush()
     return get_respondent(session, respondent_id)
+
+
+def add_respondents_from(
+    session: Session,
+    path: Path,
+    *,
+    confirm_warnings: bool = False,
+    today: date | None = None,
+) -> list[str]:
+    """Add the respondents of a JSON file or a sheet (CSV or XLSX: a `respondent_id` column
+    and attribute columns), all or nothing; returns their ids.
+
+    Every record is checked and every problem listed with its row and column; a sheet's
+    row of the wrong shape is one of them.
+    """
+    added: list[str] = []
+
+    def add(record: dict[str, Any]) -> None:
+        respondent_id = str(record.pop("respondent_id", None) or "")
+        add_respondent(
+            session, respondent_id, record, confirm_warnings=confirm_warnings, today=today
+        )
+        added.append(respondent_id)
+
+    add_records(path, add)
+    return added
 
 
 def update_respondent(

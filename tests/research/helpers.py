@@ -1,4 +1,5 @@
-"""Small builders for research tests: a valid respondent and interview, counts of stored rows."""
+"""Small builders for research tests: a valid respondent and interview, counts of stored rows,
+and a fingerprint of a whole study."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import MetaData, func, select
 
 from interviews.importers import Transcript
 from research.services.respondents import add_respondent
+from research.settings import DATABASE_FILE
 from research.storage.tables import CodingRow, InterviewRow, RespondentRow
 from research.study import Study
 
@@ -134,3 +136,33 @@ def _assert_unwritable(path: Path) -> None:
     except OSError:
         return
     raise AssertionError(f"{path} is still writable")
+
+
+def study_fingerprint(study: Study) -> str:
+    """A SHA-256 digest of a study as stored, to show that a refusal changed nothing.
+
+    On SQLite it digests the bytes of `study.db` and of `study.db-wal` when there is one
+    (`-shm` is left out: an index of the log that each opener rebuilds). The test's own
+    connections are released first: SQLite folds the write-ahead log into the database
+    file when the last connection closes, so before and after a command (which opens and
+    closes a connection of its own) the study is, in the same state, the same bytes; a
+    command that commits, or writes pages it then rolls back, changes them. On PostgreSQL,
+    where there is no file, it digests every table's rows (`alembic_version` included),
+    each table's rows sorted.
+    """
+    study.close()
+    digest = hashlib.sha256()
+    if study.location.is_sqlite:
+        database = study.folder / DATABASE_FILE
+        for path in (database, database.with_name(database.name + "-wal")):
+            if path.exists():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
+    metadata = MetaData()
+    with study.engine.connect() as connection:
+        metadata.reflect(connection)
+        for table in metadata.sorted_tables:
+            rows = sorted(repr(tuple(row)) for row in connection.execute(select(table)))
+            digest.update(table.name.encode() + repr(rows).encode())
+    study.close()
+    return digest.hexdigest()

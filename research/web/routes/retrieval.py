@@ -18,6 +18,7 @@ from interviews.dictionary import AttributeType, DataDictionary
 from interviews.errors import InterviewsError
 from research.errors import ResearchError
 from research.services import codebooks, codings, retrieval, study_info
+from research.services.formulas import inert_text
 from research.services.retrieval import RetrievalCounts, SegmentInContext, SegmentPage
 from research.web.dependencies import SessionDep, StudyDep, render
 from research.web.errors import status_of
@@ -43,8 +44,6 @@ CSV_COLUMNS = (
     "after",
     "memo",
 )
-# Spreadsheets run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CodeQuery = Annotated[str, Query(description="a code id or path; codes below it are included")]
 CoderQuery = Annotated[str | None, Query(description="only this coder's codings")]
@@ -315,8 +314,7 @@ def _retrieved_code(session: Session, code: Code) -> RetrievedCode:
 
 
 def _cell(value: object) -> str:
-    """A CSV cell; text a spreadsheet would run as a formula is led by an apostrophe."""
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    """A CSV cell; text a spreadsheet would run as a formula is made inert."""
+    if isinstance(value, str):
+        return inert_text(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -98,7 +98,10 @@ def test_a_record_from_a_file_keeps_the_hint_of_its_error(
     records.write_text("respondent_id,gender,birth_year,role\nR07,female,1901,stayed\n")
     result = run("respondents", "add", "--from", str(records), "--study", str(study.folder))
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: r.csv, record 2: respondent R07 needs confirmation")
+    assert result.stderr.startswith(
+        "Error: r.csv, row 2, column 'birth_year': 1901 is lower than expected"
+    )
+    assert "(needs confirmation)" in result.stderr
     assert result.stderr.rstrip().endswith("(to keep the values, add --confirm-warnings)")
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from research.study import Study
@@ -88,13 +89,18 @@ def test_the_csv_holds_the_same_rows(client: TestClient, demo_study: Study) -> N
     assert client.get("/retrieval.csv?code=nothing_here").status_code == 404
 
 
-def test_the_csv_defuses_spreadsheet_formulas(client: TestClient, demo_study: Study) -> None:
+# A memo holds no carriage return (a control character), so that trigger cannot occur.
+@pytest.mark.parametrize("first", ["=", "+", "-", "@", "\t", "\uff1d", "\uff20"])
+def test_the_csv_defuses_spreadsheet_formulas(
+    client: TestClient, demo_study: Study, first: str
+) -> None:
     [coding] = demo_study.codings.list_codings(code=TARGET)[:1]
-    demo_study.codings.update_coding(coding.coding_id, memo='=HYPERLINK("x")')
+    demo_study.codings.update_coding(coding.coding_id, memo=first + 'HYPERLINK("x")')
     text = client.get(f"/retrieval.csv?code={TARGET}").text.removeprefix("\ufeff")
-    rows = csv.DictReader(io.StringIO(text))
+    rows = csv.DictReader(io.StringIO(text, newline=""))
     [row] = [row for row in rows if row["coding_id"] == str(coding.coding_id)]
-    assert row["memo"] == '\'=HYPERLINK("x")'
+    assert row["memo"] == "'" + first + 'HYPERLINK("x")'
+    assert row["start_offset"] == str(coding.start_offset)
 
 
 def test_the_api_answers_with_code_counts_and_segments(
