@@ -253,6 +253,7 @@ def _xlsx_rows(path: Path) -> tuple[list[tuple[int, list[str]]], dict[int, list[
     """
     from openpyxl import load_workbook  # heavy; only needed for XLSX sheets
 
+    _check_workbook_archive(path)
     try:
         values = load_workbook(path, read_only=True, data_only=True)
         try:
@@ -289,6 +290,29 @@ def _xlsx_rows(path: Path) -> tuple[list[tuple[int, list[str]]], dict[int, list[
     finally:
         values.close()
         formulas.close()
+
+
+def _check_workbook_archive(path: Path) -> None:
+    """A workbook is a zip archive: its entry count, declared sizes and expansion are checked
+    (as a document transcript's are) before the spreadsheet library inflates any of it.
+
+    Python's zip reader stops an entry at its declared size, so the declared sizes checked
+    here bound what is inflated afterwards.
+    """
+    from interviews.archives import Archive, ArchiveLimits
+    from interviews.errors import TranscriptError
+
+    try:
+        with path.open("rb") as stream:
+            Archive(stream, source=path.name, kind="Excel (.xlsx)", limits=ArchiveLimits())
+    except TranscriptError as error:
+        entry = getattr(error, "entry", None)
+        detail = error.message if entry is None else f"entry {entry} {error.message}"
+        raise MetadataSheetError(path.name, [(None, None, detail)]) from None
+    except OSError as error:
+        raise MetadataSheetError(
+            path.name, [(None, None, f"cannot read the file: {error.strerror}")]
+        ) from None
 
 
 def _unreadable(path: Path, error: Exception) -> MetadataSheetError:

@@ -208,3 +208,25 @@ def test_a_formula_never_computed_is_a_problem_not_an_empty_cell(tmp_path: Path)
             "spreadsheet program, or type the values)",
         )
     ]
+
+
+def test_an_xlsx_sheet_that_would_expand_like_a_zip_bomb_is_refused_before_it_is_read(
+    tmp_path: Path,
+) -> None:
+    import zipfile
+
+    workbook = Workbook()
+    worksheet = workbook.active
+    assert worksheet is not None
+    worksheet["A1"], worksheet["A2"] = "id", "R1"
+    path = tmp_path / "bomb.xlsx"
+    workbook.save(path)
+    # An entry of 4 MB of one byte deflates to a few kilobytes: a thousandfold expansion.
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (4 << 20))
+    with pytest.raises(MetadataSheetError) as refused:
+        read_sheet(path)
+    [problem] = refused.value.problems
+    assert problem[2].startswith("entry xl/media/padding.bin expands")
+    assert "an entry may expand at most 100 times" in problem[2]
+    assert "bomb.xlsx" in str(refused.value).splitlines()[0]
