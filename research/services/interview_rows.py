@@ -21,7 +21,7 @@ from interviews.models import CORE_INTERVIEW_FIELDS, Interview, split_interview_
 from research.errors import InvalidRecordError
 from research.services import search_index, study_info
 from research.services.attributes import from_storage, missing_required, to_storage
-from research.services.search import passages_of
+from research.services.search import passage_cuts
 from research.storage.tables import InterviewRow, RespondentRow, TranscriptPassageRow, utc_now
 
 # Up to this many interviews are judged by id; more are judged by reading them all.
@@ -100,10 +100,7 @@ def attach_transcripts(session: Session, pairs: Sequence[tuple[InterviewRow, Tra
         row.source_name = transcript.source_name
         row.source_encoding = transcript.encoding
         row.updated_at = stamp
-        passages.extend(
-            (row.interview_id, passage.start_offset, passage.own_end_offset, passage.body)
-            for passage in passages_of(text)
-        )
+        passages.extend((row.interview_id, *cut) for cut in passage_cuts(text))
     session.add_all(row for row, _ in pairs)
     session.flush()
     connection = session.connection()
