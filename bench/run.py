@@ -3,12 +3,14 @@ plain baseline timed in the same run.
 
     python bench/run.py                  # 1,000 and 10,000 interviews, 1,000,000 codings
     python bench/run.py --sizes 50,1000 --codings 100000
+    python bench/run.py --parts startup
 
-Prints one line per measurement. Targets (SQLite, this kind of machine): `research --help`
-well under 0.5 s; 1,000 transcripts of about 5,000 words imported in under 3 s, 10,000 in
-under 10 s, peak memory under 1 GiB; 1,000,000 codings stored in under 5 s. Each import runs
-in a process of its own, so that its peak memory (the resident set's high-water mark,
-interpreter and libraries included) is its own.
+Prints one line per measurement. Targets (SQLite, this kind of machine): `research --help`,
+`research status` and `research code apply` well under 0.5 s; 1,000 transcripts of about
+5,000 words imported in under 3 s, 10,000 in under 10 s, peak memory under 1 GiB;
+1,000,000 codings stored in under 5 s. Each import runs in a process of its own, so that
+its peak memory (the resident set's high-water mark, interpreter and libraries included)
+is its own.
 """
 
 from __future__ import annotations

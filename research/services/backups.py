@@ -44,6 +44,7 @@ from sqlalchemy.exc import DBAPIError
 
 from research.errors import ArchiveError, FileWriteError, StudyDatabaseError, StudyExistsError
 from research.files import replacing, write_fault
+from research.services import search_index
 from research.services.records import Record
 from research.settings import (
     DATABASE_FILE,
@@ -350,6 +351,8 @@ def _load(
             counts[table.name] = _load_table(connection, archive, table, table_manifest, where)
         _check_references(connection, archive_path)
         database.upgrade_on(connection, "head")
+        # Passages were loaded as rows; the full-text index is made from them anew.
+        search_index.rebuild(connection)
         if connection.dialect.name == "postgresql":
             _advance_sequences(connection, metadata)
     return counts

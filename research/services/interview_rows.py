@@ -19,9 +19,9 @@ from interviews.dictionary import DataDictionary, Issue
 from interviews.importers import Transcript
 from interviews.models import CORE_INTERVIEW_FIELDS, Interview, split_interview_values
 from research.errors import InvalidRecordError
-from research.services import study_info
+from research.services import search_index, study_info
 from research.services.attributes import from_storage, missing_required, to_storage
-from research.services.search import passages_of
+from research.services.search import passage_cuts
 from research.storage.tables import InterviewRow, RespondentRow, TranscriptPassageRow, utc_now
 
 # Up to this many interviews are judged by id; more are judged by reading them all.
@@ -82,15 +82,13 @@ def attach_transcript(session: Session, row: InterviewRow, transcript: Transcrip
     attach_transcripts(session, [(row, transcript)])
 
 
-def attach_transcripts(
-    session: Session, pairs: Sequence[tuple[InterviewRow, Transcript]]
-) -> None:
+def attach_transcripts(session: Session, pairs: Sequence[tuple[InterviewRow, Transcript]]) -> None:
     """Give rows (new or stored) their transcripts and store them, passages included.
 
     The one writer of transcripts. Passages are written with the driver's executemany,
-    after the rows they refer to: as ORM objects each would be inserted on its own, to
-    learn its generated id, which costs more than indexing it. The full-text index
-    follows the passages (triggers on SQLite, a stored vector on PostgreSQL).
+    after the rows they refer to, and indexed with them (`search_index.store_passages`):
+    as ORM objects each would be inserted on its own, to learn its generated id, which
+    costs more than indexing it.
     """
     stamp = utc_now()
     passages: list[tuple[str, int, int, str]] = []
@@ -102,26 +100,17 @@ def attach_transcripts(
         row.source_name = transcript.source_name
         row.source_encoding = transcript.encoding
         row.updated_at = stamp
-        passages.extend(
-            (row.interview_id, passage.start_offset, passage.own_end_offset, passage.body)
-            for passage in passages_of(text)
-        )
+        passages.extend((row.interview_id, *cut) for cut in passage_cuts(text))
     session.add_all(row for row, _ in pairs)
     session.flush()
     connection = session.connection()
     ids = [row.interview_id for row, _ in pairs]
     # A replaced transcript's passages go first; a new row has none, found by the index.
     connection.execute(delete(PASSAGES).where(PASSAGES.c.interview_id.in_(ids)))
-    if passages:
-        connection.exec_driver_sql(_PASSAGE_INSERT[connection.dialect.paramstyle], passages)
+    search_index.store_passages(connection, passages)
 
 
 PASSAGES = cast(Table, TranscriptPassageRow.__table__)
-_PASSAGE_COLUMNS = "interview_id, start_offset, own_end_offset, body"
-_PASSAGE_INSERT = {
-    style: f"INSERT INTO {PASSAGES.name} ({_PASSAGE_COLUMNS}) VALUES ({', '.join([marker] * 4)})"
-    for style, marker in (("qmark", "?"), ("format", "%s"), ("pyformat", "%s"))
-}
 
 
 # Files read, stored and let go at a time by an import: the transcripts of one batch are
@@ -166,9 +155,7 @@ def missing_values(
     return missing + missing_required(dictionary, "respondent", respondent_values)
 
 
-def incomplete_interview_ids(
-    session: Session, *, among: Collection[str] | None = None
-) -> set[str]:
+def incomplete_interview_ids(session: Session, *, among: Collection[str] | None = None) -> set[str]:
     """The ids of every incomplete interview (held back from analysis and quotation), or of
     those `among` the given ids (a page of codings judges only the interviews it shows)."""
     dictionary = study_info.load_dictionary(session)

@@ -48,19 +48,22 @@ class Passage(Record):
 
 def passages_of(text: str) -> list[Passage]:
     """Overlapping passages that cover `text`, cut only at whitespace (never inside a word)."""
-    passages = []
+    return [
+        Passage(start_offset=start, own_end_offset=own_end, body=body)
+        for start, own_end, body in passage_cuts(text)
+    ]
+
+
+def passage_cuts(text: str) -> list[tuple[int, int, str]]:
+    """`passages_of` as plain (start, own end, body) tuples, for storing thousands at once."""
+    cuts = []
     start = 0
     while start < len(text):
         own_end = _whitespace_at_or_after(text, start + PASSAGE_CHARACTERS)
         body_end = _whitespace_at_or_after(text, own_end + OVERLAP)
-        # Built without validation: the offsets and the body are cut right here.
-        passages.append(
-            Passage.model_construct(
-                start_offset=start, own_end_offset=own_end, body=text[start:body_end]
-            )
-        )
+        cuts.append((start, own_end, text[start:body_end]))
         start = own_end
-    return passages
+    return cuts
 
 
 def _whitespace_at_or_after(text: str, position: int) -> int:
