@@ -300,15 +300,18 @@ def _check_workbook_archive(path: Path) -> None:
     here bound what is inflated afterwards.
     """
     from interviews.archives import Archive, ArchiveLimits
-    from interviews.errors import TranscriptError
+    from interviews.errors import TooLargeError
 
     try:
         with path.open("rb") as stream:
             Archive(stream, source=path.name, kind="Excel (.xlsx)", limits=ArchiveLimits())
-    except TranscriptError as error:
-        entry = getattr(error, "entry", None)
+    except TooLargeError as error:
+        entry = error.entry
         detail = error.message if entry is None else f"entry {entry} {error.message}"
         raise MetadataSheetError(path.name, [(None, None, detail)]) from None
+    except ValueError:
+        # A file that is not a readable zip at all is left to the workbook reader to name.
+        return
     except OSError as error:
         raise MetadataSheetError(
             path.name, [(None, None, f"cannot read the file: {error.strerror}")]
