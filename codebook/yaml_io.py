@@ -14,12 +14,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from codebook.errors import CodebookError
 from codebook.models import PATH_SEPARATOR, Code, Codebook
-from codebook.yaml_guard import guard
+from codebook.yaml_guard import bad_date_line, guard
 
 TOP_KEYS = ("name", "version", "codes")
 # Key order here is the order keys are written in; loading accepts any order.
@@ -60,27 +59,10 @@ def loads_codebook(text: str, *, source: str = "<string>") -> Codebook:
     except ValueError as exc:
         # A date-like scalar that is no date (2001-02-30) fails while YAML builds it.
         raise CodebookError(
-            f"malformed YAML: invalid date: {exc}", file=source, line=_bad_date_line(text)
+            f"malformed YAML: invalid date: {exc}", file=source, line=bad_date_line(text)
         ) from None
     return _Reader(source).codebook(document)
 
-
-def _bad_date_line(text: str) -> int | None:
-    """The 1-based line of the first date-like scalar that is not a valid date."""
-    pending: list[Any] = [_yaml().compose(text)]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ScalarNode):
-            if (node.tag or "").endswith(":timestamp"):
-                try:
-                    YAML(typ="safe", pure=True).load(node.value)
-                except ValueError:
-                    return int(node.start_mark.line) + 1
-        elif isinstance(node, MappingNode):
-            pending.extend(reversed([part for pair in node.value for part in pair]))
-        elif isinstance(node, SequenceNode):
-            pending.extend(reversed(node.value))
-    return None
 
 
 def load_codebook(path: str | Path) -> Codebook:

@@ -28,7 +28,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent, ScalarEvent
-from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 # Far deeper than any codebook, dictionary, settings or timeline file nests, and far from
 # the depth at which composing (recursive in ruamel) exhausts Python's stack.
@@ -122,3 +122,20 @@ def guard(yaml: YAML) -> YAML:
     """The same loader, composing with `GuardedComposer`; returned for chaining."""
     yaml.Composer = GuardedComposer
     return yaml
+
+
+def bad_date_line(text: str) -> int | None:
+    """The 1-based line of the first date-like scalar that is not a valid date, composed
+    under the same limits; for naming the line of a date the loader refused."""
+    pending: list[Any] = [guard(YAML(typ="rt")).compose(text)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ScalarNode):
+            if (node.tag or "").endswith(":timestamp"):
+                try:
+                    YAML(typ="safe", pure=True).load(node.value)
+                except ValueError:
+                    return int(node.start_mark.line) + 1
+        else:
+            pending.extend(reversed(_children(node)))
+    return None

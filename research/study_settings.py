@@ -25,13 +25,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from codebook import Codebook, CodebookError
 from interviews.archives import MEGABYTE, ArchiveLimits
 from interviews.dictionary import AttributeType, DataDictionary
 from interviews.importers import TranscriptLimits
-from interviews.yaml_guard import guard
+from interviews.yaml_guard import bad_date_line, guard
 from research.errors import StudySettingsError
 
 SETTINGS_YAML = "settings.yaml"
@@ -393,30 +392,13 @@ def _document(text: str, source: str) -> CommentedMap | None:
         raise StudySettingsError(f"{source}: invalid YAML: {error}") from None
     except ValueError as error:
         # A date-like scalar that is no date (2001-02-30) fails while YAML builds it.
-        bad_line = _bad_date_line(text)
+        bad_line = bad_date_line(text)
         at = f", line {bad_line}" if bad_line is not None else ""
         raise StudySettingsError(f"{source}{at}: invalid date: {error}") from None
     if tree is not None and not isinstance(tree, CommentedMap):
         raise StudySettingsError(f"{source}, line 1: the top level must be a mapping (report: ...)")
     return tree
 
-
-def _bad_date_line(text: str) -> int | None:
-    """The 1-based line of the first date-like scalar that is not a valid date."""
-    pending: list[Any] = [guard(YAML(typ="rt")).compose(text)]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ScalarNode):
-            if (node.tag or "").endswith(":timestamp"):
-                try:
-                    YAML(typ="safe", pure=True).load(node.value)
-                except ValueError:
-                    return int(node.start_mark.line) + 1
-        elif isinstance(node, MappingNode):
-            pending.extend(reversed([part for pair in node.value for part in pair]))
-        elif isinstance(node, SequenceNode):
-            pending.extend(reversed(node.value))
-    return None
 
 
 def _form_problems(tree: CommentedMap | None, source: str) -> list[SettingsProblem]:

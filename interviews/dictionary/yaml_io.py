@@ -12,12 +12,11 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from interviews.dictionary.kinds import OptionProblem, suggestion
 from interviews.dictionary.schema import Attribute, AttributeProblem, Choice, DataDictionary
 from interviews.errors import DictionaryError
-from interviews.yaml_guard import guard
+from interviews.yaml_guard import bad_date_line, guard
 
 
 def load_dictionary(path: str | Path) -> DataDictionary:
@@ -118,26 +117,9 @@ def _parse_yaml(text: str, source: str) -> Any:
     except ValueError as error:
         # A date-like scalar that is no date (2001-02-30) fails while YAML builds it.
         raise DictionaryError(
-            f"invalid date: {error}", file=source, line=_bad_date_line(text)
+            f"invalid date: {error}", file=source, line=bad_date_line(text)
         ) from None
 
-
-def _bad_date_line(text: str) -> int | None:
-    """The 1-based line of the first date-like scalar that is not a valid date."""
-    pending: list[Any] = [_yaml().compose(text)]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ScalarNode):
-            if (node.tag or "").endswith(":timestamp"):
-                try:
-                    YAML(typ="safe", pure=True).load(node.value)
-                except ValueError:
-                    return int(node.start_mark.line) + 1
-        elif isinstance(node, MappingNode):
-            pending.extend(reversed([part for pair in node.value for part in pair]))
-        elif isinstance(node, SequenceNode):
-            pending.extend(reversed(node.value))
-    return None
 
 
 def _plain(node: Any) -> Any:

@@ -12,11 +12,10 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from interviews.yaml_guard import guard
+from interviews.yaml_guard import bad_date_line, guard
 from research.errors import NotFoundError, ProblemsError, ResearchError
 from research.services.records import Record
 from research.storage.tables import TimelineEventRow
@@ -61,7 +60,7 @@ def loads_timeline(text: str, *, source: str = "<string>") -> list[TimelineEvent
         raise ProblemsError(f"{source} is not a usable timeline", [f"{source}: {error}"]) from None
     except ValueError as error:
         # A date-like scalar that is no date (2001-02-30) fails while YAML builds it.
-        bad_line = _bad_date_line(text)
+        bad_line = bad_date_line(text)
         at = f", line {bad_line}" if bad_line is not None else ""
         raise ProblemsError(
             f"{source} is not a usable timeline", [f"{source}{at}: invalid date: {error}"]
@@ -116,23 +115,6 @@ def _event_from_yaml(entry: object) -> TimelineEvent:
         note=_text(entry.get("note") or ""),
     )
 
-
-def _bad_date_line(text: str) -> int | None:
-    """The 1-based line of the first date-like scalar that is not a valid date."""
-    pending: list[Any] = [guard(YAML(typ="rt")).compose(text)]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ScalarNode):
-            if (node.tag or "").endswith(":timestamp"):
-                try:
-                    YAML(typ="safe", pure=True).load(node.value)
-                except ValueError:
-                    return int(node.start_mark.line) + 1
-        elif isinstance(node, MappingNode):
-            pending.extend(reversed([part for pair in node.value for part in pair]))
-        elif isinstance(node, SequenceNode):
-            pending.extend(reversed(node.value))
-    return None
 
 
 def _text(value: Any) -> Any:
