@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from research.storage.tables import Base, is_search_index
+from research.storage.revisions import is_search_index
+from research.storage.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

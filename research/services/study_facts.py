@@ -18,8 +18,8 @@ from research.services.records import StudySummary
 from research.storage import health
 from research.storage.revisions import (
     HEAD_TABLES,
-    SEARCH_INDEX_PREFIXES,
     VERSION_TABLE,
+    is_search_index,
     stated_head,
 )
 
@@ -43,7 +43,7 @@ def summarise_file(database: Path) -> StudySummary | None:
         facts = health.read_sqlite_facts(database)
     except StudyDatabaseError:
         return None
-    tables = {name for name in facts.tables if not name.startswith(SEARCH_INDEX_PREFIXES)}
+    tables = {name for name in facts.tables if not is_search_index(name)}
     if facts.revision != head or tables != HEAD_TABLES | {VERSION_TABLE}:
         return None
     connection = sqlite3.connect(database, timeout=30, isolation_level=None)

@@ -18,6 +18,7 @@ from research.storage import health
 from research.storage.revisions import (
     MIGRATIONS_DIR,
     VERSION_TABLE,
+    is_search_index,
     shipped_revisions,
     stated_head,
 )
@@ -75,7 +76,7 @@ def sqlite_path(url: str | URL) -> Path | None:
 
 def study_table(name: str) -> bool:
     """Whether a table of this name belongs to a study (at any revision)."""
-    from research.storage.tables import Base, is_search_index
+    from research.storage.tables import Base
 
     return name == VERSION_TABLE or name in Base.metadata.tables or is_search_index(name)
 

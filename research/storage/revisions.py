@@ -28,7 +28,15 @@ HEAD_TABLES = frozenset(
         "transcript_passages",
     }
 )
+# Made by migration 0008 on one backend only (not modelled): the FTS5 table and its shadow
+# tables on SQLite; the stored text-search vector and its GIN index on PostgreSQL. Schema
+# comparisons skip them.
 SEARCH_INDEX_PREFIXES = ("transcript_index", "ix_transcript_passages_vector", "search_vector")
+
+
+def is_search_index(name: str | None) -> bool:
+    """Whether a database object is part of the full-text index made outside the models."""
+    return name is not None and name.startswith(SEARCH_INDEX_PREFIXES)
 # `revision = "0006"` and `down_revision = "0005"` (or None) as every revision file states them.
 _REVISION_LINE = re.compile(
     r'^(down_revision|revision)(?:\s*:[^=]*)?\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|None)\s*$',

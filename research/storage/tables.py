@@ -23,8 +23,6 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from research.storage.revisions import SEARCH_INDEX_PREFIXES
-
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -202,16 +200,6 @@ class TranscriptPassageRow(Base):
     own_end_offset: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
 
-
-# Made by migration 0008 on one backend only (not modelled): the FTS5 table and its shadow
-# tables on SQLite; the stored text-search vector and its GIN index on PostgreSQL. Schema
-# comparisons skip them.
-SEARCH_INDEX_NAMES = SEARCH_INDEX_PREFIXES
-
-
-def is_search_index(name: str | None) -> bool:
-    """Whether a database object is part of the full-text index made outside the models."""
-    return name is not None and name.startswith(SEARCH_INDEX_NAMES)
 
 
 class CodingRow(Base):

@@ -19,7 +19,8 @@ from interviews.dictionary import DataDictionary
 from research.services import study_info
 from research.settings import SETTINGS_FILE, sqlite_url, write_settings
 from research.storage import database
-from research.storage.tables import Base, CodingRow, StudyInfo, is_search_index
+from research.storage.revisions import is_search_index
+from research.storage.tables import Base, CodingRow, StudyInfo
 from research.study import Study, create_study, karabakh_settings, open_study
 from research.study_settings import StudySettings
 from tests.research.helpers import add_interview_with_text
