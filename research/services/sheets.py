@@ -158,7 +158,8 @@ def _shape_problem(
         return (
             number,
             None,
-            f"{len(cells)} cells where the header names {len(names)} columns; "
+            f"{len(cells)} cell{'' if len(cells) == 1 else 's'} where the header names "
+            f"{len(names)} columns; "
             f"no cell for {shown} (a value may have shifted into the wrong column)",
         )
     return None

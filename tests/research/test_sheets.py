@@ -230,3 +230,13 @@ def test_an_xlsx_sheet_that_would_expand_like_a_zip_bomb_is_refused_before_it_is
     assert problem[2].startswith("entry xl/media/padding.bin expands")
     assert "an entry may expand at most 100 times" in problem[2]
     assert "bomb.xlsx" in str(refused.value).splitlines()[0]
+
+
+def test_a_row_of_one_cell_under_a_longer_header_is_counted_in_the_singular(
+    tmp_path: Path,
+) -> None:
+    sheet = read_sheet(write(tmp_path, "r.csv", b"id,gender\nr1,f\nr2\n"))
+    assert [problem[2] for problem in sheet.problems] == [
+        "1 cell where the header names 2 columns; no cell for 'gender' "
+        "(a value may have shifted into the wrong column)"
+    ]
