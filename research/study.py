@@ -123,6 +123,7 @@ class Study:
         self.respondents = BoundServices(self, "research.services.respondents")
         self.interviews = BoundServices(self, "research.services.interviews")
         self.codings = BoundServices(self, "research.services.codings")
+        self.passes = BoundServices(self, "research.services.passes")
         self.timeline = BoundServices(self, "research.services.timeline")
         self.dictionaries = BoundServices(self, "research.services.dictionaries")
         self.analysis_settings = BoundServices(self, "research.services.analysis_settings")

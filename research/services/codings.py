@@ -170,7 +170,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
             reference: _applicable(codebook, reference).code_id
             for reference in sorted(set(fields["code"]))
         }
-        coders = {name: _check_coder(name) for name in sorted(set(fields["coder"]))}
+        coders = {name: check_coder(name) for name in sorted(set(fields["coder"]))}
         memos = {memo: _check_memo(memo) for memo in set(fields["memo"]) if memo}
         memos[""] = ""
         starts = offsets("start_offset")
@@ -374,7 +374,7 @@ def _store(
             code = codes[coding.code] = _applicable(codebook, coding.code)
         coder = coders.get(coding.coder)
         if coder is None:
-            coder = coders[coding.coder] = _check_coder(coding.coder)
+            coder = coders[coding.coder] = check_coder(coding.coder)
         memo = _check_memo(coding.memo) if coding.memo else ""
         try:
             quote = check_segment(
@@ -468,7 +468,8 @@ def _applicable(codebook: Codebook, reference: str) -> Code:
     return code
 
 
-def _check_coder(coder: str) -> str:
+def check_coder(coder: str) -> str:
+    """A coder's name as stored (trimmed), or a clear error for an empty or unprintable one."""
     name = coder.strip()
     if not name:
         raise ResearchError("a coding needs a coder's name")
