@@ -18,9 +18,3 @@ LAYER_TITLES: Final = {
     CONSENSUS_LAYER: "the consensus the team settled on",
 }
 
-
-def check_layer(layer: str) -> str:
-    """A layer's name, or a clear error naming the ones there are."""
-    if layer not in LAYERS:
-        raise ValueError(f"no coding layer {layer!r}; the layers are {', '.join(LAYERS)}")
-    return layer

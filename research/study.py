@@ -124,6 +124,8 @@ class Study:
         self.interviews = BoundServices(self, "research.services.interviews")
         self.codings = BoundServices(self, "research.services.codings")
         self.passes = BoundServices(self, "research.services.passes")
+        self.layers = BoundServices(self, "research.services.layers")
+        self.coding_sources = BoundServices(self, "research.services.coding_sources")
         self.timeline = BoundServices(self, "research.services.timeline")
         self.dictionaries = BoundServices(self, "research.services.dictionaries")
         self.analysis_settings = BoundServices(self, "research.services.analysis_settings")

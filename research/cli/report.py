@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from research.cli.common import (
     FormatOption,
     OutputFormat,
+    SourceOption,
     StudyOption,
     WhereOption,
     emit,
@@ -39,8 +40,10 @@ def report(
     ] = None,
     where: WhereOption = None,
     coder: Annotated[
-        str | None, typer.Option("--coder", help="Only this coder's codings (default: all).")
+        str | None,
+        typer.Option("--coder", help="Only the codings this coder applied, within the source."),
     ] = None,
+    source: SourceOption = None,
     groups: Annotated[
         list[str] | None,
         typer.Option(
@@ -54,13 +57,16 @@ def report(
 ) -> None:
     """Write the study's report: tables (CSV, Markdown, XLSX), figures and report.html.
 
-    Example: research report --where place=martuni --group gender --format png,svg,pdf
+    Counts come from one coding source, stated in the report (default: the consensus layer
+    where it holds codings, else the agreement of two coders, else the one coder's layer).
+
+    Example: research report --source coder:Ani --where place=martuni --format png,svg,pdf
     """
     from research.report import ReportOptions, planned_steps, write_report
 
     chosen = tuple(part.strip() for part in formats.split(",") if part.strip())
     with load_study(study) as opened:
-        frames, conditions = _frames(opened, where or [])
+        frames, conditions = _frames(opened, where or [], source=source)
         target = out or opened.folder / "report"
         options = ReportOptions(
             out=target, where=conditions, coder=coder, groups=tuple(groups or ()), formats=chosen
@@ -89,14 +95,16 @@ def report(
         typer.echo(f"Left out {result.title}: {result.left_out}")
 
 
-def _frames(opened: Study, where: list[str]) -> tuple[StudyFrames, dict[str, Any]]:
+def _frames(
+    opened: Study, where: list[str], *, source: str | None = None
+) -> tuple[StudyFrames, dict[str, Any]]:
     # pandas loads only for the commands that analyse, not at every CLI start.
     from research.services.analysis_data import study_frames
 
     with opened.transaction() as session:
         dictionary = study_info.load_dictionary(session)
         conditions = {c.attribute: c.value for c in filters.parse_conditions(dictionary, where)}
-        frames = study_frames(session, database=str(opened.folder))
+        frames = study_frames(session, database=str(opened.folder), source=source)
     return frames, conditions
 
 
@@ -139,13 +147,14 @@ def agreement_command(
     empty = nothing_to_show(frames, Selection())
     if empty is not None:
         raise ResearchError(empty)
-    coders = sorted(str(coder) for coder in frames.codings["coder"].unique())
+    # Agreement compares every coder's own layer, whatever the analysis source.
+    coders = sorted(str(coder) for coder in frames.coder_codings["coder"].unique())
     if len(coders) < 2:
         raise ResearchError(
             f"agreement needs a second coder: only {coders[0]} has coded this study's interviews"
         )
     table = agreement(
-        frames.codings, frames.interviews, frames.codes, unit=unit.value, overlap=overlap
+        frames.coder_codings, frames.interviews, frames.codes, unit=unit.value, overlap=overlap
     )
     if code is not None:
         code_id = frames.codebook.resolve(code).code_id

@@ -99,7 +99,11 @@ def _lowered(label: str) -> str:
 def _frequencies(context: SectionContext) -> Result:
     tables = {
         f"frequencies_{unit}": frequencies.frequencies(
-            context.codings, context.interviews, context.codes, unit=unit
+            context.codings,
+            context.interviews,
+            context.codes,
+            unit=unit,
+            source=context.source.label,
         )
         for unit in ("codings", "interviews", "respondents")
     }
@@ -111,8 +115,8 @@ def _frequencies(context: SectionContext) -> Result:
         "frequencies",
         FREQUENCIES.title,
         context.note(
-            "Counts at three units: codings; interviews in which any selected coder "
-            "applied the code; respondents with any such interview. Parent codes roll "
+            "Counts at three units: codings; interviews in which the coding source "
+            "holds the code; respondents with any such interview. Parent codes roll "
             "up their children without counting an interview or respondent twice.",
             context.unused_line(codes.loc[candidates, "code_id"]),
         ),
@@ -497,8 +501,9 @@ SATURATION = Section(
 
 
 def _every_coder(context: SectionContext) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The selection's codings and interviews before the coder filter."""
-    return select(context.frames, replace(context.selection, coder=None))
+    """Every coder's own codings of the selection, before the coder filter."""
+    every = replace(context.selection, coder=None)
+    return select(context.frames, every, codings=context.frames.coder_codings)
 
 
 def _agreement_needs(context: SectionContext) -> str | None:

@@ -52,19 +52,23 @@ class SelectionCounts:
     message: str | None = None
 
 
-def select(frames: StudyFrames, selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The (codings, interviews) of a selection.
+def select(
+    frames: StudyFrames, selection: Selection, *, codings: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The (codings, interviews) of a selection, from the source's codings or `codings`
+    (every coder's layer, `frames.coder_codings`, for agreement).
 
     An attribute no interview has a value for matches nothing (the frames have no column for
     it), rather than being an error: the data dictionary knows it, the data do not use it yet.
     """
+    chosen = frames.codings if codings is None else codings
     where = dict(selection.where)
     if any(name not in frames.interviews.columns for name in where):
-        return frames.codings.iloc[0:0], frames.interviews.iloc[0:0]
+        return chosen.iloc[0:0], frames.interviews.iloc[0:0]
     if frames.interviews.empty:
-        return frames.codings.iloc[0:0], frames.interviews
+        return chosen.iloc[0:0], frames.interviews
     return filters.select_codings(
-        frames.codings,
+        chosen,
         frames.interviews,
         where=where or None,
         coders=selection.coder_list(),

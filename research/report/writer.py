@@ -234,6 +234,7 @@ def _title(frames: StudyFrames) -> str:
 
 def _provenance(frames: StudyFrames, options: ReportOptions) -> dict[str, str]:
     summary = frames.summary
+    consensus = summary.consensus_codings
     coders = ", ".join(
         f"{name} ({count} codings)" for name, count in summary.codings_per_coder.items()
     )
@@ -253,7 +254,9 @@ def _provenance(frames: StudyFrames, options: ReportOptions) -> dict[str, str]:
             if held
             else "none (every interview's record is complete)"
         ),
-        "Codings": str(summary.codings),
+        "Coding source": frames.source.provenance.removeprefix("Coding source: "),
+        "Codings": str(summary.codings)
+        + (f" ({consensus} in the consensus layer)" if consensus else ""),
         "Coders": coders or "none",
         "Codebook": f"{summary.codebook_name}, version {summary.codebook_version}",
         "Analysis attributes": ", ".join(analysed) or "none marked in the data dictionary",

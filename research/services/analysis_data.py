@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.frames import codes_frame, codings_frame, interviews_frame
+from analysis.sources import CodingSource, SourceKind
+from analysis.sources import select_codings as chosen_codings
 from codebook import Codebook
 from interviews.dictionary import DataDictionary
+from interviews.layers import CODER_LAYER
 from research.services import study_info, timeline
 from research.services.codebooks import load_codebook
+from research.services.coding_sources import ResolvedSource, read_codings, resolve_source
 from research.services.interviews import list_interviews, record_attributes
 from research.services.records import StudySummary
-from research.storage.tables import CodingRow, InterviewRow
 from research.study_settings import StudySettings
 
 EVENT_COLUMNS = ("event_id", "year", "event_date", "label", "event", "source", "contested")
@@ -23,9 +25,15 @@ EVENT_COLUMNS = ("event_id", "year", "event_date", "label", "event", "source", "
 
 @dataclass(frozen=True)
 class StudyFrames:
-    """Everything a report needs, as DataFrames, plus the codebook and the study's facts."""
+    """Everything a report needs, as DataFrames, plus the codebook and the study's facts.
+
+    `codings` are the codings of the coding source `source`; `coder_codings` are every
+    coder's own layer (what agreement between coders compares).
+    """
 
     codings: pd.DataFrame
+    coder_codings: pd.DataFrame
+    source: ResolvedSource
     interviews: pd.DataFrame
     codes: pd.DataFrame
     events: pd.DataFrame
@@ -37,8 +45,14 @@ class StudyFrames:
     incomplete: tuple[str, ...] = ()
 
 
-def study_frames(session: Session, *, database: str) -> StudyFrames:
-    """Read a whole study into frames; codings come straight from SQL, not record by record."""
+def study_frames(
+    session: Session, *, database: str, source: CodingSource | str | None = None
+) -> StudyFrames:
+    """Read a whole study into frames; codings come straight from SQL, not record by record.
+
+    `codings` are those of the coding source (default: `coding_sources.default_source`),
+    `coder_codings` every coder's own layer, for agreement between coders.
+    """
     codebook = load_codebook(session)
     codes = codes_frame(codebook)
     records = list_interviews(session)
@@ -60,41 +74,18 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
         for record in records
         if record.complete
     )
-    query = (
-        select(
-            CodingRow.coding_id,
-            CodingRow.interview_id,
-            InterviewRow.respondent_id,
-            CodingRow.code_id,
-            CodingRow.coder,
-            CodingRow.start_offset,
-            CodingRow.end_offset,
-            CodingRow.quote,
-        )
-        .join(InterviewRow, InterviewRow.interview_id == CodingRow.interview_id)
-        .order_by(
-            CodingRow.interview_id,
-            CodingRow.start_offset,
-            CodingRow.end_offset,
-            CodingRow.coding_id,
-        )
+    resolved = resolve_source(session, source)
+    every = read_codings(session)
+    every = every[~every["interview_id"].isin(incomplete)].reset_index(drop=True)
+    own = every[every["layer"] == CODER_LAYER].drop(columns="layer")
+    raw = chosen_codings(every, resolved.source).drop(columns="layer")
+    codings = codings_frame(raw.reset_index(drop=True), interviews)
+    # The union is every coder's layer already: one frame serves both.
+    coder_codings = (
+        codings
+        if resolved.source.kind is SourceKind.UNION
+        else codings_frame(own.reset_index(drop=True), interviews)
     )
-    raw = pd.DataFrame(
-        session.execute(query).all(),
-        columns=[
-            "coding_id",
-            "interview_id",
-            "respondent_id",
-            "code_id",
-            "coder",
-            "start_offset",
-            "end_offset",
-            "quote",
-        ],
-    )
-    raw = raw[~raw["interview_id"].isin(incomplete)].reset_index(drop=True)
-    raw["code_path"] = raw["code_id"].map(dict(zip(codes["code_id"], codes["path"], strict=True)))
-    codings = codings_frame(raw, interviews)
     events = pd.DataFrame(
         [
             {**event.model_dump(include=set(EVENT_COLUMNS)), "year": event.event_date.year}
@@ -104,6 +95,8 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
     )
     return StudyFrames(
         codings=codings,
+        coder_codings=coder_codings,
+        source=resolved,
         interviews=interviews,
         codes=codes,
         events=events,

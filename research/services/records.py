@@ -25,8 +25,13 @@ class StudySummary(Record):
     respondents: int
     interviews: int
     transcripts: int
+    # Every coding, in every layer.
     codings: int
+    # Each coder's own layer.
     codings_per_coder: dict[str, int]
+    consensus_codings: int
+    # Each coder's completed passes (interviews read through and coded).
+    passes_per_coder: dict[str, int]
     codebook_name: str
     codebook_version: int
     codes: int
