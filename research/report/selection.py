@@ -50,6 +50,8 @@ class SelectionCounts:
     codings: int
     description: str
     message: str | None = None
+    # The coding source the codings come from, in words.
+    source: str = ""
 
 
 def select(
@@ -85,6 +87,7 @@ def count_selection(frames: StudyFrames, selection: Selection) -> SelectionCount
         codings=len(codings),
         description=selection.describe(),
         message=nothing_to_show(frames, selection, codings=codings, interviews=interviews),
+        source=frames.source.label,
     )
 
 
@@ -111,15 +114,20 @@ def nothing_to_show(
             f"All {held_back} interviews are held back from analysis because their records "
             "are incomplete; complete them (research interviews set ID --set NAME=VALUE)."
         )
-    if frames.codings.empty:
+    if frames.codings.empty and frames.coder_codings.empty:
         return (
             f"The study has no codings yet: code some of its {len(frames.interviews)} "
             "interviews, then ask again."
         )
+    if frames.codings.empty:
+        return (
+            f"The coding source ({frames.source.label}) holds no codings of these "
+            "interviews; choose another source."
+        )
     message = (
         f"No codings match this selection ({selection.describe()}), so there is nothing to show."
     )
-    known = sorted(str(coder) for coder in frames.codings["coder"].unique())
+    known = sorted(str(coder) for coder in frames.coder_codings["coder"].unique())
     if selection.coder is not None and selection.coder not in known:
         message += (
             f" No coder named {selection.coder!r} has stored a coding; the coders are "

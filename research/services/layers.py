@@ -6,6 +6,8 @@ keeping who applied each; a consensus already there is kept unless it is to be r
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -21,12 +23,14 @@ def copy_layer(
     from_coder: str,
     interview_id: str | None = None,
     replace: bool = False,
+    copied_at: datetime | None = None,
 ) -> int:
     """Fill the consensus layer with `from_coder`'s codings; returns how many were copied.
 
     Only interviews where `from_coder` coded something are touched. Where the consensus
     layer already holds codings of those interviews, nothing is copied unless `replace`,
-    which removes them first; all or nothing.
+    which removes them first; all or nothing. The copies are stamped `copied_at` (default:
+    now).
     """
     coder = check_coder(from_coder)
     if interview_id is not None and session.get(InterviewRow, interview_id) is None:
@@ -81,6 +85,7 @@ def copy_layer(
                 )
                 for row in rows
             ],
+            coded_at=copied_at,
         )
 
 

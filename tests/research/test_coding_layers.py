@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from codebook import operations
 from interviews.layers import CODER_LAYER, CONSENSUS_LAYER
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services.codings import NewCoding
@@ -98,3 +99,25 @@ def test_copy_layer_of_one_interview_and_its_errors(study: Study) -> None:
     with pytest.raises(ResearchError, match="coder 'nobody' has no codings to copy"):
         study.layers.copy_layer(from_coder="nobody")
     assert study.layers.copy_layer(from_coder="ani", interview_id="I01") == 1
+
+
+def test_merging_codes_folds_twins_within_a_layer_only(study: Study) -> None:
+    add_interview_with_text(study)
+    # ani's own layer has the span as unemployment, the consensus as poverty_ruin.
+    _code(study, "ani")
+    study.codings.add_coding(
+        interview_id="I01",
+        code="poverty_ruin",
+        start_offset=WORK,
+        end_offset=WORK + 17,
+        coder="ani",
+        layer=CONSENSUS_LAYER,
+    )
+    study.codebooks.run_operation(
+        operations.merge_codes, "unemployment", "poverty_ruin", changed_by="lead"
+    )
+    stored = study.codings.list_codings()
+    assert sorted((c.layer, c.code_id) for c in stored) == [
+        (CODER_LAYER, "poverty_ruin"),
+        (CONSENSUS_LAYER, "poverty_ruin"),
+    ]
