@@ -138,3 +138,40 @@ def test_unknown_figure_format_is_a_clear_error(
     )
     assert result.exit_code == 1
     assert "gif" in result.stderr
+
+
+def test_report_states_its_coding_source_and_labels_a_union_in_every_title(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    coded_study(study)
+    result = run("report", "--out", str(tmp_path / "d"), "--study", str(study.folder))
+    assert result.exit_code == 0, result.output
+    default = (tmp_path / "d" / "report.md").read_text(encoding="utf-8")
+    assert (
+        "- **Coding source**: agreement of coders ana and ben (overlap ≥ 0.5) (the default)"
+        in default
+    )
+    assert "Coding source: agreement of coders ana and ben (overlap ≥ 0.5)." in default
+    result = run(
+        "report", "--source", "union", "--out", str(tmp_path / "u"), "--study", str(study.folder)
+    )
+    assert result.exit_code == 0, result.output
+    union = (tmp_path / "u" / "report.md").read_text(encoding="utf-8")
+    assert "- **Coding source**: union of all coders (ana and ben) (as asked)" in union
+    titles = [line for line in union.splitlines() if line.startswith("## ")]
+    assert titles and all("(union of all coders (ana and ben))" in line for line in titles)
+    html = (tmp_path / "u" / "report.html").read_text(encoding="utf-8")
+    assert "union of all coders (ana and ben)" in html
+
+
+def test_report_with_a_source_the_study_lacks_is_a_clear_error(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    coded_study(study)
+    result = run(
+        "report", "--source", "consensus", "--out", str(tmp_path / "r"), "--study", str(study.folder)
+    )
+    assert result.exit_code != 0
+    assert "consensus layer holds no codings yet" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "r").exists()
