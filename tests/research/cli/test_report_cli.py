@@ -168,9 +168,8 @@ def test_report_with_a_source_the_study_lacks_is_a_clear_error(
     run: Run, study: Study, tmp_path: Path
 ) -> None:
     coded_study(study)
-    result = run(
-        "report", "--source", "consensus", "--out", str(tmp_path / "r"), "--study", str(study.folder)
-    )
+    out = str(tmp_path / "r")
+    result = run("report", "--source", "consensus", "--out", out, "--study", str(study.folder))
     assert result.exit_code != 0
     assert "consensus layer holds no codings yet" in result.stderr
     assert "Traceback" not in result.output
