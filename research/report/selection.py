@@ -133,6 +133,11 @@ def nothing_to_show(
             f" No coder named {selection.coder!r} has stored a coding; the coders are "
             f"{', '.join(known) or 'none yet'}."
         )
+    elif selection.coder is not None and frames.source.source.coder != selection.coder:
+        message += (
+            f" The coding source is the {frames.source.label}, where {selection.coder} applied "
+            f"none of these; coder:{selection.coder} as the source counts their own layer."
+        )
     elif interviews.empty:
         message += " No interview has these attribute values."
     return message

@@ -105,3 +105,18 @@ def test_a_union_inflates_prevalence_over_one_coders_layer(demo_study: Study) ->
     frame = demo_study.coding_sources.select_codings("coder:lusine")
     respondents = frame.loc[frame["code_path"] == EMANCIPATION, "respondent_id"].nunique()
     assert respondents == 7
+
+
+def test_a_coder_filter_outside_the_source_says_which_source_to_ask_for(
+    demo_study: Study,
+) -> None:
+    from research.report import Selection, nothing_to_show
+
+    with demo_study.transaction() as session:
+        frames = study_frames(session, database=str(demo_study.folder))
+    # The demo's consensus was copied from lusine: pavel applied none of it.
+    message = nothing_to_show(frames, Selection(coder="pavel"))
+    assert message is not None
+    assert "The coding source is the consensus layer, where pavel applied none of these" in message
+    assert "coder:pavel as the source counts their own layer" in message
+    assert nothing_to_show(frames, Selection(coder="lusine")) is None
