@@ -20,7 +20,7 @@ from research.cli.common import (
     load_study,
 )
 from research.errors import ResearchError
-from research.services import filters, study_info
+from research.services import coding_sources, filters, study_info
 from research.study import Study
 
 if TYPE_CHECKING:
@@ -41,7 +41,10 @@ def report(
     where: WhereOption = None,
     coder: Annotated[
         str | None,
-        typer.Option("--coder", help="Only the codings this coder applied, within the source."),
+        typer.Option(
+            "--coder",
+            help="Only this coder's codings: their own layer, unless --source says otherwise.",
+        ),
     ] = None,
     source: SourceOption = None,
     groups: Annotated[
@@ -66,7 +69,7 @@ def report(
 
     chosen = tuple(part.strip() for part in formats.split(",") if part.strip())
     with load_study(study) as opened:
-        frames, conditions = _frames(opened, where or [], source=source)
+        frames, conditions = _frames(opened, where or [], source=source, coder=coder)
         target = out or opened.folder / "report"
         options = ReportOptions(
             out=target, where=conditions, coder=coder, groups=tuple(groups or ()), formats=chosen
@@ -96,7 +99,7 @@ def report(
 
 
 def _frames(
-    opened: Study, where: list[str], *, source: str | None = None
+    opened: Study, where: list[str], *, source: str | None = None, coder: str | None = None
 ) -> tuple[StudyFrames, dict[str, Any]]:
     # pandas loads only for the commands that analyse, not at every CLI start.
     from research.services.analysis_data import study_frames
@@ -104,7 +107,8 @@ def _frames(
     with opened.transaction() as session:
         dictionary = study_info.load_dictionary(session)
         conditions = {c.attribute: c.value for c in filters.parse_conditions(dictionary, where)}
-        frames = study_frames(session, database=str(opened.folder), source=source)
+        chosen = coding_sources.source_for_coder(session, source, coder)
+        frames = study_frames(session, database=str(opened.folder), source=chosen)
     return frames, conditions
 
 

@@ -19,6 +19,7 @@ from analysis.sources import (
     SourceError,
     SourceKind,
     choose_default,
+    coder_source,
     parse_source,
 )
 from interviews.layers import CODER_LAYER, CONSENSUS_LAYER
@@ -114,6 +115,17 @@ def resolve_source(session: Session, source: CodingSource | str | None = None) -
     if not default:
         _check(session, chosen, coders)
     return ResolvedSource(chosen, chosen.label(coders), default, tuple(coders))
+
+
+def source_for_coder(
+    session: Session, source: CodingSource | str | None, coder: str | None
+) -> CodingSource | str | None:
+    """The source a request means: as asked; else, when it names a coder with a layer of
+    their own, that coder's layer (asking for one coder's codings asks for their layer);
+    else None, the default."""
+    if source is not None or coder is None:
+        return source
+    return coder_source(coder) if coder in coder_names(session) else None
 
 
 def _check(session: Session, source: CodingSource, coders: list[str]) -> None:

@@ -120,3 +120,17 @@ def test_a_coder_filter_outside_the_source_says_which_source_to_ask_for(
     assert "The coding source is the consensus layer, where pavel applied none of these" in message
     assert "coder:pavel as the source counts their own layer" in message
     assert nothing_to_show(frames, Selection(coder="lusine")) is None
+
+
+def test_asking_for_one_known_coder_means_their_layer(study: Study) -> None:
+    add_interview_with_text(study)
+    _code(study, "ani")
+    _code(study, "boris")
+    with study.transaction() as session:
+        from research.services.coding_sources import source_for_coder
+
+        assert source_for_coder(session, None, "boris") == coder_source("boris")
+        assert source_for_coder(session, "union", "boris") == "union"
+        # An unknown coder keeps the default, whose empty selection says who coded.
+        assert source_for_coder(session, None, "nobody") is None
+        assert source_for_coder(session, None, None) is None

@@ -37,7 +37,7 @@ from research.report import (
     count_selection,
     render_sections,
 )
-from research.services import activity, codings, filters, study_info
+from research.services import activity, coding_sources, codings, filters, study_info
 from research.services.analysis_data import study_frames
 from research.services.codebooks import load_codebook
 from research.study import Study
@@ -234,9 +234,8 @@ def build_dashboard(
             # Another request may have computed them while this one waited.
             counts, found = _cached(cache, stamp, key, wanted)
             if counts is None or not _complete(counts, found, wanted):
-                frames = study_frames(
-                    session, database=str(study.folder), source=query.source
-                )
+                source = coding_sources.source_for_coder(session, query.source, query.coder)
+                frames = study_frames(session, database=str(study.folder), source=source)
                 counts = count_selection(frames, selection)
                 cache.put(stamp, (key, "counts"), counts)
                 missing = [name for name in wanted if name not in found]
