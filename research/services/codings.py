@@ -35,8 +35,17 @@ from interviews.segments import check_segment, find_quote
 from interviews.text import Utf16Index, normalise
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import codebooks, study_info
-from research.services.bulk import collector_paused
+from research.services.bulk import collector_paused, page_cache_enlarged
 from research.services.codebooks import load_codebook
+from research.services.coding_rules import (
+    applicable,
+    checked_coder,
+    checked_layer,
+    checked_memo,
+    checked_segment,
+    codable_transcript,
+    duplicate_error,
+)
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import AMONG_LIMIT
 from research.services.interviews import (
@@ -47,8 +56,6 @@ from research.services.interviews import (
 from research.services.records import CodingPage, CodingRecord
 from research.storage.tables import CodingRow, InterviewRow, utc_now
 
-MAX_CODER_LENGTH = 100
-MAX_MEMO_LENGTH = 20_000
 CODINGS = cast(Table, CodingRow.__table__)
 
 
@@ -153,7 +160,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
     # numpy is loaded with pandas by analysis anyway; here only when storing in bulk.
     import numpy as np
 
-    with collector_paused():
+    with collector_paused(), page_cache_enlarged(session):
         count = len(batch)
         codebook = load_codebook(session)
         # Each field as a list, read once with C-level map: the passes below work on these.
@@ -175,12 +182,12 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         which = numbered("interview_id", {name: index for index, name in enumerate(interview_ids)})
         # Bulk loads repeat the same few codes, coders and memos: each is checked once.
         code_ids = {
-            reference: _applicable(codebook, reference).code_id
+            reference: applicable(codebook, reference).code_id
             for reference in sorted(set(fields["code"]))
         }
-        coders = {name: check_coder(name) for name in sorted(set(fields["coder"]))}
-        layers = {name: check_layer(name) for name in set(fields["layer"])}
-        memos = {memo: _check_memo(memo) for memo in set(fields["memo"]) if memo}
+        coders = {name: checked_coder(name) for name in sorted(set(fields["coder"]))}
+        layers = {name: checked_layer(name) for name in set(fields["layer"])}
+        memos = {memo: checked_memo(memo) for memo in set(fields["memo"]) if memo}
         memos[""] = ""
         starts = offsets("start_offset")
         ends = offsets("end_offset")
@@ -213,7 +220,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
                 coders[first.coder],
                 first.layer,
             )
-            raise _duplicate(codebook, key)
+            raise duplicate_error(codebook, key)
         del ordered
         # The stored values of the columns, as object arrays indexed like the batch: taking
         # a batch's rows from them is one numpy call per column, not a loop over codings.
@@ -385,23 +392,19 @@ def _store(
     for coding in codings:
         code = codes.get(coding.code)
         if code is None:
-            code = codes[coding.code] = _applicable(codebook, coding.code)
+            code = codes[coding.code] = applicable(codebook, coding.code)
         coder = coders.get(coding.coder)
         if coder is None:
-            coder = coders[coding.coder] = check_coder(coding.coder)
-        memo = _check_memo(coding.memo) if coding.memo else ""
-        layer = check_layer(coding.layer)
-        try:
-            quote = check_segment(
-                texts[coding.interview_id], coding.start_offset, coding.end_offset, coding.quote
-            )
-        except SegmentError as error:
-            # The kind survives (a quote mismatch stays one) with the interview named.
-            raise type(error)(
-                f"interview {coding.interview_id}: {error}",
-                start=coding.start_offset,
-                end=coding.end_offset,
-            ) from error
+            coder = coders[coding.coder] = checked_coder(coding.coder)
+        memo = checked_memo(coding.memo) if coding.memo else ""
+        layer = checked_layer(coding.layer)
+        quote = checked_segment(
+            texts[coding.interview_id],
+            coding.interview_id,
+            coding.start_offset,
+            coding.end_offset,
+            coding.quote,
+        )
         key = (
             coding.interview_id,
             code.code_id,
@@ -411,7 +414,7 @@ def _store(
             layer,
         )
         if key in seen:
-            raise _duplicate(codebook, key)
+            raise duplicate_error(codebook, key)
         seen.add(key)
         rows.append(
             {
@@ -457,7 +460,7 @@ def _refuse_stored_duplicate(session: Session, codebook: Codebook, row: dict[str
         )
     )
     if existing is not None:
-        raise _duplicate(
+        raise duplicate_error(
             codebook,
             (
                 str(row["interview_id"]),
@@ -469,63 +472,6 @@ def _refuse_stored_duplicate(session: Session, codebook: Codebook, row: dict[str
             ),
             coding_id=existing,
         )
-
-
-def _duplicate(
-    codebook: Codebook, key: tuple[str, str, int, int, str, str], *, coding_id: int | None = None
-) -> ConflictError:
-    interview_id, code_id, start, end, coder, layer = key
-    stored = f" (coding {coding_id})" if coding_id is not None else ""
-    where = "" if layer == CODER_LAYER else f" in the {layer} layer"
-    return ConflictError(
-        f"interview {interview_id}: {coder} already coded {start}-{end} with "
-        f"{codebook.path_of(code_id)}{where}{stored}"
-    )
-
-
-def check_layer(layer: str) -> str:
-    """A layer's name (`interviews.layers.LAYERS`), or a clear error naming those there are."""
-    if layer not in LAYERS:
-        raise ResearchError(f"no coding layer {layer!r}; the layers are {', '.join(LAYERS)}")
-    return layer
-
-
-def _applicable(codebook: Codebook, reference: str) -> Code:
-    code = codebook.resolve(reference)
-    path = codebook.path_of(code.code_id)
-    if code.group_only:
-        raise ResearchError(
-            f"code {path} groups other codes and cannot be applied; pick one below it"
-        )
-    if code.retired:
-        raise ResearchError(f"code {path} is retired and no longer offered for coding")
-    return code
-
-
-def check_coder(coder: str) -> str:
-    """A coder's name as stored (trimmed), or a clear error for an empty or unprintable one."""
-    name = coder.strip()
-    if not name:
-        raise ResearchError("a coding needs a coder's name")
-    if len(name) > MAX_CODER_LENGTH or any(not ch.isprintable() for ch in name):
-        raise ResearchError(
-            f"coder name {coder!r} must be printable and at most {MAX_CODER_LENGTH} characters"
-        )
-    return name
-
-
-def _check_memo(memo: str) -> str:
-    """A memo is free text, but no control characters (PostgreSQL refuses NUL outright)."""
-    text = unicodedata.normalize("NFC", memo.replace("\r\n", "\n"))
-    bad = next(
-        (ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\t"),
-        None,
-    )
-    if bad is not None:
-        raise ResearchError(f"memo contains the control character U+{ord(bad):04X}")
-    if len(text) > MAX_MEMO_LENGTH:
-        raise ResearchError(f"a memo is at most {MAX_MEMO_LENGTH} characters, not {len(text)}")
-    return text
 
 
 def _transcript(session: Session, interview_id: str) -> str:
@@ -540,12 +486,12 @@ def _transcripts(session: Session, interview_ids: set[str]) -> dict[str, str]:
             )
         ).all()
     )
-    for interview_id in sorted(interview_ids):
-        if interview_id not in found:
-            raise NotFoundError(f"no interview {interview_id!r}")
-        if found[interview_id] is None:
-            raise ResearchError(f"interview {interview_id!r} has no transcript to code yet")
-    return {interview_id: str(text) for interview_id, text in found.items()}
+    return {
+        interview_id: codable_transcript(
+            interview_id, found=interview_id in found, transcript=found.get(interview_id)
+        )
+        for interview_id in sorted(interview_ids)
+    }
 
 
 def get_coding(session: Session, coding_id: int) -> CodingRecord:
@@ -712,7 +658,7 @@ def _selection(
         code_ids=code_ids,
         coder=coder,
         interview_id=interview_id,
-        layer=None if layer is None else check_layer(layer),
+        layer=None if layer is None else checked_layer(layer),
         allowed=_allowed_interviews(session, where),
         include_incomplete=include_incomplete,
         paths={item.code_id: codebook.path_of(item.code_id) for item in codebook.codes},
@@ -952,7 +898,7 @@ def update_coding(
         raise NotFoundError(f"no coding {coding_id}")
     codebook = load_codebook(session)
     if code is not None:
-        row.code_id = _applicable(codebook, code).code_id
+        row.code_id = applicable(codebook, code).code_id
     if (start_offset is None) != (end_offset is None):
         raise SegmentError("a new span needs both its start and its end")
     if start_offset is not None and end_offset is not None:
@@ -965,7 +911,7 @@ def update_coding(
             ) from error
         row.start_offset, row.end_offset = start_offset, end_offset
     if memo is not None:
-        row.memo = _check_memo(memo) if memo else ""
+        row.memo = checked_memo(memo) if memo else ""
     key = (row.interview_id, row.code_id, row.start_offset, row.end_offset, row.coder, row.layer)
     with session.no_autoflush:
         twin = session.scalar(
@@ -980,7 +926,7 @@ def update_coding(
             )
         )
     if twin is not None:
-        raise _duplicate(codebook, key, coding_id=twin)
+        raise duplicate_error(codebook, key, coding_id=twin)
     try:
         with session.begin_nested():
             session.flush()
@@ -1008,7 +954,7 @@ def coders(session: Session, *, layer: str | None = None) -> list[str]:
     """Every coder who has stored a coding (in `layer`, if given), by name."""
     query = select(CodingRow.coder).distinct().order_by(CodingRow.coder)
     if layer is not None:
-        query = query.where(CodingRow.layer == check_layer(layer))
+        query = query.where(CodingRow.layer == checked_layer(layer))
     return list(session.scalars(query))
 
 

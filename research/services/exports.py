@@ -28,7 +28,7 @@ from research.services import coding_sources, study_info
 from research.services.attributes import from_storage
 from research.services.bulk import collector_paused
 from research.services.codebooks import load_codebook
-from research.services.codings import check_layer
+from research.services.coding_rules import checked_layer
 from research.services.filters import matches_all, parse_conditions
 from research.services.formulas import inert_strings
 from research.services.interview_rows import missing_values
@@ -204,7 +204,7 @@ def coding_rows(
             ids = coding_sources.select_codings(session, counted)["coding_id"]
             agreed = {int(coding_id) for coding_id in ids}
     if layer is not None:
-        query = query.where(table.layer == check_layer(layer))
+        query = query.where(table.layer == checked_layer(layer))
     if code is not None:
         chosen = codebook.resolve(code)
         ids = [chosen.code_id]

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from interviews.layers import CODER_LAYER, CONSENSUS_LAYER
 from research.errors import ConflictError, NotFoundError, ResearchError
-from research.services.codings import NewCoding, add_codings, check_coder
+from research.services.coding_rules import checked_coder
+from research.services.codings import NewCoding, add_codings
 from research.storage.tables import CodingRow, InterviewRow
 
 
@@ -32,7 +33,7 @@ def copy_layer(
     which removes them first; all or nothing. The copies are stamped `copied_at` (default:
     now).
     """
-    coder = check_coder(from_coder)
+    coder = checked_coder(from_coder)
     if interview_id is not None and session.get(InterviewRow, interview_id) is None:
         raise NotFoundError(f"no interview {interview_id!r}")
     source = select(CodingRow).where(

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from research.errors import NotFoundError
-from research.services.codings import check_coder
+from research.services.coding_rules import checked_coder
 from research.services.records import PassRecord
 from research.storage.tables import CodingPassRow, InterviewRow, utc_now
 
@@ -28,7 +28,7 @@ def mark_done(
     session: Session, interview_id: str, coder: str, *, completed_at: datetime | None = None
 ) -> PassRecord:
     """Record that `coder` completed `interview_id`; marking it again keeps the first time."""
-    name = check_coder(coder)
+    name = checked_coder(coder)
     _check_interview(session, interview_id)
     row = session.get(CodingPassRow, (interview_id, name))
     if row is None:
@@ -42,7 +42,7 @@ def mark_done(
 
 def reopen(session: Session, interview_id: str, coder: str) -> bool:
     """Take back `coder`'s completed pass over `interview_id`; whether there was one."""
-    name = check_coder(coder)
+    name = checked_coder(coder)
     _check_interview(session, interview_id)
     result = session.execute(
         delete(CodingPassRow).where(
@@ -54,7 +54,7 @@ def reopen(session: Session, interview_id: str, coder: str) -> bool:
 
 def is_done(session: Session, interview_id: str, coder: str) -> bool:
     """Whether `coder` has completed `interview_id`."""
-    name = check_coder(coder)
+    name = checked_coder(coder)
     _check_interview(session, interview_id)
     return session.get(CodingPassRow, (interview_id, name)) is not None
 
@@ -65,7 +65,7 @@ def list_passes(
     """Every completed pass, by interview then coder; filtered by coder or interview."""
     query = select(CodingPassRow).order_by(CodingPassRow.interview_id, CodingPassRow.coder)
     if coder is not None:
-        query = query.where(CodingPassRow.coder == check_coder(coder))
+        query = query.where(CodingPassRow.coder == checked_coder(coder))
     if interview_id is not None:
         _check_interview(session, interview_id)
         query = query.where(CodingPassRow.interview_id == interview_id)
