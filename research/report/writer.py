@@ -235,8 +235,11 @@ def _title(frames: StudyFrames) -> str:
 def _provenance(frames: StudyFrames, options: ReportOptions) -> dict[str, str]:
     summary = frames.summary
     consensus = summary.consensus_codings
+    passes = summary.passes_per_coder
     coders = ", ".join(
-        f"{name} ({count} codings)" for name, count in summary.codings_per_coder.items()
+        f"{name} ({count} codings, {passes.get(name, 0)} of {summary.interviews} interviews "
+        "completed)"
+        for name, count in summary.codings_per_coder.items()
     )
     where = "; ".join(f"{k} = {v}" for k, v in options.where.items()) or "none"
     analysed = [a.name for a in frames.dictionary.attributes if a.analysis]

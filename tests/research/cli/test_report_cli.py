@@ -174,3 +174,17 @@ def test_report_with_a_source_the_study_lacks_is_a_clear_error(
     assert "consensus layer holds no codings yet" in result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "r").exists()
+
+
+def test_report_provenance_says_how_many_interviews_each_coder_completed(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    coded_study(study)
+    study.passes.mark_done("I1", "ana")
+    study.passes.mark_done("I2", "ana")
+    result = run("report", "--out", str(tmp_path / "r"), "--study", str(study.folder))
+    assert result.exit_code == 0, result.output
+    markdown = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    [coders] = [line for line in markdown.splitlines() if line.startswith("- **Coders**")]
+    assert "ana (" in coders and "2 of 4 interviews completed" in coders
+    assert "0 of 4 interviews completed" in coders
