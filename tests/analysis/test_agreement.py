@@ -15,7 +15,8 @@ from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss_kap
 
 from analysis.agreement import (
     AGREEMENT_COLUMNS,
-    POOLED,
+    POOLED_BINARY,
+    POOLED_NOMINAL,
     agreement,
     coincidence_matrix,
     fleiss_kappa,
@@ -198,8 +199,8 @@ def test_agreement_has_fixed_columns_and_a_pooled_row_last(tiny: Any) -> None:
     codings, interviews = tiny
     frame = agreement(codings, interviews, CODES, unit="interview")
     assert tuple(frame.columns) == AGREEMENT_COLUMNS
-    assert frame["code_id"].tolist() == ["unemployment", "clan", POOLED]
-    assert frame["coders"].tolist() == [3, 3, 3]
+    assert frame["code_id"].tolist() == ["unemployment", "clan", POOLED_BINARY, POOLED_NOMINAL]
+    assert frame["coders"].tolist() == [3, 3, 3, 3]
 
 
 def test_interview_unit_counts_a_missing_coder_as_missing(tiny: Any) -> None:
@@ -226,7 +227,7 @@ def test_interview_unit_for_a_code_one_coder_used(tiny: Any) -> None:
 
 def test_interview_unit_pooled_row_stacks_interview_code_pairs(tiny: Any) -> None:
     codings, interviews = tiny
-    pooled = row(agreement(codings, interviews, CODES, unit="interview"), POOLED)
+    pooled = row(agreement(codings, interviews, CODES, unit="interview"), POOLED_BINARY)
     # o_00 3, o_01 = o_10 1, o_11 5: alpha 1 - 9*2/48; Fleiss P 2/3, P_e 5/9: 0.25.
     assert pooled["units"] == 4
     assert pooled["percent_agreement"] == pytest.approx(75)
@@ -290,7 +291,7 @@ def test_character_unit_for_a_code_one_coder_used(tiny: Any) -> None:
 
 def test_character_unit_pooled_row_sums_the_codes(tiny: Any) -> None:
     codings, interviews = tiny
-    pooled = row(agreement(codings, interviews, CODES, unit="character"), POOLED)
+    pooled = row(agreement(codings, interviews, CODES, unit="character"), POOLED_BINARY)
     assert pooled["units"] == 60
     assert pooled["percent_agreement"] == pytest.approx(10800 / 140)
     assert pooled["krippendorff_alpha"] == pytest.approx(1 - 159 * 36 / 9600)
@@ -314,7 +315,7 @@ def test_character_unit_never_builds_a_per_character_array() -> None:
 def test_a_non_applicable_code_makes_the_interview_coded_without_a_row() -> None:
     codings = codings_of([("I1", "a", "clan", 0, 5), ("I1", "b", "motives", 0, 5)])
     frame = agreement(codings, interviews_of([10]), CODES, unit="interview")
-    assert frame["code_id"].tolist() == ["clan", POOLED]
+    assert frame["code_id"].tolist() == ["clan", POOLED_BINARY, POOLED_NOMINAL]
     assert row(frame, "clan")["percent_agreement"] == 0
 
 
