@@ -15,12 +15,15 @@ from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss_kap
 
 from analysis.agreement import (
     AGREEMENT_COLUMNS,
+    PASSES_INFERRED,
     POOLED_BINARY,
     POOLED_NOMINAL,
     agreement,
     coincidence_matrix,
+    completed_interviews,
     fleiss_kappa,
     krippendorff_alpha,
+    passes_from_codings,
     pooled_alpha_from_codings,
 )
 from analysis.frames import codes_frame, codings_frame, interviews_frame
@@ -378,3 +381,120 @@ def test_pooled_alpha_agrees_with_the_package_on_random_codings() -> None:
     )
     actual = pooled_alpha_from_codings(codings, interviews_of(lengths), CODES)
     assert actual == pytest.approx(expected, abs=1e-9)
+
+
+def fifty_unit_example() -> tuple[pd.DataFrame, dict[str, set[str]]]:
+    """The textbook 2 × 2 table as codings: A yes/B yes 20, A only 5, B only 10, neither 15.
+
+    Both coders completed all 50 interviews; the 15 'neither' interviews hold no coding.
+    """
+    cells = [(1, 1)] * 20 + [(1, 0)] * 5 + [(0, 1)] * 10 + [(0, 0)] * 15
+    rows = []
+    for number, (first, second) in enumerate(cells, start=1):
+        rows += [(f"I{number}", "a", "unemployment", 1, 2)] * first
+        rows += [(f"I{number}", "b", "unemployment", 1, 2)] * second
+    everything = {f"I{number}" for number in range(1, 51)}
+    return codings_of(rows), {"a": everything, "b": everything}
+
+
+def test_completed_passes_give_the_textbook_kappa_without_a_filler_code() -> None:
+    """Cohen's kappa of [[20, 5], [10, 15]] is 0.400 (p_o 0.70, p_e 0.50); no code invented."""
+    codings, passes = fifty_unit_example()
+    frame = agreement(codings, interviews_of([5] * 50), CODES, unit="interview", passes=passes)
+    result = row(frame, "unemployment")
+    assert result["cohen_kappa"] == pytest.approx(0.4, abs=1e-12)
+    assert result["units"] == 50
+    assert result["percent_agreement"] == pytest.approx(70.0)
+    assert "Completed passes as recorded" in result["method"]
+
+
+def test_without_passes_the_fallback_is_named_and_loses_the_uncoded_interviews() -> None:
+    codings, _ = fifty_unit_example()
+    frame = agreement(codings, interviews_of([5] * 50), CODES, unit="interview")
+    result = row(frame, "unemployment")
+    # Only the 20 interviews both coded are pairable, every value 1: kappa undefined.
+    assert result["units"] == 20
+    assert np.isnan(result["cohen_kappa"])
+    assert PASSES_INFERRED in result["method"]
+
+
+def test_passes_from_codings_is_the_one_fallback_rule() -> None:
+    codings, _ = fifty_unit_example()
+    inferred = passes_from_codings(codings)
+    assert len(inferred["a"]) == 25 and len(inferred["b"]) == 30
+    explicit = agreement(codings, interviews_of([5] * 50), CODES, unit="interview", passes=inferred)
+    implicit = agreement(codings, interviews_of([5] * 50), CODES, unit="interview")
+    columns = ["krippendorff_alpha", "percent_agreement", "cohen_kappa", "units"]
+    assert explicit[columns].equals(implicit[columns])
+
+
+def test_an_interview_a_coder_did_not_complete_is_missing_for_them() -> None:
+    # b coded I2 but has not completed it: their coding there is left out, I2 unpairable.
+    codings = codings_of([
+        ("I1", "a", "clan", 0, 5), ("I2", "a", "clan", 0, 5), ("I2", "b", "clan", 0, 5),
+    ])  # fmt: skip
+    passes = {"a": {"I1", "I2"}, "b": {"I1"}}
+    frame = agreement(codings, interviews_of([10, 10]), CODES, unit="interview", passes=passes)
+    clan = row(frame, "clan")
+    assert clan["units"] == 1
+    assert clan["percent_agreement"] == 0  # I1: a 1, b 0 (completed, not applied)
+
+
+def test_a_coder_with_passes_but_no_codings_is_compared() -> None:
+    codings = codings_of([("I1", "a", "clan", 0, 5)])
+    passes = {"a": {"I1", "I2"}, "b": {"I1", "I2"}}
+    frame = agreement(codings, interviews_of([10, 10]), CODES, unit="interview", passes=passes)
+    clan = row(frame, "clan")
+    assert clan["coders"] == 2
+    assert clan["units"] == 2
+    assert clan["percent_agreement"] == pytest.approx(50)
+
+
+def test_completed_interviews_counts_each_coders_pass() -> None:
+    codings, passes = fifty_unit_example()
+    recorded = completed_interviews(codings, interviews_of([5] * 50), passes)
+    assert recorded.to_dict("records") == [
+        {"coder": "a", "completed": 50}, {"coder": "b", "completed": 50},
+    ]  # fmt: skip
+    inferred = completed_interviews(codings, interviews_of([5] * 50))
+    assert inferred["completed"].tolist() == [25, 30]
+
+
+def krippendorff_example_as_codings() -> tuple[pd.DataFrame, dict[str, set[str]]]:
+    """Krippendorff (2011), section C, as codings: each observer codes each unit (an
+    interview) with the code standing for their value; a missing value is an interview the
+    observer did not complete."""
+    code_ids = ["unemployment", "clan", "renewed_war", "frustration", "weak_ties"]
+    rows, passes = [], {}
+    for coder, values in zip("abcd", KRIPPENDORFF_NOMINAL, strict=True):
+        passes[coder] = set()
+        for number, value in enumerate(values, start=1):
+            if value is not None:
+                passes[coder].add(f"I{number}")
+                rows.append((f"I{number}", coder, code_ids[value - 1], 0, 1))
+    return codings_of(rows), passes
+
+
+def test_pooled_nominal_alpha_over_codes_reproduces_krippendorff_2011() -> None:
+    """Krippendorff (2011), section C: nominal alpha 0.743 with the codes as values; the
+    binary stacking of the five codes gives 0.751 instead, and is labelled as such."""
+    codings, passes = krippendorff_example_as_codings()
+    frame = agreement(codings, interviews_of([5] * 12), CODES, unit="interview", passes=passes)
+    assert frame["code_id"].iloc[-1] == POOLED_NOMINAL
+    assert round(row(frame, POOLED_NOMINAL)["krippendorff_alpha"], 3) == 0.743
+    assert round(row(frame, POOLED_BINARY)["krippendorff_alpha"], 3) == 0.751
+    assert row(frame, POOLED_NOMINAL)["method"].startswith("Nominal α over codes")
+    assert row(frame, POOLED_BINARY)["method"].startswith("Binary α, codes stacked")
+
+
+def test_alpha_is_the_first_statistic_and_percent_agreement_stands_beside_it() -> None:
+    assert AGREEMENT_COLUMNS.index("krippendorff_alpha") < AGREEMENT_COLUMNS.index(
+        "percent_agreement"
+    )
+
+
+@pytest.mark.parametrize("unit", ["segment", "character"])
+def test_methods_warn_that_percent_agreement_counts_what_nobody_coded(tiny: Any, unit: str) -> None:
+    codings, interviews = tiny
+    frame = agreement(codings, interviews, CODES, unit=unit)  # type: ignore[arg-type]
+    assert "Percent agreement here is dominated by" in row(frame, "clan")["method"]
