@@ -411,9 +411,9 @@ def _cooccurrence(context: SectionContext) -> Result:
         COOCCURRENCE.title,
         context.note(
             "Same interview: interviews in which both codes are present (Jaccard = "
-            "both / either). Overlapping segments: pairs of codings of two codes "
-            "whose spans overlap in the same interview, found by sorting and "
-            "sweeping spans.",
+            "both / either). Overlapping segments: each coder's codings on their own; "
+            "Jaccard = codings of either code that overlap one of the other / codings "
+            "of either code.",
             context.unused_line(applicable),
         ),
         {"cooccurrence_interviews": same, "cooccurrence_segments": overlapping},
