@@ -33,6 +33,7 @@ from analysis import (
 from analysis.crosstabs import Crosstab
 from research.report.context import Result, SectionContext, held_back_line
 from research.report.selection import select
+from research.services import agreement_data
 from research.study_settings import EraSplit
 
 Needs = Callable[[SectionContext], str | None]
@@ -503,22 +504,25 @@ def _every_coder(context: SectionContext) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _agreement_needs(context: SectionContext) -> str | None:
     codings, _ = _every_coder(context)
-    coders = sorted(str(coder) for coder in codings["coder"].unique())
-    if len(coders) < 2:
-        who = f"only {coders[0]} has" if coders else "nobody has"
-        return f"agreement needs a second coder: {who} coded the selected interviews"
-    return None
+    return agreement_data.second_coder_missing(codings)
 
 
 def _agreement(context: SectionContext) -> Result:
     # Agreement compares coders, so the coder filter does not apply; the others do.
     codings, interviews = _every_coder(context)
-    tables = {
-        f"agreement_{unit}": agreement.agreement(codings, interviews, context.codes, unit=unit)
+    selected = replace(context.frames, codings=codings, interviews=interviews)
+    results = {
+        unit: agreement_data.study_agreement(selected, context.frames.passes, unit=unit)
         for unit in ("interview", "segment", "character")
     }
+    tables = {f"agreement_{unit}": result.table for unit, result in results.items()}
+    first = results["interview"]
+    tables["agreement_passes"] = first.completed
+    headline = _agreement_headline(first.table)
     methods = " ".join(
-        dict.fromkeys(str(t["method"].iloc[-1]) for t in tables.values() if len(t))
+        dict.fromkeys(
+            str(t["method"].iloc[-1]) for t in tables.values() if "method" in t and len(t)
+        )
     )
     every_coder = replace(context.selection, coder=None)
     return Result(
@@ -527,13 +531,30 @@ def _agreement(context: SectionContext) -> Result:
         " ".join(
             part
             for part in (
-                f"All coders, before the coder filter. {methods} "
+                headline,
+                "Krippendorff's alpha is the headline coefficient; percent agreement stands "
+                "beside it and is not chance-corrected: at the segment and character units it "
+                "is dominated by spans and characters neither coder coded.",
+                f"All coders, before the coder filter. {first.rule} {first.completed_line}",
+                methods,
                 f"Filters: {every_coder.describe()}.",
                 held_back_line(context.frames),
             )
             if part
         ),
         tables,
+    )
+
+
+def _agreement_headline(table: pd.DataFrame) -> str:
+    """The pooled nominal alpha over codes at the interview unit, as the note's first line."""
+    pooled = table[table["code_id"] == agreement.POOLED_NOMINAL]
+    if pooled.empty or pd.isna(pooled["krippendorff_alpha"].iloc[0]):
+        return ""
+    alpha = float(pooled["krippendorff_alpha"].iloc[0])
+    percent = float(pooled["percent_agreement"].iloc[0])
+    return (
+        f"Interviews, pooled: nominal α over codes {alpha:.3f} (percent agreement {percent:.1f})."
     )
 
 
