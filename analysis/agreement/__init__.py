@@ -23,11 +23,14 @@ from analysis.agreement.reliability import (
 )
 from analysis.agreement.table import (
     AGREEMENT_COLUMNS,
+    COEFFICIENTS,
     PASSES_INFERRED,
     PASSES_RECORDED,
     POOLED,
     POOLED_BINARY,
+    POOLED_METHODS,
     POOLED_NOMINAL,
+    UNIT_METHODS,
     agreement,
     completed_interviews,
     pooled_alpha_from_codings,
@@ -36,12 +39,15 @@ from analysis.agreement.units import UNIT_NAMES, Passes, passes_from_codings
 
 __all__ = [
     "AGREEMENT_COLUMNS",
+    "COEFFICIENTS",
     "LEVELS",
     "PASSES_INFERRED",
     "PASSES_RECORDED",
     "POOLED",
     "POOLED_BINARY",
+    "POOLED_METHODS",
     "POOLED_NOMINAL",
+    "UNIT_METHODS",
     "UNIT_NAMES",
     "CategoryStatistics",
     "Coincidences",

@@ -48,12 +48,12 @@ PASSES_INFERRED = (
     "interviews both coders read and left uncoded are not counted."
 )
 
-_COEFFICIENTS = (
+COEFFICIENTS = (
     "Krippendorff's alpha (nominal) on every pairable value; percent agreement: equal pairs "
     "among all pairs of values two coders gave one unit (not chance-corrected); Cohen's "
     "kappa (two coders only) and Fleiss' kappa (Fleiss 1971) on the units every coder rated."
 )
-_UNIT_METHODS = {
+UNIT_METHODS = {
     "interview": (
         "Units: interviews; a coder's value is 1 if they applied exactly this code anywhere "
         "in the interview, else 0."
@@ -70,13 +70,14 @@ _UNIT_METHODS = {
         "characters neither coder coded; read alpha."
     ),
 }
-_POOLED_METHODS = {
+POOLED_METHODS = {
     POOLED_BINARY: (
         "Binary α, codes stacked: each (unit, code) pair of the rows above is one unit. "
     ),
     POOLED_NOMINAL: (
         "Nominal α over codes: a coder's value on a unit is the set of codes they applied to "
-        "it (the empty set included), one category per set. "
+        "it (the empty set included), one category per set, so at the interview unit two "
+        "coders agree only where they applied exactly the same codes. "
     ),
 }
 
@@ -109,8 +110,8 @@ def agreement(
     tables = binary_tables(data, unit, overlap)
     method = " ".join(
         (
-            _UNIT_METHODS[unit].format(overlap=overlap),
-            _COEFFICIENTS,
+            UNIT_METHODS[unit].format(overlap=overlap),
+            COEFFICIENTS,
             PASSES_RECORDED if passes is not None else PASSES_INFERRED,
         )
     )
@@ -122,10 +123,10 @@ def agreement(
         statistics = category_statistics(values, tables.weight[part])
         rows.append(_row(code_id, path, statistics, method))
     stacked = category_statistics(pattern_values(tables.pattern, n_coders), tables.weight)
-    rows.append(_row(POOLED_BINARY, None, stacked, _POOLED_METHODS[POOLED_BINARY] + method))
+    rows.append(_row(POOLED_BINARY, None, stacked, POOLED_METHODS[POOLED_BINARY] + method))
     values, weights = code_set_values(data, unit, overlap)
     nominal = category_statistics(values, weights)
-    rows.append(_row(POOLED_NOMINAL, None, nominal, _POOLED_METHODS[POOLED_NOMINAL] + method))
+    rows.append(_row(POOLED_NOMINAL, None, nominal, POOLED_METHODS[POOLED_NOMINAL] + method))
     frame = pd.DataFrame(rows)
     frame.insert(2, "unit", UNIT_NAMES[unit])
     frame.insert(3, "coders", n_coders)

@@ -518,12 +518,6 @@ def _agreement(context: SectionContext) -> Result:
     tables = {f"agreement_{unit}": result.table for unit, result in results.items()}
     first = results["interview"]
     tables["agreement_passes"] = first.completed
-    headline = _agreement_headline(first.table)
-    methods = " ".join(
-        dict.fromkeys(
-            str(t["method"].iloc[-1]) for t in tables.values() if "method" in t and len(t)
-        )
-    )
     every_coder = replace(context.selection, coder=None)
     return Result(
         "agreement",
@@ -531,12 +525,17 @@ def _agreement(context: SectionContext) -> Result:
         " ".join(
             part
             for part in (
-                headline,
+                _agreement_headline(results),
                 "Krippendorff's alpha is the headline coefficient; percent agreement stands "
                 "beside it and is not chance-corrected: at the segment and character units it "
                 "is dominated by spans and characters neither coder coded.",
                 f"All coders, before the coder filter. {first.rule} {first.completed_line}",
-                methods,
+                *(
+                    agreement.UNIT_METHODS[unit].format(overlap=agreement_data.OVERLAP)
+                    for unit in results
+                ),
+                *agreement.POOLED_METHODS.values(),
+                agreement.COEFFICIENTS,
                 f"Filters: {every_coder.describe()}.",
                 held_back_line(context.frames),
             )
@@ -546,16 +545,17 @@ def _agreement(context: SectionContext) -> Result:
     )
 
 
-def _agreement_headline(table: pd.DataFrame) -> str:
-    """The pooled nominal alpha over codes at the interview unit, as the note's first line."""
-    pooled = table[table["code_id"] == agreement.POOLED_NOMINAL]
-    if pooled.empty or pd.isna(pooled["krippendorff_alpha"].iloc[0]):
-        return ""
-    alpha = float(pooled["krippendorff_alpha"].iloc[0])
-    percent = float(pooled["percent_agreement"].iloc[0])
-    return (
-        f"Interviews, pooled: nominal α over codes {alpha:.3f} (percent agreement {percent:.1f})."
-    )
+def _agreement_headline(results: dict[str, agreement_data.StudyAgreement]) -> str:
+    """Pooled nominal alpha over codes at each unit, percent agreement beside it."""
+    parts = []
+    for unit, result in results.items():
+        pooled = result.table[result.table["code_id"] == agreement.POOLED_NOMINAL]
+        if pooled.empty or pd.isna(pooled["krippendorff_alpha"].iloc[0]):
+            continue
+        alpha = float(pooled["krippendorff_alpha"].iloc[0])
+        percent = float(pooled["percent_agreement"].iloc[0])
+        parts.append(f"{agreement.UNIT_NAMES[unit]} {alpha:.3f} ({percent:.1f}% agreement)")
+    return f"Pooled nominal α over codes: {'; '.join(parts)}." if parts else ""
 
 
 def _agreement_figure(context: SectionContext, result: Result) -> Axes | None:

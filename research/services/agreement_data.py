@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from research.services.analysis_data import StudyFrames
 
 Unit = Literal["interview", "segment", "character"]
+OVERLAP = 0.5  # segment unit: intersection over union two spans need to match, by default
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def study_agreement(
     passes: CompletedPasses,
     *,
     unit: Unit,
-    overlap: float = 0.5,
+    overlap: float = OVERLAP,
     code_id: str | None = None,
 ) -> StudyAgreement:
     """Agreement of every coder on the study's complete interviews at one unit.

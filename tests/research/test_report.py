@@ -513,7 +513,8 @@ def test_html_table_numbers_a_few_methods_and_hoists_one() -> None:
 
 def test_agreement_leads_with_alpha_and_names_its_passes(demo_study: Study) -> None:
     result = results_of(demo_study)["agreement"]
-    assert result.note.startswith("Interviews, pooled: nominal α over codes 0.")
+    assert result.note.startswith("Pooled nominal α over codes: interviews 0.")
+    assert "; segments 0." in result.note and "; characters 0." in result.note
     assert "percent agreement stands beside it and is not chance-corrected" in result.note
     assert "No completed passes recorded" in result.note
     assert "Completed interviews per coder: " in result.note
