@@ -73,8 +73,9 @@ def cooccurrence_segments(
     if distance < 0:
         raise ValueError(f"distance must be 0 or more, not {distance}")
     code_ids, code = _code_positions(codings, codes)
-    names = codings["coder"].to_numpy(dtype=object)
-    coders = sorted({name for name in names if isinstance(name, str)}) if coder is None else [coder]
+    coder_codes, coder_names = pd.factorize(codings["coder"])
+    names = [str(name) for name in coder_names]
+    chosen = sorted(names) if coder is None else [coder]
     within = (
         f"within {distance} characters" if distance else "overlapping by at least one character"
     )
@@ -83,10 +84,16 @@ def cooccurrence_segments(
         f"a coding of the other code ({within}, same interview), a_only / b_only = codings "
         "meeting none; jaccard = both / (both + a_only + b_only)"
     )
+    group = factorize_runs(codings["interview_id"])
+    start = codings["start_offset"].to_numpy(dtype=np.int64)
+    end = codings["end_offset"].to_numpy(dtype=np.int64)
     blocks = []
-    for name in coders:
-        mine = names == name
-        table = _layer_table(codings[mine], code[mine], code_ids, distance, method)
+    for name in chosen:
+        mine = coder_codes == (names.index(name) if name in names else -2)
+        mine &= (code >= 0) & (group >= 0)
+        table = _layer_table(
+            group[mine], start[mine], end[mine], code[mine], code_ids, distance, method
+        )
         table.insert(0, "coder", name)
         blocks.append(table)
     if not blocks:
@@ -95,15 +102,15 @@ def cooccurrence_segments(
 
 
 def _layer_table(
-    codings: pd.DataFrame, code: np.ndarray, code_ids: list[str], distance: int, method: str
+    group: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    code: np.ndarray,
+    code_ids: list[str],
+    distance: int,
+    method: str,
 ) -> pd.DataFrame:
-    """The pair table of one coder's codings (`code`: each coding's position in code_ids)."""
-    group = factorize_runs(codings["interview_id"])
-    keep = (code >= 0) & (group >= 0)
-    start = codings["start_offset"].to_numpy(dtype=np.int64)
-    end = codings["end_offset"].to_numpy(dtype=np.int64)
-    if not keep.all():
-        group, start, end, code = group[keep], start[keep], end[keep], code[keep]
+    """The pair table of one coder's codings (group: interview; code: position in code_ids)."""
     code, first, second = _cooccurring_pairs(group, start, end, code, distance)
     n_codes = len(code_ids)
     met = _codings_meeting(code, first, second, n_codes)

@@ -92,15 +92,15 @@ def passes_from_codings(codings: pd.DataFrame) -> dict[str, set[str]]:
     "read it and found nothing" from "never opened it": an interview both coders read and
     left uncoded drops out, so agreement on the absence of every code is not counted.
     """
-    pairs = pd.DataFrame(
-        {
-            "coder": codings["coder"].to_numpy(dtype=object),
-            "interview_id": codings["interview_id"].to_numpy(dtype=object),
-        }
-    ).drop_duplicates()
-    completed: dict[str, set[str]] = {}
-    for coder, interview_id in zip(pairs["coder"], pairs["interview_id"], strict=True):
-        completed.setdefault(str(coder), set()).add(str(interview_id))
+    coder, coders = pd.factorize(codings["coder"])
+    interview, interview_ids = pd.factorize(codings["interview_id"])
+    known = (coder >= 0) & (interview >= 0)
+    keys = np.unique(interview[known].astype(np.int64) * len(coders) + coder[known])
+    names = [str(name) for name in np.asarray(coders, dtype=object).tolist()]
+    ids = [str(name) for name in np.asarray(interview_ids, dtype=object).tolist()]
+    completed: dict[str, set[str]] = {name: set() for name in names}
+    for key in keys.tolist():
+        completed[names[key % len(names)]].add(ids[key // len(names)])
     return completed
 
 
