@@ -498,3 +498,17 @@ def test_methods_warn_that_percent_agreement_counts_what_nobody_coded(tiny: Any,
     codings, interviews = tiny
     frame = agreement(codings, interviews, CODES, unit=unit)  # type: ignore[arg-type]
     assert "Percent agreement here is dominated by" in row(frame, "clan")["method"]
+
+
+@pytest.mark.parametrize("unit", ["interview", "segment", "character"])
+def test_completed_passes_without_any_coding_give_pooled_rows_only(unit: str) -> None:
+    passes = {"a": {"I1", "I2"}, "b": {"I1"}}
+    frame = agreement(
+        codings_of([]),
+        interviews_of([5, 5]),
+        CODES,
+        unit=unit,
+        passes=passes,  # type: ignore[arg-type]
+    )
+    assert frame["code_id"].tolist() == [POOLED_BINARY, POOLED_NOMINAL]
+    assert frame["krippendorff_alpha"].isna().all()
