@@ -26,6 +26,7 @@ from analysis.agreement import (
     passes_from_codings,
     pooled_alpha_from_codings,
 )
+from analysis.agreement.units import Unit
 from analysis.frames import codes_frame, codings_frame, interviews_frame
 from codebook import default_codebook
 
@@ -501,14 +502,8 @@ def test_methods_warn_that_percent_agreement_counts_what_nobody_coded(tiny: Any,
 
 
 @pytest.mark.parametrize("unit", ["interview", "segment", "character"])
-def test_completed_passes_without_any_coding_give_pooled_rows_only(unit: str) -> None:
+def test_completed_passes_without_any_coding_give_pooled_rows_only(unit: Unit) -> None:
     passes = {"a": {"I1", "I2"}, "b": {"I1"}}
-    frame = agreement(
-        codings_of([]),
-        interviews_of([5, 5]),
-        CODES,
-        unit=unit,
-        passes=passes,  # type: ignore[arg-type]
-    )
+    frame = agreement(codings_of([]), interviews_of([5, 5]), CODES, unit=unit, passes=passes)
     assert frame["code_id"].tolist() == [POOLED_BINARY, POOLED_NOMINAL]
     assert frame["krippendorff_alpha"].isna().all()
