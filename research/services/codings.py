@@ -34,7 +34,7 @@ from interviews.segments import check_segment, find_quote
 from interviews.text import Utf16Index, normalise
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import codebooks, study_info
-from research.services.bulk import collector_paused
+from research.services.bulk import collector_paused, page_cache_enlarged
 from research.services.codebooks import load_codebook
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import AMONG_LIMIT
@@ -145,7 +145,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
     # numpy is loaded with pandas by analysis anyway; here only when storing in bulk.
     import numpy as np
 
-    with collector_paused():
+    with collector_paused(), page_cache_enlarged(session):
         count = len(batch)
         codebook = load_codebook(session)
         # Each field as a list, read once with C-level map: the passes below work on these.
