@@ -507,3 +507,33 @@ def test_completed_passes_without_any_coding_give_pooled_rows_only(unit: Unit) -
     frame = agreement(codings_of([]), interviews_of([5, 5]), CODES, unit=unit, passes=passes)
     assert frame["code_id"].tolist() == [POOLED_BINARY, POOLED_NOMINAL]
     assert frame["krippendorff_alpha"].isna().all()
+
+
+def test_per_code_alpha_under_random_passes_agrees_with_the_package() -> None:
+    """Reliability data built by hand from random codings and passes (1 applied, 0 completed
+    and not applied, missing not completed) give the krippendorff package's alpha."""
+    rng = np.random.default_rng(11)
+    coders, interviews = ["a", "b", "c"], [f"I{number}" for number in range(1, 31)]
+    passes = {coder: {i for i in interviews if rng.random() < 0.8} for coder in coders}
+    rows = [
+        (interview, coder, "clan", 0, 1)
+        for coder in coders
+        for interview in interviews
+        if rng.random() < 0.4
+    ]
+    frame = agreement(
+        codings_of(rows), interviews_of([5] * 30), CODES, unit="interview", passes=passes
+    )
+    data = np.array(
+        [
+            [
+                (1.0 if (interview, coder, "clan", 0, 1) in rows else 0.0)
+                if interview in passes[coder]
+                else np.nan
+                for interview in interviews
+            ]
+            for coder in coders
+        ]
+    )
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    assert row(frame, "clan")["krippendorff_alpha"] == pytest.approx(expected, abs=1e-12)
