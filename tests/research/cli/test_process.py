@@ -162,7 +162,7 @@ def test_status_reads_a_sqlite_study_without_the_database_layer(
     assert loaded.isdisjoint({*HEAVY, "sqlalchemy", "alembic", "research.study"})
 
 
-def test_applying_a_code_loads_neither_yaml_nor_tables_for_people(demo_study: Study) -> None:
+def test_applying_a_code_loads_neither_the_database_layer_nor_yaml_nor_tables(demo_study: Study) -> None:
     script = (
         "from research.cli.app import app\n"
         "try:\n"
@@ -173,8 +173,11 @@ def test_applying_a_code_loads_neither_yaml_nor_tables_for_people(demo_study: St
         "    assert not stop.code, stop.code\n"
     )
     loaded = set(_modules_after(script))
-    assert "research.services.codings" in loaded
-    assert loaded.isdisjoint({*HEAVY, "alembic", "ruamel", "rich", "research.cli.tables"})
+    # A SQLite study at the newest revision is written without the database layer.
+    assert "research.services.quick_codings" in loaded
+    assert loaded.isdisjoint(
+        {*HEAVY, "sqlalchemy", "alembic", "ruamel", "rich", "research.cli.tables"}
+    )
 
 
 @pytest.mark.parametrize("suffix", ["csv", "parquet", "xlsx"])
