@@ -14,6 +14,7 @@ from codebook import Codebook
 from interviews.dictionary import DataDictionary
 from interviews.layers import CODER_LAYER
 from research.services import study_info, timeline
+from research.services.agreement_data import CompletedPasses, completed_passes
 from research.services.codebooks import load_codebook
 from research.services.coding_sources import ResolvedSource, read_codings, resolve_source
 from research.services.interviews import list_interviews, record_attributes
@@ -43,6 +44,8 @@ class StudyFrames:
     settings: StudySettings
     # Interviews left out of analysis because their record is incomplete (see ARCHITECTURE.md).
     incomplete: tuple[str, ...] = ()
+    # The coders' completed passes, which agreement rests on (none recorded: inferred).
+    passes: CompletedPasses = CompletedPasses(passes=None)
 
 
 def study_frames(
@@ -105,4 +108,5 @@ def study_frames(
         dictionary=study_info.load_dictionary(session),
         settings=study_info.load_settings(session),
         incomplete=incomplete,
+        passes=completed_passes(session),
     )
