@@ -145,6 +145,7 @@ TABLE_COLUMNS = [
     "start_offset",
     "end_offset",
     "coder",
+    "layer",
     "quote",
 ]
 EXPORT_COLUMNS = [
