@@ -28,9 +28,11 @@ from analysis.charts._layout import (
     unit_of,
 )
 from analysis.style import (
+    EDGE_COLOUR,
     FIGURE_WIDTH,
     MUTED_COLOUR,
     OKABE_ITO,
+    TEXT_COLOUR,
     plot_style,
     wrap_label,
 )
@@ -38,6 +40,7 @@ from analysis.style import (
 EVENT_ROW_POINTS = 9.5
 SAME_YEAR_SPREAD = 0.3  # years between the markers of events in the same year
 MAX_TIMELINE_WIDENING = 1 / 3  # of the years shown, added so that event labels fit
+CUT_COLOUR = EDGE_COLOUR
 
 
 def plot_departures(
@@ -48,6 +51,7 @@ def plot_departures(
     legend_title: str | None = "Era",
     start_year: float | None = None,
     label_width: int = 40,
+    cuts: Sequence[int] = (),
     ax: Axes | None = None,
 ) -> Axes:
     """Departures per year stacked by era, with the historical events as staggered markers.
@@ -60,11 +64,18 @@ def plot_departures(
     note under the chart. The years start two before the first departure (or at
     `start_year`); earlier events are listed at the left edge with an arrow. Years are
     ticked in whole years; a single era (a study that splits none) gets no legend.
+
+    `cuts` are a study's era cuts, each the first year of a later era (its settings'
+    `EraSplit.cuts`): each stands as a bold line between the bars of the year before and
+    the cut year, labelled "Era cut: 1991 | 1992" in the rows of the event labels. A cut
+    outside the years shown is not drawn.
     """
     with plot_style():
         years = _timeline_span(departures, events, start_year)
         sources = _source_numbers(events)
-        timeline, span, estimate = _fitting_timeline(events, sources, years, label_width)
+        timeline, span, estimate = _fitting_timeline(
+            events, sources, years, label_width, cuts=tuple(cuts)
+        )
         row_count = max((row for row, _ in estimate), default=-1) + 1
         ax = axes_of(ax, height=2.8 + row_count * EVENT_ROW_POINTS / 72)
         top = _stack_departures(ax, departures, level_labels)
@@ -103,6 +114,8 @@ def _fitting_timeline(
     sources: Mapping[str, int],
     years: tuple[float, float],
     label_width: int,
+    *,
+    cuts: tuple[int, ...] = (),
 ) -> tuple[_Timeline, tuple[float, float], list[tuple[int, str]]]:
     """A timeline whose labels fit without widening the years by more than a third.
 
@@ -114,7 +127,7 @@ def _fitting_timeline(
     allowed = (years[1] - years[0]) * MAX_TIMELINE_WIDENING
     widths = [label_width] + [width for width in (32, 26, 20) if width < label_width]
     for width in widths:
-        timeline = _Timeline(events, sources, label_width=width)
+        timeline = _Timeline(events, sources, label_width=width, cuts=cuts)
         span, _, placements = timeline.layout(years, axes_points=axes_points)
         if (span[1] - span[0]) - (years[1] - years[0]) <= allowed:
             break
@@ -130,6 +143,7 @@ class _EventMarker:
     contested: bool
     before_start: bool
     width_points: float
+    cut: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +153,7 @@ class _Timeline:
     events: pd.DataFrame
     sources: Mapping[str, int]
     label_width: int
+    cuts: tuple[int, ...] = ()
 
     def layout(
         self, years: tuple[float, float], *, axes_points: float
@@ -146,11 +161,11 @@ class _Timeline:
         """The years to show (widened so that the labels fit), the markers and their rows."""
         markers = _event_markers(
             self.events, self.sources, span=years, label_width=self.label_width
-        )
+        ) + _cut_markers(self.cuts, span=years)
         span = _fitting_span(markers, span=years, axes_points=axes_points)
         markers = _event_markers(
             self.events, self.sources, span=span, before=years[0], label_width=self.label_width
-        )
+        ) + _cut_markers(self.cuts, span=years)
         return span, markers, _place_events(markers, span=span, axes_points=axes_points)
 
 
@@ -270,6 +285,21 @@ def _event_markers(
     return markers
 
 
+def _cut_markers(cuts: Sequence[int], *, span: tuple[float, float]) -> list[_EventMarker]:
+    """A marker per era cut within the span, its line between the bars of two years."""
+    measure = TextToPath()
+    font = FontProperties(size=VALUE_FONT_SIZE, weight="bold")
+    markers = []
+    for cut in cuts:
+        x = float(cut) - 0.5
+        if not span[0] < x < span[1]:
+            continue
+        text = f"Era cut: {int(cut) - 1} | {int(cut)}"
+        width = measure.get_text_width_height_descent(text, font, ismath=False)[0] * 1.06 + 6
+        markers.append(_EventMarker(x, text, False, False, width, cut=True))
+    return markers
+
+
 def _event_positions(events: pd.DataFrame, *, span: tuple[float, float]) -> list[float]:
     """Where each event stands on the year axis, whose bar for year Y spans Y ± 0.5.
 
@@ -383,8 +413,8 @@ def _draw_events(
             if marker.before_start
             else {
                 "arrowstyle": "-",
-                "color": MUTED_COLOUR,
-                "linewidth": 0.7,
+                "color": CUT_COLOUR if marker.cut else MUTED_COLOUR,
+                "linewidth": 1.4 if marker.cut else 0.7,
                 "linestyle": "--" if marker.contested else "-",
                 "shrinkA": 0,
                 "shrinkB": 0,
@@ -401,6 +431,8 @@ def _draw_events(
             va="top",
             fontsize=VALUE_FONT_SIZE,
             fontstyle="italic" if marker.contested else "normal",
+            fontweight="bold" if marker.cut else "normal",
+            color=CUT_COLOUR if marker.cut else TEXT_COLOUR,
             bbox={
                 "boxstyle": "square,pad=0.1",
                 "facecolor": "white",
@@ -408,7 +440,7 @@ def _draw_events(
                 "alpha": 0.85,
             },
             arrowprops=line,
-            zorder=3,
+            zorder=4 if marker.cut else 3,
         )
 
 

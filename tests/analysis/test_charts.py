@@ -674,6 +674,30 @@ def test_departures_with_events_over_the_whole_span_add_few_empty_years() -> Non
     assert high - low <= data_span * (1 + charts.MAX_TIMELINE_WIDENING) + 0.5
 
 
+def test_departures_mark_the_era_cut_between_the_years_it_separates() -> None:
+    ax = charts.plot_departures(departures(), dated_events(), cuts=[1992])
+    cut = [text for text in event_annotations(ax) if text.get_text().startswith("Era cut")]
+    assert [text.get_text() for text in cut] == ["Era cut: 1991 | 1992"]
+    assert cut[0].xy[0] == 1991.5  # between the bars of 1991 and 1992
+    assert cut[0].get_fontweight() == "bold" and cut[0].arrow_patch.get_linestyle() == "-"
+
+
+def test_departures_with_two_cuts_mark_both_and_keep_labels_apart() -> None:
+    ax = charts.plot_departures(departures(), dated_events(), cuts=[1988, 1995])
+    figure_of(ax).draw_without_rendering()
+    cut = [text for text in event_annotations(ax) if text.get_text().startswith("Era cut")]
+    assert [text.xy[0] for text in cut] == [1987.5, 1994.5]
+    labels = [text for text in ax.texts if not text.get_text().startswith("Event sources")]
+    boxes = [Text.get_window_extent(label) for label in labels]
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def test_departures_draw_no_cut_outside_the_years_shown_or_when_none_is_given() -> None:
+    for cuts in ([], [1950], [2040]):
+        ax = charts.plot_departures(departures(), dated_events(), cuts=cuts)
+        assert not [text for text in ax.texts if "Era cut" in text.get_text()]
+
+
 # plot_ranking
 
 

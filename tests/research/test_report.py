@@ -396,6 +396,26 @@ def test_a_selection_in_one_era_leaves_out_the_comparison(study: Study) -> None:
     )
 
 
+def test_departures_figure_marks_the_era_cut_the_settings_state(study: Study) -> None:
+    coded_study(study)
+    figure = results_of(study)["departures"].figure
+    assert figure is not None
+    cuts = [text for text in figure.texts if text.get_text().startswith("Era cut")]
+    assert [(text.get_text(), text.xy[0]) for text in cuts] == [("Era cut: 1991 | 1992", 1991.5)]
+    era = karabakh_settings().report.era
+    assert era is not None
+    report = karabakh_settings().report.model_copy(
+        update={"era": era.model_copy(update={"cuts": [1990]})}
+    )
+    with study.transaction() as session:
+        study_info.store_settings(session, StudySettings(report=report))
+    moved = results_of(study)["departures"]
+    assert moved.figure is not None
+    cuts = [text for text in moved.figure.texts if text.get_text().startswith("Era cut")]
+    assert [(text.get_text(), text.xy[0]) for text in cuts] == [("Era cut: 1989 | 1990", 1989.5)]
+    assert "bold line on the chart marks the era cut" in moved.note
+
+
 # One coder, codes nobody used, a timeline outside the data, incomplete records
 
 
