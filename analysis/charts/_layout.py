@@ -18,6 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from analysis.style import (
     FIGURE_WIDTH,
     GRID_COLOUR,
+    MUTED_COLOUR,
     OKABE_ITO,
     TEXT_COLOUR,
     finish_axes,
@@ -286,3 +287,8 @@ def interval_of(rows: pd.DataFrame) -> np.ndarray:
     below = np.clip(share - rows["ci_low"].astype(float).to_numpy(), 0, None)
     above = np.clip(rows["ci_high"].astype(float).to_numpy() - share, 0, None)
     return np.vstack([below, above])
+
+
+def figure_note(ax: Axes, note: str) -> None:
+    """A short note above the plot, left-aligned: what part of the data a chart shows."""
+    ax.set_title(wrap_label(note, 110), loc="left", fontsize=NOTE_FONT_SIZE, color=MUTED_COLOUR)

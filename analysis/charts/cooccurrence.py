@@ -13,6 +13,7 @@ from analysis.charts._layout import (
     annotate_cells,
     axes_of,
     colourbar,
+    figure_note,
     heatmap_frame,
     heatmap_labels,
     longest_line,
@@ -22,6 +23,10 @@ from analysis.style import (
     SEQUENTIAL,
     plot_style,
 )
+
+# Past these sizes a heatmap's cells are too small to read: the figure shows a part.
+MATRIX_ROWS = 60
+MATRIX_CODES = 40
 
 
 def plot_cooccurrence(
@@ -74,13 +79,19 @@ def plot_code_matrix(
     *,
     codes: pd.DataFrame | None = None,
     value_label: str = "Codings",
+    max_rows: int = MATRIX_ROWS,
+    max_codes: int = MATRIX_CODES,
     ax: Axes | None = None,
 ) -> Axes:
     """An interviews × codes heatmap of counts, zero cells white, counts written in.
 
-    With more than 20 codes the column labels are cut to one line, so that they fit.
+    With more than 20 codes the column labels are cut to one line, so that they fit. A
+    matrix larger than `max_rows` interviews or `max_codes` codes is drawn in part, and
+    the figure says which part: the first `max_rows` rows, and the `max_codes` codes with
+    the most codings (in their given order).
     """
     with plot_style():
+        matrix, shown = _bounded(matrix, max_rows=max_rows, max_codes=max_codes)
         values = matrix.to_numpy(dtype=float)
         rows, columns = values.shape
         code_ids = [str(column) for column in matrix.columns]
@@ -102,7 +113,29 @@ def plot_code_matrix(
         ax.set_yticks(range(rows), [str(name) for name in matrix.index])
         heatmap_frame(ax, values.shape)
         colourbar(ax, image, value_label, integer=all_whole(matrix), rows=rows)
+        if shown is not None:
+            figure_note(ax, shown)
         return ax
+
+
+def _bounded(
+    matrix: pd.DataFrame, *, max_rows: int, max_codes: int
+) -> tuple[pd.DataFrame, str | None]:
+    """The part of a matrix drawn, and the note saying which part, if not all of it."""
+    rows, columns = matrix.shape
+    if rows <= max_rows and columns <= max_codes:
+        return matrix, None
+    totals = matrix.sum(axis=0).to_numpy(dtype=float)
+    # The most-coded codes, ties in the given order, then shown in the given order.
+    keep = np.sort(np.argsort(-totals, kind="stable")[:max_codes])
+    part = matrix.iloc[:max_rows, keep]
+    said = []
+    if rows > max_rows:
+        noun = "interviews" if matrix.index.name == "interview_id" else "rows"
+        said.append(f"the first {max_rows:,} of {rows:,} {noun}")
+    if columns > max_codes:
+        said.append(f"the {max_codes} most-coded of {columns:,} codes")
+    return part, f"Shown: {' and '.join(said)}; every cell is in the table."
 
 
 def _pair_order(pairs: pd.DataFrame, codes: pd.DataFrame | None) -> list[str]:

@@ -16,26 +16,48 @@ from analysis.style import (
     plot_style,
 )
 
+# Past this many interviews, one bar (and one marker) per interview is too thin to see
+# and slow to draw: the new codes are drawn as one filled step line instead.
+SATURATION_BARS = 200
 
-def plot_saturation(sat: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Bars of the new codes each interview added, in date order, and the cumulative line."""
+
+def plot_saturation(
+    sat: pd.DataFrame, *, max_bars: int = SATURATION_BARS, ax: Axes | None = None
+) -> Axes:
+    """Bars of the new codes each interview added, in date order, and the cumulative line.
+
+    With more than `max_bars` interviews the bars become one filled step line and the
+    cumulative line loses its markers, so that the figure's size does not grow with the
+    study; every interview is still drawn.
+    """
     with plot_style():
         ax = axes_of(ax, height=3.0)
         order = sat["order"].astype(float).to_numpy()
-        ax.bar(
-            order,
-            sat["new_codes"],
-            width=0.7,
-            color=OKABE_ITO[5],
-            edgecolor=EDGE_COLOUR,
-            linewidth=0.4,
-            label="New codes in the interview",
-        )
+        many = len(sat) > max_bars
+        if many:
+            ax.fill_between(
+                order,
+                sat["new_codes"].astype(float).to_numpy(),
+                step="mid",
+                color=OKABE_ITO[5],
+                linewidth=0,
+                label="New codes in the interview",
+            )
+        else:
+            ax.bar(
+                order,
+                sat["new_codes"],
+                width=0.7,
+                color=OKABE_ITO[5],
+                edgecolor=EDGE_COLOUR,
+                linewidth=0.4,
+                label="New codes in the interview",
+            )
         ax.plot(
             order,
             sat["cumulative_codes"],
             color=OKABE_ITO[3],
-            marker="o",
+            marker="" if many else "o",
             markersize=3,
             linewidth=1.4,
             label="Codes found so far",
