@@ -113,7 +113,10 @@ def codings_frame(
         frame = codings[columns].copy()
     else:
         frame = pd.DataFrame.from_records(list(codings), columns=columns)
-    frame.insert(5, "group", frame["code_path"].str.split("/").str[0])
+    # The top-level group of each distinct path, spread to the rows (not one split per row).
+    paths = pd.Categorical(frame["code_path"])
+    groups = pd.Index([str(path).split("/")[0] for path in paths.categories], dtype=object)
+    frame.insert(5, "group", groups.take(paths.codes, allow_fill=True, fill_value=np.nan))
     # Ids repeat across a million codings: categories make grouping and lookups cheap.
     frame = frame.astype(
         {

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
 
 from analysis.frames import codes_frame, codings_frame, interviews_frame
 from codebook import Codebook
@@ -19,6 +23,21 @@ from research.storage.tables import CodingRow, InterviewRow
 from research.study_settings import StudySettings
 
 EVENT_COLUMNS = ("event_id", "year", "event_date", "label", "event", "source", "contested")
+
+
+# The columns of the codings query, and those whose few distinct values repeat.
+CODING_QUERY_COLUMNS = (
+    "coding_id",
+    "interview_id",
+    "respondent_id",
+    "code_id",
+    "coder",
+    "start_offset",
+    "end_offset",
+    "quote",
+)
+REPEATED_COLUMNS = ("interview_id", "respondent_id", "code_id", "coder")
+CHUNK_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -79,19 +98,7 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
             CodingRow.coding_id,
         )
     )
-    raw = pd.DataFrame(
-        session.execute(query).all(),
-        columns=[
-            "coding_id",
-            "interview_id",
-            "respondent_id",
-            "code_id",
-            "coder",
-            "start_offset",
-            "end_offset",
-            "quote",
-        ],
-    )
+    raw = _columns_of(session, query)
     raw = raw[~raw["interview_id"].isin(incomplete)].reset_index(drop=True)
     raw["code_path"] = raw["code_id"].map(dict(zip(codes["code_id"], codes["path"], strict=True)))
     codings = codings_frame(raw, interviews)
@@ -112,4 +119,43 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
         dictionary=study_info.load_dictionary(session),
         settings=study_info.load_settings(session),
         incomplete=incomplete,
+    )
+
+
+def _columns_of(session: Session, query: ClauseElement) -> pd.DataFrame:
+    """The codings query's rows as a frame, read a chunk at a time.
+
+    Each chunk's ids become categories as it arrives, so a million codings never hold a
+    million copies of each id at once.
+    """
+    parts: list[dict[str, Any]] = []
+    connection = session.connection()
+    # The query has no parameters; its rows are read from the driver's own cursor, as
+    # plain tuples, which costs a third of building a result row for each.
+    sql = str(query.compile(dialect=connection.dialect))
+    cursor = connection.connection.cursor()
+    cursor.execute(sql)
+    while rows := cursor.fetchmany(CHUNK_ROWS):
+        columns = dict(zip(CODING_QUERY_COLUMNS, zip(*rows, strict=True), strict=True))
+        part: dict[str, Any] = {}
+        for name, values in columns.items():
+            if name in REPEATED_COLUMNS:
+                part[name] = pd.Categorical(values)
+            elif name == "quote":
+                part[name] = np.array(values, dtype=object)
+            else:
+                part[name] = np.array(values, dtype=np.int64)
+        parts.append(part)
+    cursor.close()
+    if not parts:
+        return pd.DataFrame(columns=list(CODING_QUERY_COLUMNS))
+    return pd.DataFrame(
+        {
+            name: (
+                union_categoricals([part[name] for part in parts])
+                if name in REPEATED_COLUMNS
+                else np.concatenate([part[name] for part in parts])
+            )
+            for name in CODING_QUERY_COLUMNS
+        }
     )
