@@ -40,6 +40,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/analysis_bench.py
+	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/report_bench.py --interviews 10000 --codings 1000000
 	$(BIN)/python bench/web_bench.py
 
 clean:
