@@ -110,7 +110,7 @@ def codings_frame(
     """One row per coding, its top-level group from the path, then the interview's attributes."""
     columns = [c for c in CODING_COLUMNS if c != "group"]
     if isinstance(codings, pd.DataFrame):
-        frame = codings[columns].copy()
+        frame = codings[columns]  # copy on write: a change here never reaches `codings`
     else:
         frame = pd.DataFrame.from_records(list(codings), columns=columns)
     # The top-level group of each distinct path, spread to the rows (not one split per row).

@@ -98,7 +98,8 @@ def _frames(opened: Study, where: list[str]) -> tuple[StudyFrames, dict[str, Any
     with opened.transaction() as session:
         dictionary = study_info.load_dictionary(session)
         conditions = {c.attribute: c.value for c in filters.parse_conditions(dictionary, where)}
-        frames = study_frames(session, database=str(opened.folder))
+        # The report quotes no coding: reading a million quotes would only cost memory.
+        frames = study_frames(session, database=str(opened.folder), quotes=False)
     return frames, conditions
 
 

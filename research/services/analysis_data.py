@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
@@ -56,8 +56,12 @@ class StudyFrames:
     incomplete: tuple[str, ...] = ()
 
 
-def study_frames(session: Session, *, database: str) -> StudyFrames:
-    """Read a whole study into frames; codings come straight from SQL, not record by record."""
+def study_frames(session: Session, *, database: str, quotes: bool = True) -> StudyFrames:
+    """Read a whole study into frames; codings come straight from SQL, not record by record.
+
+    With `quotes=False` the codings' quote column is left empty (missing): for analyses,
+    such as the report's, that never read it, a million quotes are most of the memory.
+    """
     codebook = load_codebook(session)
     codes = codes_frame(codebook)
     records = list_interviews(session)
@@ -88,7 +92,7 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
             CodingRow.coder,
             CodingRow.start_offset,
             CodingRow.end_offset,
-            CodingRow.quote,
+            CodingRow.quote if quotes else null().label("quote"),
         )
         .join(InterviewRow, InterviewRow.interview_id == CodingRow.interview_id)
         .order_by(

@@ -584,3 +584,13 @@ def test_codings_read_in_chunks_give_the_same_frame(
     assert len(whole) > 3 * 3
     pd.testing.assert_frame_equal(chunked.astype(str), whole.astype(str))
     assert isinstance(chunked["code_id"].dtype, pd.CategoricalDtype)
+
+
+def test_frames_without_quotes_hold_the_same_codings_and_an_empty_quote(study: Study) -> None:
+    coded_study(study)
+    with study.transaction() as session:
+        quoted = analysis_data.study_frames(session, database="test").codings
+        bare = analysis_data.study_frames(session, database="test", quotes=False).codings
+    assert quoted["quote"].str.len().gt(0).all()
+    assert bare["quote"].isna().all()
+    pd.testing.assert_frame_equal(bare.drop(columns="quote"), quoted.drop(columns="quote"))
