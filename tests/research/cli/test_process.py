@@ -162,7 +162,7 @@ def test_status_reads_a_sqlite_study_without_the_database_layer(
     assert loaded.isdisjoint({*HEAVY, "sqlalchemy", "alembic", "research.study"})
 
 
-def test_applying_a_code_loads_neither_the_database_layer_nor_yaml_nor_tables(demo_study: Study) -> None:
+def test_applying_a_code_loads_no_database_layer_yaml_or_tables(demo_study: Study) -> None:
     script = (
         "from research.cli.app import app\n"
         "try:\n"
