@@ -644,6 +644,7 @@ class _Departures:
     events: pd.DataFrame
     notes: tuple[str, ...]
     level_labels: dict[str, str]
+    cuts: tuple[int, ...] = ()
 
 
 def _departures_data(context: SectionContext) -> _Departures:
@@ -651,11 +652,14 @@ def _departures_data(context: SectionContext) -> _Departures:
     assert attribute is not None  # checked by _departures_needs
     split = context.settings.era
     interviews, era, labels, notes = context.interviews, None, {}, []
+    cuts: tuple[int, ...] = ()
     if split is not None and context.has_years(split.attribute):
         interviews = findings.with_era(interviews, attribute=split.attribute, era_of=split.era_of)
         era = findings.ERA
         labels = {**_era_labels(split), findings.UNKNOWN_ERA: "Era unknown"}
         notes.append(f"Eras: {split.describe()}.")
+        # The cut is a year of the era's attribute: drawn only on an axis of the same years.
+        cuts = tuple(split.cuts) if split.attribute == attribute else ()
     table = findings.departures_by_year(interviews, attribute=attribute, era=era)
     events = context.frames.events
     first, last = int(table["year"].min()), int(table["year"].max())
@@ -673,7 +677,12 @@ def _departures_data(context: SectionContext) -> _Departures:
             "Timeline events are marked with their source, contested accounts dashed; "
             "events before the first year shown are listed at the left edge."
         )
-    return _Departures(table, events, tuple(notes), labels)
+    if cuts:
+        notes.append(
+            "The bold line on the chart marks the era cut, between the last year of one era "
+            "and the first of the next."
+        )
+    return _Departures(table, events, tuple(notes), labels, cuts)
 
 
 def _departures(context: SectionContext) -> Result:
@@ -696,7 +705,9 @@ def _departures(context: SectionContext) -> Result:
 
 def _departures_figure(context: SectionContext, result: Result) -> Axes | None:
     data = _departures_data(context)
-    return charts.plot_departures(data.table, data.events, level_labels=data.level_labels)
+    return charts.plot_departures(
+        data.table, data.events, level_labels=data.level_labels, cuts=data.cuts
+    )
 
 
 DEPARTURES = Section(

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from pandas.api.types import union_categoricals
+from sqlalchemy import null, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
 
 from analysis.frames import codes_frame, codings_frame, interviews_frame
 from codebook import Codebook
@@ -20,6 +24,21 @@ from research.storage.tables import CodingRow, InterviewRow
 from research.study_settings import StudySettings
 
 EVENT_COLUMNS = ("event_id", "year", "event_date", "label", "event", "source", "contested")
+
+
+# The columns of the codings query, and those whose few distinct values repeat.
+CODING_QUERY_COLUMNS = (
+    "coding_id",
+    "interview_id",
+    "respondent_id",
+    "code_id",
+    "coder",
+    "start_offset",
+    "end_offset",
+    "quote",
+)
+REPEATED_COLUMNS = ("interview_id", "respondent_id", "code_id", "coder")
+CHUNK_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -40,8 +59,12 @@ class StudyFrames:
     passes: CompletedPasses = CompletedPasses(passes=None)
 
 
-def study_frames(session: Session, *, database: str) -> StudyFrames:
-    """Read a whole study into frames; codings come straight from SQL, not record by record."""
+def study_frames(session: Session, *, database: str, quotes: bool = True) -> StudyFrames:
+    """Read a whole study into frames; codings come straight from SQL, not record by record.
+
+    With `quotes=False` the codings' quote column is left empty (missing): for analyses,
+    such as the report's, that never read it, a million quotes are most of the memory.
+    """
     codebook = load_codebook(session)
     codes = codes_frame(codebook)
     records = list_interviews(session)
@@ -72,7 +95,7 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
             CodingRow.coder,
             CodingRow.start_offset,
             CodingRow.end_offset,
-            CodingRow.quote,
+            CodingRow.quote if quotes else null().label("quote"),
         )
         .join(InterviewRow, InterviewRow.interview_id == CodingRow.interview_id)
         .order_by(
@@ -82,19 +105,7 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
             CodingRow.coding_id,
         )
     )
-    raw = pd.DataFrame(
-        session.execute(query).all(),
-        columns=[
-            "coding_id",
-            "interview_id",
-            "respondent_id",
-            "code_id",
-            "coder",
-            "start_offset",
-            "end_offset",
-            "quote",
-        ],
-    )
+    raw = _columns_of(session, query)
     raw = raw[~raw["interview_id"].isin(incomplete)].reset_index(drop=True)
     raw["code_path"] = raw["code_id"].map(dict(zip(codes["code_id"], codes["path"], strict=True)))
     codings = codings_frame(raw, interviews)
@@ -116,4 +127,43 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
         settings=study_info.load_settings(session),
         incomplete=incomplete,
         passes=completed_passes(session),
+    )
+
+
+def _columns_of(session: Session, query: ClauseElement) -> pd.DataFrame:
+    """The codings query's rows as a frame, read a chunk at a time.
+
+    Each chunk's ids become categories as it arrives, so a million codings never hold a
+    million copies of each id at once.
+    """
+    parts: list[dict[str, Any]] = []
+    connection = session.connection()
+    # The query has no parameters; its rows are read from the driver's own cursor, as
+    # plain tuples, which costs a third of building a result row for each.
+    sql = str(query.compile(dialect=connection.dialect))
+    cursor = connection.connection.cursor()
+    cursor.execute(sql)
+    while rows := cursor.fetchmany(CHUNK_ROWS):
+        columns = dict(zip(CODING_QUERY_COLUMNS, zip(*rows, strict=True), strict=True))
+        part: dict[str, Any] = {}
+        for name, values in columns.items():
+            if name in REPEATED_COLUMNS:
+                part[name] = pd.Categorical(values)
+            elif name == "quote":
+                part[name] = np.array(values, dtype=object)
+            else:
+                part[name] = np.array(values, dtype=np.int64)
+        parts.append(part)
+    cursor.close()
+    if not parts:
+        return pd.DataFrame(columns=list(CODING_QUERY_COLUMNS))
+    return pd.DataFrame(
+        {
+            name: (
+                union_categoricals([part[name] for part in parts])
+                if name in REPEATED_COLUMNS
+                else np.concatenate([part[name] for part in parts])
+            )
+            for name in CODING_QUERY_COLUMNS
+        }
     )

@@ -22,10 +22,12 @@ from research.report import (
     Result,
     Selection,
     html_table,
+    planned_steps,
     write_report,
+    writer,
 )
 from research.report.run import iter_results
-from research.services import study_info, timeline
+from research.services import analysis_data, study_info, timeline
 from research.services.analysis_data import StudyFrames
 from research.study import Study, karabakh_settings, open_study
 from research.study_settings import StudySettings
@@ -54,6 +56,7 @@ def report_of(frames: StudyFrames, out: Path, **options: object) -> Report:
         progress=steps.append,
     )
     assert steps[-1] == "report.html"
+    assert len(steps) <= planned_steps()
     assert report.html is not None and report.markdown is not None
     return report
 
@@ -396,6 +399,26 @@ def test_a_selection_in_one_era_leaves_out_the_comparison(study: Study) -> None:
     )
 
 
+def test_departures_figure_marks_the_era_cut_the_settings_state(study: Study) -> None:
+    coded_study(study)
+    figure = results_of(study)["departures"].figure
+    assert figure is not None
+    cuts = [text for text in figure.texts if text.get_text().startswith("Era cut")]
+    assert [(text.get_text(), text.xy[0]) for text in cuts] == [("Era cut: 1991 | 1992", 1991.5)]
+    era = karabakh_settings().report.era
+    assert era is not None
+    report = karabakh_settings().report.model_copy(
+        update={"era": era.model_copy(update={"cuts": [1990]})}
+    )
+    with study.transaction() as session:
+        study_info.store_settings(session, StudySettings(report=report))
+    moved = results_of(study)["departures"]
+    assert moved.figure is not None
+    cuts = [text for text in moved.figure.texts if text.get_text().startswith("Era cut")]
+    assert [(text.get_text(), text.xy[0]) for text in cuts] == [("Era cut: 1989 | 1990", 1989.5)]
+    assert "bold line on the chart marks the era cut" in moved.note
+
+
 # One coder, codes nobody used, a timeline outside the data, incomplete records
 
 
@@ -526,3 +549,65 @@ def test_agreement_leads_with_alpha_and_names_its_passes(demo_study: Study) -> N
     assert list(interview.columns).index("krippendorff_alpha") < list(interview.columns).index(
         "percent_agreement"
     )
+
+
+# At size: pages show a table's first rows, the workbook every table, frames read in chunks
+
+
+def test_sheet_names_cut_to_31_characters_stay_distinct() -> None:
+    names = ["crosstab_destination_country_code", "crosstab_destination_country_CODE_tests", "a"]
+    assert writer.sheet_names(names) == [
+        "crosstab_destination_country_co",
+        "crosstab_destination_country_~2",
+        "a",
+    ]
+
+
+def test_the_workbook_holds_every_table_on_a_sheet_of_its_own(
+    central_asia_report: Report,
+) -> None:
+    tables = central_asia_report.folder / "tables"
+    csvs = sorted(tables.glob("*.csv"))
+    sheets = pd.read_excel(tables / "report.xlsx", sheet_name=None)
+    assert len(sheets) == len(csvs)
+    names = [name for result in central_asia_report.results for name in result.tables]
+    assert list(sheets) == writer.sheet_names(names)
+    assert len({name[:31] for name in names}) < len(names) == len(sheets)
+    for name, sheet in zip(names, sheets.values(), strict=True):
+        assert len(sheet) == len(pd.read_csv(tables / f"{name}.csv")), name
+
+
+def test_a_long_table_shows_its_first_rows_on_the_page_and_every_row_in_its_files(
+    study: Study, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coded_study(study)
+    monkeypatch.setattr(writer, "PAGE_ROWS", 2)
+    page = report_for(study, tmp_path / "report").read_text(encoding="utf-8")
+    tables = tmp_path / "report" / "tables"
+    assert "The first 2 of 4 rows; every row is in code_matrix.csv and the workbook." in page
+    assert len(pd.read_csv(tables / "code_matrix.csv")) == 4
+    assert len(pd.read_excel(tables / "report.xlsx", sheet_name="code_matrix")) == 4
+    markdown = (tables / "code_matrix.md").read_text(encoding="utf-8")
+    assert markdown.count("\n| I") == 2 and "The first 2 of 4 rows" in markdown
+
+
+def test_codings_read_in_chunks_give_the_same_frame(
+    study: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coded_study(study)
+    whole = frames_of(study).codings
+    monkeypatch.setattr(analysis_data, "CHUNK_ROWS", 3)
+    chunked = frames_of(study).codings
+    assert len(whole) > 3 * 3
+    pd.testing.assert_frame_equal(chunked.astype(str), whole.astype(str))
+    assert isinstance(chunked["code_id"].dtype, pd.CategoricalDtype)
+
+
+def test_frames_without_quotes_hold_the_same_codings_and_an_empty_quote(study: Study) -> None:
+    coded_study(study)
+    with study.transaction() as session:
+        quoted = analysis_data.study_frames(session, database="test").codings
+        bare = analysis_data.study_frames(session, database="test", quotes=False).codings
+    assert quoted["quote"].str.len().gt(0).all()
+    assert bare["quote"].isna().all()
+    pd.testing.assert_frame_equal(bare.drop(columns="quote"), quoted.drop(columns="quote"))
