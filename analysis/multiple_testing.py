@@ -9,7 +9,7 @@ discovery rate; Benjamini & Hochberg 1995, J R Statist Soc B 57:289–300). A hy
 in a family once: a second test of it is refused, so that no question is counted twice.
 
 A parent code's presence rolls up its children's, so testing it beside them tests the same
-data twice; `testable_codes` keeps the codes with no children.
+data twice; `leaf_codes` keeps the codes with no children.
 """
 
 from __future__ import annotations
@@ -58,9 +58,7 @@ def adjust(p_values: np.ndarray, correction: Correction = "holm") -> np.ndarray:
     """p-values adjusted together by `correction`; a missing p-value (NaN) stays missing
     and does not count in the family."""
     if correction not in CORRECTIONS:
-        raise ValueError(
-            f"correction must be one of {', '.join(CORRECTIONS)}, not {correction!r}"
-        )
+        raise ValueError(f"correction must be one of {', '.join(CORRECTIONS)}, not {correction!r}")
     p_values = np.asarray(p_values, dtype=np.float64)
     adjusted = np.full(p_values.shape, np.nan)
     tested = ~np.isnan(p_values)
@@ -92,7 +90,7 @@ def correct_family(tests: pd.DataFrame, correction: Correction = "holm") -> pd.D
     return family
 
 
-def testable_codes(codes: pd.DataFrame) -> list[str]:
+def leaf_codes(codes: pd.DataFrame) -> list[str]:
     """The codes a family tests: applicable codes with no children, in codebook order.
 
     A parent's presence is the union of its children's, so it is described, not tested.

@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 
 from analysis import crosstabs
 from analysis.frames import presence_matrix
-from analysis.multiple_testing import testable_codes
+from analysis.multiple_testing import leaf_codes
 from interviews.dictionary import AttributeType
 from research.report.selection import Selection, select
 from research.services.analysis_data import StudyFrames
@@ -122,7 +122,7 @@ class SectionContext:
             by_era = attribute in self.era_attributes() and era is not None
             self.crosstabs_done[attribute] = crosstabs.crosstab(
                 self.present, self.interviews, attribute, unit="respondents", codes=self.codes,
-                correction=None, tested=[] if by_era else testable_codes(self.codes),
+                correction=None, tested=[] if by_era else leaf_codes(self.codes),
                 untested=(
                     f"{attribute} is the era split's attribute, tested once in the era "
                     f"comparison (report.era: {era.attribute})"

@@ -32,7 +32,7 @@ from analysis import (
     regression,
 )
 from analysis.crosstabs import Crosstab
-from analysis.multiple_testing import FAMILY_COLUMNS, testable_codes
+from analysis.multiple_testing import FAMILY_COLUMNS, leaf_codes
 from research.report import testing
 from research.report.context import Result, SectionContext, held_back_line
 from research.report.selection import select
@@ -57,17 +57,17 @@ class Section:
     tests: Tests | None = None
 
 
-def _family(context: SectionContext) -> testing.TestFamily:
+def _family(context: SectionContext) -> testing.PValueFamily:
     """The report's one family of tests, from every section that tests."""
-    testers = [
-        testing.Tester(section.name, section.title, section.needs, section.tests)
+    members = [
+        testing.FamilyMember(section.name, section.title, section.needs, section.tests)
         for section in SECTIONS
         if section.tests is not None
     ]
-    return testing.family(context, testers)
+    return testing.family(context, members)
 
 
-def _family_tests(table: pd.DataFrame, name: str, family: testing.TestFamily) -> pd.DataFrame:
+def _family_tests(table: pd.DataFrame, name: str, family: testing.PValueFamily) -> pd.DataFrame:
     """A tests table with its p-values adjusted in the report's family, and the family named."""
     adjusted = table.copy()
     adjusted["p_adjusted"] = family.adjusted(name, table["code_id"])
@@ -368,7 +368,7 @@ def _era_table(context: SectionContext) -> tuple[EraSplit, Crosstab]:
         groups=split.code_groups,
         derivation=split.describe(),
         correction=None,
-        tested=testable_codes(context.codes),
+        tested=leaf_codes(context.codes),
     )
     context.memo["era table"] = table
     return split, table
@@ -817,7 +817,7 @@ def _regression(context: SectionContext) -> Result:
             tables[name] = shown
     tables["regression_models"] = pd.DataFrame(models)
     skipped = [model for model in models if not model["fitted"]]
-    fitted_codes = [model["outcome"] for model in models if model["fitted"]]
+    fitted_codes = [str(model["outcome"]) for model in models if model["fitted"]]
     summary = (
         f"Fitted: {', '.join(fitted_codes)}; odds ratios with 95% Wald intervals."
         if fitted_codes

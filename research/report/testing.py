@@ -27,7 +27,7 @@ _MEMO = "test family"
 
 
 @dataclass(frozen=True)
-class Tester:
+class FamilyMember:
     """A section's tests: its name, title, what it needs and the tests it makes."""
 
     name: str
@@ -37,7 +37,7 @@ class Tester:
 
 
 @dataclass(frozen=True)
-class TestFamily:
+class PValueFamily:
     """Every test of the report with its adjusted p-value, and the tests counted elsewhere.
 
     tests: FAMILY_COLUMNS + p_adjusted and section. repeats: hypotheses a later table tests
@@ -85,19 +85,19 @@ class TestFamily:
 _SHORT = {"holm": "Holm", "bh": "Benjamini-Hochberg"}
 
 
-def family(context: SectionContext, testers: Sequence[Tester]) -> TestFamily:
+def family(context: SectionContext, members: Sequence[FamilyMember]) -> PValueFamily:
     """The report's test family for this context, built once and kept in its memo."""
     found = context.memo.get(_MEMO)
-    if isinstance(found, TestFamily):
+    if isinstance(found, PValueFamily):
         return found
     collected: list[pd.DataFrame] = []
     repeats: list[dict[str, str]] = []
     seen: dict[str, str] = {}
     by_section: dict[str, int] = {}
-    for tester in testers:
-        if tester.needs(context) is not None:
+    for member in members:
+        if member.needs(context) is not None:
             continue
-        tests = tester.tests(context)
+        tests = member.tests(context)
         tests = tests.loc[tests["p_value"].notna(), list(FAMILY_COLUMNS)]
         keep = []
         for row in tests.itertuples(index=False):
@@ -106,10 +106,10 @@ def family(context: SectionContext, testers: Sequence[Tester]) -> TestFamily:
             keep.append(counted_in == table)
             if counted_in != table:
                 repeats.append({"table": table, "row": str(row.row), "counted_in": counted_in})
-        kept = tests.loc[np.array(keep, dtype=bool)].assign(section=tester.name)
+        kept = tests.loc[np.array(keep, dtype=bool)].assign(section=member.name)
         if len(kept):
             collected.append(kept)
-            by_section[tester.title] = len(kept)
+            by_section[member.title] = len(kept)
     tests = (
         pd.concat(collected, ignore_index=True)
         if collected
@@ -117,7 +117,7 @@ def family(context: SectionContext, testers: Sequence[Tester]) -> TestFamily:
     )
     corrected = correct_family(tests, context.settings.correction)
     corrected["section"] = tests["section"].to_numpy()
-    result = TestFamily(
+    result = PValueFamily(
         tests=corrected,
         repeats=pd.DataFrame(repeats, columns=["table", "row", "counted_in"]),
         correction=context.settings.correction,
