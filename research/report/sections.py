@@ -366,7 +366,6 @@ def _era_table(context: SectionContext) -> tuple[EraSplit, Crosstab]:
         era_of=split.era_of,
         levels=_eras_present(context, split),
         groups=split.code_groups,
-        derivation=split.describe(),
         correction=None,
         tested=leaf_codes(context.codes),
     )
