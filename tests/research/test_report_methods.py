@@ -194,3 +194,17 @@ def test_a_regression_that_separates_is_skipped_with_its_reason_never_empty(
     )
     assert "Unemployment not fitted:" in regression.note and "separation" in regression.note
     assert list(regression.tables) == ["regression_models"]
+
+
+def test_one_section_alone_reads_the_whole_report_s_family(
+    demo_template: Path, tmp_path: Path, results: dict[str, Result]
+) -> None:
+    # As the dashboard asks for one section: its p-values are still the full family's.
+    shutil.copytree(demo_template, tmp_path / "demo")
+    with open_study(tmp_path / "demo") as study:
+        frames = frames_of(study)
+    (alone,) = iter_results(frames, Selection(), ["era"], figures=False)
+    shown = alone.tables["era_tests"]["p_adjusted"].to_numpy()
+    full = results["era"].tables["era_tests"]["p_adjusted"].to_numpy()
+    assert shown == pytest.approx(full, nan_ok=True)
+    assert family_size(alone.note) == family_size(results["era"].note)
