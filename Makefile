@@ -39,6 +39,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/paging_bench.py
+	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/analysis_bench.py
 	$(BIN)/python bench/web_bench.py
 

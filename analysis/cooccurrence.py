@@ -6,13 +6,14 @@ codebook order), zero pairs included:
 - interviews: `both` interviews hold both codes, `a_only` / `b_only` hold one of them;
   jaccard = both / (both + a_only + b_only), the share of interviews with either code that
   hold both.
-- segments: within one interview (and, by default, one coder), a coding of code a and a
-  coding of code b co-occur when their spans overlap by at least one character, or, with
-  `distance` d > 0, when at most d characters separate them. `both` counts co-occurring
-  (coding of a, coding of b) pairs, each unordered pair of codings once; `a_only` counts
-  codings of a that co-occur with no coding of b (`b_only` likewise). jaccard = both /
-  (both + a_only + b_only); when each coding meets at most one coding of the other code
-  this is both / (n_a + n_b - both), and it stays within [0, 1] when one coding meets several.
+- segments: one coder's layer at a time, never two coders' codings together; the units are
+  that coder's codings of code a or code b. Two codings co-occur when, in the same
+  interview, their spans overlap by at least one character or, with `distance` d > 0, at
+  most d characters separate them. `both` counts the codings (of either code) that meet a
+  coding of the other code, `a_only` the codings of a that meet none of b, `b_only` likewise,
+  so that both + a_only + b_only is the number of codings of either code; jaccard = both /
+  (both + a_only + b_only), the share of them that meet the other code. With codings of
+  several coders, the table has one block of rows per coder (column `coder`).
 """
 
 from __future__ import annotations
@@ -52,50 +53,69 @@ def _joint_counts(matrix: np.ndarray) -> np.ndarray:
     return np.triu(both) + np.triu(both, k=1).T
 
 
+SEGMENT_COLUMNS = ("coder", *COOCCURRENCE_COLUMNS)
+
+
 def cooccurrence_segments(
     codings: pd.DataFrame,
     *,
     distance: int = 0,
     codes: pd.DataFrame | None = None,
-    across_coders: bool = False,
+    coder: str | None = None,
 ) -> pd.DataFrame:
-    """Pairs of codes whose codings overlap (or lie within `distance` characters).
+    """Pairs of codes whose codings overlap (or lie within `distance` characters), per coder.
 
-    With `codes`, pairs of its applicable codes in codebook order, else of the codes in
-    `codings` sorted by path. Pairs of codings by different coders count only with
-    `across_coders` (by default each coder's codings are compared with their own, so two
-    coders marking the same passage do not double the count).
+    Columns SEGMENT_COLUMNS. With `codes`, pairs of its applicable codes in codebook order,
+    else of the codes in `codings` sorted by path. Each coder's layer is counted on its own
+    (only `coder`'s, when given), so two coders marking the same passage neither double a
+    count nor pair with each other.
     """
     if distance < 0:
         raise ValueError(f"distance must be 0 or more, not {distance}")
     code_ids, code = _code_positions(codings, codes)
-    group = factorize_runs(codings["interview_id"])
-    if not across_coders:
-        coder = factorize_runs(codings["coder"])
-        group = group * (int(coder.max()) + 1 if len(coder) else 1) + coder
-        group[coder < 0] = -1
-    keep = (code >= 0) & (group >= 0)
-    start = codings["start_offset"].to_numpy(dtype=np.int64)
-    end = codings["end_offset"].to_numpy(dtype=np.int64)
-    if not keep.all():
-        group, start, end, code = group[keep], start[keep], end[keep], code[keep]
-    code, first, second = _cooccurring_pairs(group, start, end, code, distance)
-    n_codes = len(code_ids)
-    low = np.minimum(code[first], code[second])
-    high = np.maximum(code[first], code[second])
-    both = np.bincount(low * n_codes + high, minlength=n_codes * n_codes).reshape(n_codes, -1)
-    both = both + both.T
-    met = _codings_meeting(code, first, second, n_codes)
-    n_codings = np.bincount(code, minlength=n_codes)
+    coder_codes, coder_names = pd.factorize(codings["coder"])
+    names = [str(name) for name in coder_names]
+    chosen = sorted(names) if coder is None else [coder]
     within = (
         f"within {distance} characters" if distance else "overlapping by at least one character"
     )
-    scope = "any coders" if across_coders else "the same coder"
     method = (
-        f"pairs of codings of the two codes {within}, in the same interview by {scope}, each "
-        "pair once; a_only / b_only: codings meeting no coding of the other code; "
-        "jaccard = both / (both + a_only + b_only)"
+        f"one coder's codings: units are their codings of either code; both = codings meeting "
+        f"a coding of the other code ({within}, same interview), a_only / b_only = codings "
+        "meeting none; jaccard = both / (both + a_only + b_only)"
     )
+    group = factorize_runs(codings["interview_id"])
+    start = codings["start_offset"].to_numpy(dtype=np.int64)
+    end = codings["end_offset"].to_numpy(dtype=np.int64)
+    blocks = []
+    for name in chosen:
+        mine = coder_codes == (names.index(name) if name in names else -2)
+        mine &= (code >= 0) & (group >= 0)
+        table = _layer_table(
+            group[mine], start[mine], end[mine], code[mine], code_ids, distance, method
+        )
+        table.insert(0, "coder", name)
+        blocks.append(table)
+    if not blocks:
+        return pd.DataFrame(columns=list(SEGMENT_COLUMNS))
+    return pd.concat(blocks, ignore_index=True).loc[:, list(SEGMENT_COLUMNS)]
+
+
+def _layer_table(
+    group: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    code: np.ndarray,
+    code_ids: list[str],
+    distance: int,
+    method: str,
+) -> pd.DataFrame:
+    """The pair table of one coder's codings (group: interview; code: position in code_ids)."""
+    code, first, second = _cooccurring_pairs(group, start, end, code, distance)
+    n_codes = len(code_ids)
+    met = _codings_meeting(code, first, second, n_codes)
+    n_codings = np.bincount(code, minlength=n_codes)
+    both = met + met.T  # codings of a meeting b, and of b meeting a
     a_only = n_codings[:, None] - met
     b_only = n_codings[None, :] - met.T
     return _pair_table(code_ids, both, a_only, b_only, method)

@@ -8,7 +8,8 @@ plain baseline timed in the same run.
 Prints one line per measurement. Targets (SQLite, this kind of machine): `research --help`,
 `research status` and `research code apply` well under 0.5 s; 1,000 transcripts of about
 5,000 words imported in under 3 s, 10,000 in under 10 s, peak memory under 1 GiB;
-1,000,000 codings stored in under 5 s. Each import runs in a process of its own, so that
+1,000,000 codings stored in under 5 s. Beside each import, plain sqlite3 storing the same
+texts, without and with an FTS5 index of them. Each import runs in a process of its own, so that
 its peak memory (the resident set's high-water mark, interpreter and libraries included)
 is its own.
 """
@@ -106,6 +107,39 @@ def child_import_baseline(size: int, words: int) -> None:
     print(f"{seconds} {peak_mib()}")
 
 
+def child_import_indexed_baseline(size: int, words: int) -> None:
+    """As `child_import_baseline`, each text also put in an FTS5 index (unicode61, positions
+    kept, no copy of the text): the least a study whose transcripts are searchable pays."""
+    files, _ = study_files(size, words)
+    database = OUT / f"s{size}" / "baseline-indexed.db"
+    database.unlink(missing_ok=True)
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("CREATE TABLE transcripts (name TEXT PRIMARY KEY, transcript TEXT)")
+    connection.execute(
+        "CREATE VIRTUAL TABLE transcript_words USING fts5("
+        "body, content='', tokenize='unicode61 remove_diacritics 0')"
+    )
+    started = time.perf_counter()
+    with connection:
+        for number, path in enumerate(files, 1):
+            text = path.read_bytes().decode("utf-8")
+            connection.execute("INSERT INTO transcripts VALUES (?, ?)", (path.name, text))
+            connection.execute(
+                "INSERT INTO transcript_words (rowid, body) VALUES (?, ?)", (number, text)
+            )
+    seconds = time.perf_counter() - started
+    connection.close()
+    print(f"{seconds} {peak_mib()}")
+
+
+CHILDREN = {
+    "import": child_import,
+    "import-baseline": child_import_baseline,
+    "import-indexed-baseline": child_import_indexed_baseline,
+}
+
+
 def in_child(role: str, size: int, words: int) -> tuple[float, float]:
     """Run a `--child` measurement in a fresh interpreter; its seconds and peak MiB."""
     done = subprocess.run(
@@ -124,9 +158,11 @@ def bench_import(size: int, words: int) -> Study:
     megabytes = sum(f.stat().st_size for f in files) / 1e6
     seconds, peak = in_child("import", size, words)
     base_seconds, base_peak = in_child("import-baseline", size, words)
+    indexed_seconds, indexed_peak = in_child("import-indexed-baseline", size, words)
     print(
         f"{f'import {size} transcripts ({megabytes:.0f} MB) with sheet':<58} {seconds:8.2f} s"
-        f"  peak {peak:5.0f} MiB   (plain sqlite3: {base_seconds:.2f} s, peak {base_peak:.0f} MiB)",
+        f"  peak {peak:5.0f} MiB   (plain sqlite3: {base_seconds:.2f} s, peak {base_peak:.0f} MiB;"
+        f" with an FTS5 index: {indexed_seconds:.2f} s, peak {indexed_peak:.0f} MiB)",
         flush=True,
     )
     return open_study(OUT / f"s{size}" / "study")
@@ -355,13 +391,12 @@ def main() -> None:
         default="startup,import,codings",
         help="which measurements to run (comma-separated; codings needs import)",
     )
-    parser.add_argument("--child", choices=["import", "import-baseline"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     parts = set(arguments.parts.split(","))
     OUT.mkdir(exist_ok=True)
     if arguments.child:
-        child = child_import if arguments.child == "import" else child_import_baseline
-        child(int(arguments.sizes), arguments.words)
+        CHILDREN[arguments.child](int(arguments.sizes), arguments.words)
         return
     if "startup" in parts:
         bench_startup()

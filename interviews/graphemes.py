@@ -36,7 +36,6 @@ _PROPERTIES = (
     (_LINKING, r"[\p{InCB=Linker}\p{InCB=Extend}]"),
 )
 _PATTERNS = tuple((flag, regex.compile(pattern)) for flag, pattern in _PROPERTIES)
-_ANY_JOINING = regex.compile("|".join(pattern for _, pattern in _PROPERTIES))
 # No character below U+0300 (Latin and its punctuation) takes part in any of these rules
 # (CR does, with LF, but canonical text has no CR).
 _FIRST_JOINING = "\u0300"
@@ -45,27 +44,6 @@ _FIRST_JOINING = "\u0300"
 _WINDOW = 1_000
 
 _flags: dict[str, int] = {}
-# Whether a text has no character that takes part in a joining rule, by the text's id,
-# length and hash (a string keeps its hash once computed), so that texts are not kept
-# alive; the last text asked about is, to answer a run of spans into it at once.
-_plain: dict[tuple[int, int, int], bool] = {}
-_PLAIN_ENTRIES = 4_096
-_last: tuple[str, bool] = ("", True)
-
-
-def _is_plain(text: str) -> bool:
-    global _last
-    last_text, last_plain = _last
-    if text is last_text:
-        return last_plain
-    key = (id(text), len(text), hash(text))
-    known = _plain.get(key)
-    if known is None:
-        if len(_plain) >= _PLAIN_ENTRIES:
-            _plain.clear()
-        known = _plain[key] = _ANY_JOINING.search(text) is None
-    _last = (text, known)
-    return known
 
 
 def _flag(character: str) -> int:
@@ -129,8 +107,8 @@ def whole_clusters(text: str, start: int, end: int) -> bool:
     """Whether the span ``[start, end)`` neither begins nor ends inside a cluster.
 
     Called once a coding when a million are stored: in the common cases (Latin letters
-    either side, or a text without any character that takes part in a joining rule) it is
-    a comparison or two and a look-up.
+    either side, or two letters of a script that no rule joins) it is a comparison or two
+    and two look-ups; the cluster is found only where a rule may join the two characters.
     """
     length = len(text)
     first = _FIRST_JOINING
@@ -143,8 +121,8 @@ def whole_clusters(text: str, start: int, end: int) -> bool:
 
 
 def _splits(text: str, offset: int) -> bool:
-    if _is_plain(text):
-        return False
+    # Two characters that no rule can join are a boundary whatever the text around them:
+    # their flags, looked up once per distinct character, settle most offsets.
     before = _flags.get(text[offset - 1])
     after = _flags.get(text[offset])
     if before is None or after is None:

@@ -54,7 +54,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     "agreement": Entry(
         "research.cli.report",
-        "Print intercoder agreement per code and pooled: percent, kappas, Krippendorff's alpha.",
+        "Print intercoder agreement per code and pooled: Krippendorff's alpha, percent, kappas.",
     ),
     "serve": Entry(
         "research.cli.serve",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import islice
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -23,9 +24,10 @@ from research.cli.common import (
     load_study,
     page_size,
     say_more,
+    study_folder,
 )
-from research.services import codings
 from research.services.records import CodingRecord
+from research.settings import DATABASE_FILE, SETTINGS_FILE
 
 app = typer.Typer(help="Codings: codes applied to text segments.", no_args_is_help=True)
 
@@ -74,6 +76,20 @@ def apply(
     if by_span and (start is None or end is None):
         raise typer.BadParameter("--start and --end go together")
     name = coder_name(coder)
+    record = _quickly_applied(
+        study_folder(study),
+        interview_id=interview_id,
+        code=code,
+        coder=name,
+        start_offset=start,
+        end_offset=end,
+        quote=quote,
+        occurrence=occurrence,
+        memo=memo,
+    )
+    if record is not None:
+        _say_applied(record)
+        return
     with load_study(study) as opened:
         if quote is not None:
             record = opened.codings.code_quote(
@@ -94,6 +110,20 @@ def apply(
                 coder=name,
                 memo=memo,
             )
+    _say_applied(record)
+
+
+def _quickly_applied(folder: Path, **coding: Any) -> CodingRecord | None:
+    """The coding stored without the database layer (a SQLite study at the newest
+    revision), or None: then the study is opened as every other command opens it."""
+    if (folder / SETTINGS_FILE).exists():
+        return None
+    from research.services.quick_codings import add_coding_to_file
+
+    return add_coding_to_file(folder / DATABASE_FILE, **coding)
+
+
+def _say_applied(record: CodingRecord) -> None:
     typer.echo(
         f"Coding {record.coding_id}: {record.code_path} on {record.interview_id} "
         f"[{record.start_offset}:{record.end_offset}] by {record.coder}: "
@@ -163,6 +193,8 @@ def list_(
 
     Example: research code list --code gender --coder lusine --where place=martuni --format csv
     """
+    from research.services import codings
+
     filters: dict[str, Any] = {
         "code": code,
         "coder": coder,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.abc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
@@ -77,7 +80,7 @@ def codings(
     chosen = _format(out, fmt)
     from research.services import exports
 
-    with load_study(study) as opened, opened.transaction() as session:
+    with _pandas_refused(), load_study(study) as opened, opened.transaction() as session:
         export = exports.coding_rows(
             session,
             code=code,
@@ -109,6 +112,38 @@ def codings(
             "(consent or required values unknown).",
             err=True,
         )
+
+
+@contextmanager
+def _pandas_refused() -> Iterator[None]:
+    """For the block, an import of pandas fails (unless pandas is loaded already).
+
+    pyarrow looks for pandas the first time it turns Python values into an array, and at
+    some of its compute calls, to recognise pandas objects, and does so by importing it: a
+    third of a second and a hundred MiB that an export, which hands it lists and never a
+    pandas object, would spend for nothing. pyarrow takes a failed import as "no pandas";
+    the finder is gone once the export is written.
+    """
+    if "pandas" in sys.modules:
+        yield
+        return
+    sys.meta_path.insert(0, _NO_PANDAS)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(_NO_PANDAS)
+
+
+class _PandasRefused(importlib.abc.MetaPathFinder):
+    """An import finder that answers an import of pandas with ModuleNotFoundError."""
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        if fullname == "pandas" or fullname.startswith("pandas."):
+            raise ModuleNotFoundError(f"{fullname} is not imported by an export", name=fullname)
+        return None
+
+
+_NO_PANDAS = _PandasRefused()
 
 
 def _format(out: Path | None, fmt: ExportFormat | None) -> ExportFormat:

@@ -100,7 +100,8 @@ def _frames(opened: Study, where: list[str]) -> tuple[StudyFrames, dict[str, Any
     return frames, conditions
 
 
-_STATISTICS = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha")
+_STATISTICS = ("krippendorff_alpha", "percent_agreement", "cohen_kappa", "fleiss_kappa")
+_HEADERS = ("Krippendorff α", "agree %", "Cohen κ", "Fleiss κ")
 
 
 def _three_places(value: float) -> str:
@@ -127,33 +128,27 @@ def agreement_command(
     study: StudyOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """Print intercoder agreement per code and pooled: percent, kappas, Krippendorff's alpha.
+    """Print intercoder agreement per code and pooled: Krippendorff's alpha, percent, kappas.
 
     Example: research agreement --unit segment --code motives/economy/unemployment
     """
-    from analysis.agreement import agreement
     from research.report import Selection, nothing_to_show
+    from research.services.agreement_data import study_agreement
 
     with load_study(study) as opened:
         frames, _ = _frames(opened, [])
     empty = nothing_to_show(frames, Selection())
     if empty is not None:
         raise ResearchError(empty)
-    coders = sorted(str(coder) for coder in frames.codings["coder"].unique())
-    if len(coders) < 2:
-        raise ResearchError(
-            f"agreement needs a second coder: only {coders[0]} has coded this study's interviews"
-        )
-    table = agreement(
-        frames.codings, frames.interviews, frames.codes, unit=unit.value, overlap=overlap
+    code_id = None if code is None else frames.codebook.resolve(code).code_id
+    result = study_agreement(
+        frames, frames.passes, unit=unit.value, overlap=overlap, code_id=code_id
     )
-    if code is not None:
-        code_id = frames.codebook.resolve(code).code_id
-        table = table[table["code_id"] == code_id]
+    table = result.table
     rows = table.to_dict("records")
     columns = list(table.columns)
     if fmt is OutputFormat.TABLE:
-        columns = ["path", "coders", "units", "agree %", "Cohen κ", "Fleiss κ", "Krippendorff α"]
+        columns = ["path", "coders", "units", *_HEADERS]
         rows = [
             {
                 "path": row["path"] if isinstance(row["path"], str) else row["code_id"],
@@ -161,7 +156,7 @@ def agreement_command(
                 "units": row["units"],
                 **{
                     header: _three_places(row[name])
-                    for header, name in zip(columns[3:], _STATISTICS, strict=True)
+                    for header, name in zip(_HEADERS, _STATISTICS, strict=True)
                 },
             }
             for row in rows
@@ -169,3 +164,4 @@ def agreement_command(
     emit(rows, columns, fmt, title=f"Agreement, unit: {unit.value}")
     if fmt is OutputFormat.TABLE and rows:
         typer.echo(str(table["method"].iloc[-1]))
+        typer.echo(result.completed_line)

@@ -36,6 +36,7 @@ from analysis.multiple_testing import FAMILY_COLUMNS, leaf_codes
 from research.report import testing
 from research.report.context import Result, SectionContext, held_back_line
 from research.report.selection import select
+from research.services import agreement_data
 from research.study_settings import EraSplit
 
 Needs = Callable[[SectionContext], str | None]
@@ -572,9 +573,9 @@ def _cooccurrence(context: SectionContext) -> Result:
         COOCCURRENCE.title,
         context.note(
             "Same interview: interviews in which both codes are present (Jaccard = "
-            "both / either). Overlapping segments: pairs of codings of two codes "
-            "whose spans overlap in the same interview, found by sorting and "
-            "sweeping spans.",
+            "both / either). Overlapping segments: each coder's codings on their own; "
+            "Jaccard = codings of either code that overlap one of the other / codings "
+            "of either code.",
             context.unused_line(applicable),
         ),
         {"cooccurrence_interviews": same, "cooccurrence_segments": overlapping},
@@ -664,23 +665,20 @@ def _every_coder(context: SectionContext) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _agreement_needs(context: SectionContext) -> str | None:
     codings, _ = _every_coder(context)
-    coders = sorted(str(coder) for coder in codings["coder"].unique())
-    if len(coders) < 2:
-        who = f"only {coders[0]} has" if coders else "nobody has"
-        return f"agreement needs a second coder: {who} coded the selected interviews"
-    return None
+    return agreement_data.second_coder_missing(codings)
 
 
 def _agreement(context: SectionContext) -> Result:
     # Agreement compares coders, so the coder filter does not apply; the others do.
     codings, interviews = _every_coder(context)
-    tables = {
-        f"agreement_{unit}": agreement.agreement(codings, interviews, context.codes, unit=unit)
+    selected = replace(context.frames, codings=codings, interviews=interviews)
+    results = {
+        unit: agreement_data.study_agreement(selected, context.frames.passes, unit=unit)
         for unit in ("interview", "segment", "character")
     }
-    methods = " ".join(
-        dict.fromkeys(str(t["method"].iloc[-1]) for t in tables.values() if len(t))
-    )
+    tables = {f"agreement_{unit}": result.table for unit, result in results.items()}
+    first = results["interview"]
+    tables["agreement_passes"] = first.completed
     every_coder = replace(context.selection, coder=None)
     return Result(
         "agreement",
@@ -688,7 +686,17 @@ def _agreement(context: SectionContext) -> Result:
         " ".join(
             part
             for part in (
-                f"All coders, before the coder filter. {methods} "
+                _agreement_headline(results),
+                "Krippendorff's alpha is the headline coefficient; percent agreement stands "
+                "beside it and is not chance-corrected: at the segment and character units it "
+                "is dominated by spans and characters neither coder coded.",
+                f"All coders, before the coder filter. {first.rule} {first.completed_line}",
+                *(
+                    agreement.UNIT_METHODS[unit].format(overlap=agreement_data.OVERLAP)
+                    for unit in results
+                ),
+                *agreement.POOLED_METHODS.values(),
+                agreement.COEFFICIENTS,
                 f"Filters: {every_coder.describe()}.",
                 held_back_line(context.frames),
             )
@@ -696,6 +704,19 @@ def _agreement(context: SectionContext) -> Result:
         ),
         tables,
     )
+
+
+def _agreement_headline(results: dict[str, agreement_data.StudyAgreement]) -> str:
+    """Pooled nominal alpha over codes at each unit, percent agreement beside it."""
+    parts = []
+    for unit, result in results.items():
+        pooled = result.table[result.table["code_id"] == agreement.POOLED_NOMINAL]
+        if pooled.empty or pd.isna(pooled["krippendorff_alpha"].iloc[0]):
+            continue
+        alpha = float(pooled["krippendorff_alpha"].iloc[0])
+        percent = float(pooled["percent_agreement"].iloc[0])
+        parts.append(f"{agreement.UNIT_NAMES[unit]} {alpha:.3f} ({percent:.1f}% agreement)")
+    return f"Pooled nominal α over codes: {'; '.join(parts)}." if parts else ""
 
 
 def _agreement_figure(context: SectionContext, result: Result) -> Axes | None:

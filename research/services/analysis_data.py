@@ -12,6 +12,7 @@ from analysis.frames import codes_frame, codings_frame, interviews_frame
 from codebook import Codebook
 from interviews.dictionary import DataDictionary
 from research.services import study_info, timeline
+from research.services.agreement_data import CompletedPasses, completed_passes
 from research.services.codebooks import load_codebook
 from research.services.interviews import list_interviews, record_attributes
 from research.services.records import StudySummary
@@ -35,6 +36,8 @@ class StudyFrames:
     settings: StudySettings
     # Interviews left out of analysis because their record is incomplete (see ARCHITECTURE.md).
     incomplete: tuple[str, ...] = ()
+    # The coders' completed passes, which agreement rests on (none recorded: inferred).
+    passes: CompletedPasses = CompletedPasses(passes=None)
 
 
 def study_frames(session: Session, *, database: str) -> StudyFrames:
@@ -112,4 +115,5 @@ def study_frames(session: Session, *, database: str) -> StudyFrames:
         dictionary=study_info.load_dictionary(session),
         settings=study_info.load_settings(session),
         incomplete=incomplete,
+        passes=completed_passes(session),
     )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from codebook import Change, Code, Codebook, CodebookError
 from research.errors import ConflictError, NotFoundError
 from research.services import study_info
+from research.services.coding_rules import CODE_COLUMNS, code_from_values
 from research.services.records import ChangeRecord
 from research.storage.tables import CodebookChangeRow, CodeRow, CodingRow, StudyInfo, utc_now
 
@@ -45,7 +46,7 @@ def load_codebook(session: Session) -> Codebook:
         codebook = Codebook(
             name=name,
             version=int(version),
-            codes=[_code_from_values(row._mapping) for row in rows],
+            codes=[code_from_values(row._mapping) for row in rows],
         )
         with _BUILT_LOCK:
             _BUILT[key] = codebook
@@ -55,28 +56,11 @@ def load_codebook(session: Session) -> Codebook:
     return codebook
 
 
-_CODE_FIELDS = (
-    CodeRow.code_id,
-    CodeRow.name,
-    CodeRow.title,
-    CodeRow.parent_id,
-    CodeRow.definition,
-    CodeRow.inclusion,
-    CodeRow.exclusion,
-    CodeRow.examples,
-    CodeRow.colour,
-    CodeRow.memo,
-    CodeRow.group_only,
-    CodeRow.retired,
-)
+_CODE_FIELDS = tuple(getattr(CodeRow, name) for name in CODE_COLUMNS)
 
 
 def _hashable(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(tuple(value) if isinstance(value, list) else value for value in values)
-
-
-def _code_from_values(values: Any) -> Code:
-    return Code(**{**values, "examples": list(values["examples"])})
 
 
 def codings_per_code(session: Session) -> dict[str, int]:

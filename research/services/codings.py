@@ -34,8 +34,16 @@ from interviews.segments import check_segment, find_quote
 from interviews.text import Utf16Index, normalise
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import codebooks, study_info
-from research.services.bulk import collector_paused
+from research.services.bulk import collector_paused, page_cache_enlarged
 from research.services.codebooks import load_codebook
+from research.services.coding_rules import (
+    applicable,
+    checked_coder,
+    checked_memo,
+    checked_segment,
+    codable_transcript,
+    duplicate_error,
+)
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import AMONG_LIMIT
 from research.services.interviews import (
@@ -46,8 +54,6 @@ from research.services.interviews import (
 from research.services.records import CodingPage, CodingRecord
 from research.storage.tables import CodingRow, InterviewRow, utc_now
 
-MAX_CODER_LENGTH = 100
-MAX_MEMO_LENGTH = 20_000
 CODINGS = cast(Table, CodingRow.__table__)
 
 
@@ -145,7 +151,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
     # numpy is loaded with pandas by analysis anyway; here only when storing in bulk.
     import numpy as np
 
-    with collector_paused():
+    with collector_paused(), page_cache_enlarged(session):
         count = len(batch)
         codebook = load_codebook(session)
         # Each field as a list, read once with C-level map: the passes below work on these.
@@ -167,11 +173,11 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         which = numbered("interview_id", {name: index for index, name in enumerate(interview_ids)})
         # Bulk loads repeat the same few codes, coders and memos: each is checked once.
         code_ids = {
-            reference: _applicable(codebook, reference).code_id
+            reference: applicable(codebook, reference).code_id
             for reference in sorted(set(fields["code"]))
         }
-        coders = {name: _check_coder(name) for name in sorted(set(fields["coder"]))}
-        memos = {memo: _check_memo(memo) for memo in set(fields["memo"]) if memo}
+        coders = {name: checked_coder(name) for name in sorted(set(fields["coder"]))}
+        memos = {memo: checked_memo(memo) for memo in set(fields["memo"]) if memo}
         memos[""] = ""
         starts = offsets("start_offset")
         ends = offsets("end_offset")
@@ -202,7 +208,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
                 first.end_offset,
                 coders[first.coder],
             )
-            raise _duplicate(codebook, key)
+            raise duplicate_error(codebook, key)
         del ordered
         # The stored values of the columns, as object arrays indexed like the batch: taking
         # a batch's rows from them is one numpy call per column, not a loop over codings.
@@ -371,25 +377,21 @@ def _store(
     for coding in codings:
         code = codes.get(coding.code)
         if code is None:
-            code = codes[coding.code] = _applicable(codebook, coding.code)
+            code = codes[coding.code] = applicable(codebook, coding.code)
         coder = coders.get(coding.coder)
         if coder is None:
-            coder = coders[coding.coder] = _check_coder(coding.coder)
-        memo = _check_memo(coding.memo) if coding.memo else ""
-        try:
-            quote = check_segment(
-                texts[coding.interview_id], coding.start_offset, coding.end_offset, coding.quote
-            )
-        except SegmentError as error:
-            # The kind survives (a quote mismatch stays one) with the interview named.
-            raise type(error)(
-                f"interview {coding.interview_id}: {error}",
-                start=coding.start_offset,
-                end=coding.end_offset,
-            ) from error
+            coder = coders[coding.coder] = checked_coder(coding.coder)
+        memo = checked_memo(coding.memo) if coding.memo else ""
+        quote = checked_segment(
+            texts[coding.interview_id],
+            coding.interview_id,
+            coding.start_offset,
+            coding.end_offset,
+            coding.quote,
+        )
         key = (coding.interview_id, code.code_id, coding.start_offset, coding.end_offset, coder)
         if key in seen:
-            raise _duplicate(codebook, key)
+            raise duplicate_error(codebook, key)
         seen.add(key)
         rows.append(
             {
@@ -432,7 +434,7 @@ def _refuse_stored_duplicate(session: Session, codebook: Codebook, row: dict[str
         )
     )
     if existing is not None:
-        raise _duplicate(
+        raise duplicate_error(
             codebook,
             (
                 str(row["interview_id"]),
@@ -443,54 +445,6 @@ def _refuse_stored_duplicate(session: Session, codebook: Codebook, row: dict[str
             ),
             coding_id=existing,
         )
-
-
-def _duplicate(
-    codebook: Codebook, key: tuple[str, str, int, int, str], *, coding_id: int | None = None
-) -> ConflictError:
-    interview_id, code_id, start, end, coder = key
-    stored = f" (coding {coding_id})" if coding_id is not None else ""
-    return ConflictError(
-        f"interview {interview_id}: {coder} already coded {start}-{end} with "
-        f"{codebook.path_of(code_id)}{stored}"
-    )
-
-
-def _applicable(codebook: Codebook, reference: str) -> Code:
-    code = codebook.resolve(reference)
-    path = codebook.path_of(code.code_id)
-    if code.group_only:
-        raise ResearchError(
-            f"code {path} groups other codes and cannot be applied; pick one below it"
-        )
-    if code.retired:
-        raise ResearchError(f"code {path} is retired and no longer offered for coding")
-    return code
-
-
-def _check_coder(coder: str) -> str:
-    name = coder.strip()
-    if not name:
-        raise ResearchError("a coding needs a coder's name")
-    if len(name) > MAX_CODER_LENGTH or any(not ch.isprintable() for ch in name):
-        raise ResearchError(
-            f"coder name {coder!r} must be printable and at most {MAX_CODER_LENGTH} characters"
-        )
-    return name
-
-
-def _check_memo(memo: str) -> str:
-    """A memo is free text, but no control characters (PostgreSQL refuses NUL outright)."""
-    text = unicodedata.normalize("NFC", memo.replace("\r\n", "\n"))
-    bad = next(
-        (ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\t"),
-        None,
-    )
-    if bad is not None:
-        raise ResearchError(f"memo contains the control character U+{ord(bad):04X}")
-    if len(text) > MAX_MEMO_LENGTH:
-        raise ResearchError(f"a memo is at most {MAX_MEMO_LENGTH} characters, not {len(text)}")
-    return text
 
 
 def _transcript(session: Session, interview_id: str) -> str:
@@ -505,12 +459,12 @@ def _transcripts(session: Session, interview_ids: set[str]) -> dict[str, str]:
             )
         ).all()
     )
-    for interview_id in sorted(interview_ids):
-        if interview_id not in found:
-            raise NotFoundError(f"no interview {interview_id!r}")
-        if found[interview_id] is None:
-            raise ResearchError(f"interview {interview_id!r} has no transcript to code yet")
-    return {interview_id: str(text) for interview_id, text in found.items()}
+    return {
+        interview_id: codable_transcript(
+            interview_id, found=interview_id in found, transcript=found.get(interview_id)
+        )
+        for interview_id in sorted(interview_ids)
+    }
 
 
 def get_coding(session: Session, coding_id: int) -> CodingRecord:
@@ -903,7 +857,7 @@ def update_coding(
         raise NotFoundError(f"no coding {coding_id}")
     codebook = load_codebook(session)
     if code is not None:
-        row.code_id = _applicable(codebook, code).code_id
+        row.code_id = applicable(codebook, code).code_id
     if (start_offset is None) != (end_offset is None):
         raise SegmentError("a new span needs both its start and its end")
     if start_offset is not None and end_offset is not None:
@@ -916,7 +870,7 @@ def update_coding(
             ) from error
         row.start_offset, row.end_offset = start_offset, end_offset
     if memo is not None:
-        row.memo = _check_memo(memo) if memo else ""
+        row.memo = checked_memo(memo) if memo else ""
     key = (row.interview_id, row.code_id, row.start_offset, row.end_offset, row.coder)
     with session.no_autoflush:
         twin = session.scalar(
@@ -930,7 +884,7 @@ def update_coding(
             )
         )
     if twin is not None:
-        raise _duplicate(codebook, key, coding_id=twin)
+        raise duplicate_error(codebook, key, coding_id=twin)
     try:
         with session.begin_nested():
             session.flush()

@@ -22,7 +22,7 @@ from interviews.models import CORE_INTERVIEW_FIELDS, pseudonym_from, unique_pseu
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import metadata_sheets, study_info, transcript_search
 from research.services.attributes import check_record, from_storage, missing_required
-from research.services.bulk import collector_paused
+from research.services.bulk import collector_paused, page_cache_enlarged
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import (
     attach_transcript,
@@ -441,7 +441,7 @@ def import_transcripts(
         raise ResearchError(
             "a metadata sheet names each file's respondent; leave out --respondent"
         )
-    with collector_paused():
+    with collector_paused(), page_cache_enlarged(session):
         if metadata is None:
             return _import_bare(session, paths, transcripts, respondent_id=respondent_id)
         return metadata_sheets.import_with_sheet(

@@ -35,6 +35,26 @@ SETTINGS = "settings"
 def summarise_file(database: Path) -> StudySummary | None:
     """The summary of the SQLite study in `database`, or None when it needs the full path
     (no such file, not at the newest revision, or missing a fact every study has)."""
+    connection = connect_at_head(database)
+    if connection is None:
+        return None
+    try:
+        # One read transaction: every count is of the same state.
+        connection.execute("BEGIN")
+        if not at_head(connection):
+            return None
+        return _summary(connection, str(database))
+    except sqlite3.DatabaseError:
+        # A table missing, a file that is not a database: the full path says what is wrong.
+        return None
+    finally:
+        connection.close()
+
+
+def connect_at_head(database: Path) -> sqlite3.Connection | None:
+    """A connection (autocommit; BEGIN as needed) to the SQLite study in `database`, or None
+    when it is not one at the newest revision with the newest tables, as its header and
+    schema say; `at_head` confirms the revision inside the caller's transaction."""
     head = stated_head()
     if head is None or not database.is_file():
         return None
@@ -46,21 +66,17 @@ def summarise_file(database: Path) -> StudySummary | None:
     tables = {name for name in facts.tables if not is_search_index(name)}
     if facts.revision != head or tables != HEAD_TABLES | {VERSION_TABLE}:
         return None
-    connection = sqlite3.connect(database, timeout=30, isolation_level=None)
-    try:
-        # One read transaction: every count is of the same state.
-        connection.execute("BEGIN")
-        return _summary(connection, head, str(database))
-    except sqlite3.DatabaseError:
-        # A table missing, a file that is not a database: the full path says what is wrong.
-        return None
-    finally:
-        connection.close()
+    return sqlite3.connect(database, timeout=30, isolation_level=None)
 
 
-def _summary(connection: sqlite3.Connection, head: str, database: str) -> StudySummary | None:
-    if connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall() != [(head,)]:
-        return None
+def at_head(connection: sqlite3.Connection) -> bool:
+    """Whether the study's recorded revision is the newest this toolkit knows."""
+    head = stated_head()
+    recorded = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
+    return head is not None and recorded == [(head,)]
+
+
+def _summary(connection: sqlite3.Connection, database: str) -> StudySummary | None:
     facts = dict(
         connection.execute(
             "SELECT key, value FROM study_info WHERE key IN (?, ?, ?, ?)",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from interviews.importers import TranscriptLimits
 from research.errors import ResearchError
 from research.services import interviews
-from research.services.codings import MAX_CODER_LENGTH
+from research.services.coding_rules import MAX_CODER_LENGTH
 from research.study import Study
 from research.web.security import SAFE_METHODS, csrf_token
 

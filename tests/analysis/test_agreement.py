@@ -15,13 +15,18 @@ from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss_kap
 
 from analysis.agreement import (
     AGREEMENT_COLUMNS,
-    POOLED,
+    PASSES_INFERRED,
+    POOLED_BINARY,
+    POOLED_NOMINAL,
     agreement,
     coincidence_matrix,
+    completed_interviews,
     fleiss_kappa,
     krippendorff_alpha,
+    passes_from_codings,
     pooled_alpha_from_codings,
 )
+from analysis.agreement.units import Unit
 from analysis.frames import codes_frame, codings_frame, interviews_frame
 from codebook import default_codebook
 
@@ -105,20 +110,25 @@ def row(frame: pd.DataFrame, code_id: str) -> dict[str, Any]:
 
 
 def test_alpha_reproduces_krippendorff_2011_nominal_example_with_missing_values() -> None:
+    """Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 0.743."""
     data = np.array(KRIPPENDORFF_NOMINAL, dtype=np.float64)
     assert round(krippendorff_alpha(data), 3) == 0.743
 
 
 def test_alpha_reproduces_krippendorff_2011_binary_example() -> None:
+    """Krippendorff (2011), section A: two observers, ten binary units, alpha 0.095."""
     assert round(krippendorff_alpha(np.array(KRIPPENDORFF_BINARY, dtype=np.float64)), 3) == 0.095
 
 
 def test_coincidence_matrix_reproduces_krippendorff_2011_binary_example() -> None:
+    """Krippendorff (2011), section A: coincidences o_00 10, o_01 = o_10 4, o_11 2."""
     matrix = coincidence_matrix(np.array(KRIPPENDORFF_BINARY, dtype=np.float64))
     assert matrix.to_numpy().tolist() == [[10.0, 4.0], [4.0, 2.0]]
 
 
 def test_fleiss_kappa_reproduces_fleiss_1971_diagnoses() -> None:
+    """Fleiss (1971), "Measuring nominal scale agreement among many raters", Table 1:
+    30 patients, 6 psychiatrists, 5 diagnoses, kappa 0.430."""
     table, _ = aggregate_raters(np.array(FLEISS_DIAGNOSES))
     assert round(fleiss_kappa(table), 3) == 0.430
 
@@ -138,6 +148,8 @@ def test_cohen_kappa_of_the_textbook_table_through_interview_units() -> None:
 
 
 def test_binary_example_through_interview_units_gives_krippendorffs_alpha() -> None:
+    """Krippendorff (2011), section A, as codings (a filler code marks each interview
+    coded): alpha 0.095."""
     rows = []
     for number, (first, second) in enumerate(zip(*KRIPPENDORFF_BINARY, strict=True), start=1):
         rows += [(f"I{number}", "a", "clan", 0, 1), (f"I{number}", "b", "clan", 0, 1)]
@@ -198,8 +210,8 @@ def test_agreement_has_fixed_columns_and_a_pooled_row_last(tiny: Any) -> None:
     codings, interviews = tiny
     frame = agreement(codings, interviews, CODES, unit="interview")
     assert tuple(frame.columns) == AGREEMENT_COLUMNS
-    assert frame["code_id"].tolist() == ["unemployment", "clan", POOLED]
-    assert frame["coders"].tolist() == [3, 3, 3]
+    assert frame["code_id"].tolist() == ["unemployment", "clan", POOLED_BINARY, POOLED_NOMINAL]
+    assert frame["coders"].tolist() == [3, 3, 3, 3]
 
 
 def test_interview_unit_counts_a_missing_coder_as_missing(tiny: Any) -> None:
@@ -226,7 +238,7 @@ def test_interview_unit_for_a_code_one_coder_used(tiny: Any) -> None:
 
 def test_interview_unit_pooled_row_stacks_interview_code_pairs(tiny: Any) -> None:
     codings, interviews = tiny
-    pooled = row(agreement(codings, interviews, CODES, unit="interview"), POOLED)
+    pooled = row(agreement(codings, interviews, CODES, unit="interview"), POOLED_BINARY)
     # o_00 3, o_01 = o_10 1, o_11 5: alpha 1 - 9*2/48; Fleiss P 2/3, P_e 5/9: 0.25.
     assert pooled["units"] == 4
     assert pooled["percent_agreement"] == pytest.approx(75)
@@ -290,7 +302,7 @@ def test_character_unit_for_a_code_one_coder_used(tiny: Any) -> None:
 
 def test_character_unit_pooled_row_sums_the_codes(tiny: Any) -> None:
     codings, interviews = tiny
-    pooled = row(agreement(codings, interviews, CODES, unit="character"), POOLED)
+    pooled = row(agreement(codings, interviews, CODES, unit="character"), POOLED_BINARY)
     assert pooled["units"] == 60
     assert pooled["percent_agreement"] == pytest.approx(10800 / 140)
     assert pooled["krippendorff_alpha"] == pytest.approx(1 - 159 * 36 / 9600)
@@ -314,7 +326,7 @@ def test_character_unit_never_builds_a_per_character_array() -> None:
 def test_a_non_applicable_code_makes_the_interview_coded_without_a_row() -> None:
     codings = codings_of([("I1", "a", "clan", 0, 5), ("I1", "b", "motives", 0, 5)])
     frame = agreement(codings, interviews_of([10]), CODES, unit="interview")
-    assert frame["code_id"].tolist() == ["clan", POOLED]
+    assert frame["code_id"].tolist() == ["clan", POOLED_BINARY, POOLED_NOMINAL]
     assert row(frame, "clan")["percent_agreement"] == 0
 
 
@@ -377,3 +389,158 @@ def test_pooled_alpha_agrees_with_the_package_on_random_codings() -> None:
     )
     actual = pooled_alpha_from_codings(codings, interviews_of(lengths), CODES)
     assert actual == pytest.approx(expected, abs=1e-9)
+
+
+def fifty_unit_example() -> tuple[pd.DataFrame, dict[str, set[str]]]:
+    """The textbook 2 × 2 table as codings: A yes/B yes 20, A only 5, B only 10, neither 15.
+
+    Both coders completed all 50 interviews; the 15 'neither' interviews hold no coding.
+    """
+    cells = [(1, 1)] * 20 + [(1, 0)] * 5 + [(0, 1)] * 10 + [(0, 0)] * 15
+    rows = []
+    for number, (first, second) in enumerate(cells, start=1):
+        rows += [(f"I{number}", "a", "unemployment", 1, 2)] * first
+        rows += [(f"I{number}", "b", "unemployment", 1, 2)] * second
+    everything = {f"I{number}" for number in range(1, 51)}
+    return codings_of(rows), {"a": everything, "b": everything}
+
+
+def test_completed_passes_give_the_textbook_kappa_without_a_filler_code() -> None:
+    """Cohen's kappa of [[20, 5], [10, 15]] is 0.400 (p_o 0.70, p_e 0.50); no code invented."""
+    codings, passes = fifty_unit_example()
+    frame = agreement(codings, interviews_of([5] * 50), CODES, unit="interview", passes=passes)
+    result = row(frame, "unemployment")
+    assert result["cohen_kappa"] == pytest.approx(0.4, abs=1e-12)
+    assert result["units"] == 50
+    assert result["percent_agreement"] == pytest.approx(70.0)
+    assert "Completed passes as recorded" in result["method"]
+
+
+def test_without_passes_the_fallback_is_named_and_loses_the_uncoded_interviews() -> None:
+    codings, _ = fifty_unit_example()
+    frame = agreement(codings, interviews_of([5] * 50), CODES, unit="interview")
+    result = row(frame, "unemployment")
+    # Only the 20 interviews both coded are pairable, every value 1: kappa undefined.
+    assert result["units"] == 20
+    assert np.isnan(result["cohen_kappa"])
+    assert PASSES_INFERRED in result["method"]
+
+
+def test_passes_from_codings_is_the_one_fallback_rule() -> None:
+    codings, _ = fifty_unit_example()
+    inferred = passes_from_codings(codings)
+    assert len(inferred["a"]) == 25 and len(inferred["b"]) == 30
+    explicit = agreement(codings, interviews_of([5] * 50), CODES, unit="interview", passes=inferred)
+    implicit = agreement(codings, interviews_of([5] * 50), CODES, unit="interview")
+    columns = ["krippendorff_alpha", "percent_agreement", "cohen_kappa", "units"]
+    assert explicit[columns].equals(implicit[columns])
+
+
+def test_an_interview_a_coder_did_not_complete_is_missing_for_them() -> None:
+    # b coded I2 but has not completed it: their coding there is left out, I2 unpairable.
+    codings = codings_of([
+        ("I1", "a", "clan", 0, 5), ("I2", "a", "clan", 0, 5), ("I2", "b", "clan", 0, 5),
+    ])  # fmt: skip
+    passes = {"a": {"I1", "I2"}, "b": {"I1"}}
+    frame = agreement(codings, interviews_of([10, 10]), CODES, unit="interview", passes=passes)
+    clan = row(frame, "clan")
+    assert clan["units"] == 1
+    assert clan["percent_agreement"] == 0  # I1: a 1, b 0 (completed, not applied)
+
+
+def test_a_coder_with_passes_but_no_codings_is_compared() -> None:
+    codings = codings_of([("I1", "a", "clan", 0, 5)])
+    passes = {"a": {"I1", "I2"}, "b": {"I1", "I2"}}
+    frame = agreement(codings, interviews_of([10, 10]), CODES, unit="interview", passes=passes)
+    clan = row(frame, "clan")
+    assert clan["coders"] == 2
+    assert clan["units"] == 2
+    assert clan["percent_agreement"] == pytest.approx(50)
+
+
+def test_completed_interviews_counts_each_coders_pass() -> None:
+    codings, passes = fifty_unit_example()
+    recorded = completed_interviews(codings, interviews_of([5] * 50), passes)
+    assert recorded.to_dict("records") == [
+        {"coder": "a", "completed": 50}, {"coder": "b", "completed": 50},
+    ]  # fmt: skip
+    inferred = completed_interviews(codings, interviews_of([5] * 50))
+    assert inferred["completed"].tolist() == [25, 30]
+
+
+def krippendorff_example_as_codings() -> tuple[pd.DataFrame, dict[str, set[str]]]:
+    """Krippendorff (2011), section C, as codings: each observer codes each unit (an
+    interview) with the code standing for their value; a missing value is an interview the
+    observer did not complete."""
+    code_ids = ["unemployment", "clan", "renewed_war", "frustration", "weak_ties"]
+    rows, passes = [], {}
+    for coder, values in zip("abcd", KRIPPENDORFF_NOMINAL, strict=True):
+        passes[coder] = set()
+        for number, value in enumerate(values, start=1):
+            if value is not None:
+                passes[coder].add(f"I{number}")
+                rows.append((f"I{number}", coder, code_ids[value - 1], 0, 1))
+    return codings_of(rows), passes
+
+
+def test_pooled_nominal_alpha_over_codes_reproduces_krippendorff_2011() -> None:
+    """Krippendorff (2011), section C: nominal alpha 0.743 with the codes as values; the
+    binary stacking of the five codes gives 0.751 instead, and is labelled as such."""
+    codings, passes = krippendorff_example_as_codings()
+    frame = agreement(codings, interviews_of([5] * 12), CODES, unit="interview", passes=passes)
+    assert frame["code_id"].iloc[-1] == POOLED_NOMINAL
+    assert round(row(frame, POOLED_NOMINAL)["krippendorff_alpha"], 3) == 0.743
+    assert round(row(frame, POOLED_BINARY)["krippendorff_alpha"], 3) == 0.751
+    assert row(frame, POOLED_NOMINAL)["method"].startswith("Nominal α over codes")
+    assert row(frame, POOLED_BINARY)["method"].startswith("Binary α, codes stacked")
+
+
+def test_alpha_is_the_first_statistic_and_percent_agreement_stands_beside_it() -> None:
+    assert AGREEMENT_COLUMNS.index("krippendorff_alpha") < AGREEMENT_COLUMNS.index(
+        "percent_agreement"
+    )
+
+
+@pytest.mark.parametrize("unit", ["segment", "character"])
+def test_methods_warn_that_percent_agreement_counts_what_nobody_coded(tiny: Any, unit: str) -> None:
+    codings, interviews = tiny
+    frame = agreement(codings, interviews, CODES, unit=unit)  # type: ignore[arg-type]
+    assert "Percent agreement here is dominated by" in row(frame, "clan")["method"]
+
+
+@pytest.mark.parametrize("unit", ["interview", "segment", "character"])
+def test_completed_passes_without_any_coding_give_pooled_rows_only(unit: Unit) -> None:
+    passes = {"a": {"I1", "I2"}, "b": {"I1"}}
+    frame = agreement(codings_of([]), interviews_of([5, 5]), CODES, unit=unit, passes=passes)
+    assert frame["code_id"].tolist() == [POOLED_BINARY, POOLED_NOMINAL]
+    assert frame["krippendorff_alpha"].isna().all()
+
+
+def test_per_code_alpha_under_random_passes_agrees_with_the_package() -> None:
+    """Reliability data built by hand from random codings and passes (1 applied, 0 completed
+    and not applied, missing not completed) give the krippendorff package's alpha."""
+    rng = np.random.default_rng(11)
+    coders, interviews = ["a", "b", "c"], [f"I{number}" for number in range(1, 31)]
+    passes = {coder: {i for i in interviews if rng.random() < 0.8} for coder in coders}
+    rows = [
+        (interview, coder, "clan", 0, 1)
+        for coder in coders
+        for interview in interviews
+        if rng.random() < 0.4
+    ]
+    frame = agreement(
+        codings_of(rows), interviews_of([5] * 30), CODES, unit="interview", passes=passes
+    )
+    data = np.array(
+        [
+            [
+                (1.0 if (interview, coder, "clan", 0, 1) in rows else 0.0)
+                if interview in passes[coder]
+                else np.nan
+                for interview in interviews
+            ]
+            for coder in coders
+        ]
+    )
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    assert row(frame, "clan")["krippendorff_alpha"] == pytest.approx(expected, abs=1e-12)

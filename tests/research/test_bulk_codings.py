@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from sqlalchemy import Connection
 
 from interviews.errors import QuoteMismatchError, SegmentError
 from research.errors import ConflictError, NotFoundError, ResearchError
-from research.services import codings
+from research.services import bulk, codings
 from research.services.codings import NewCoding
-from research.study import Study
+from research.study import Study, create_study
 from tests.research.helpers import INTERVIEW, MIXED_TEXT, add_interview_with_text, counts
 
 OTHER_TEXT = "Second interview: we left in 1994, and my brother stayed in Stepanakert.\n"
@@ -152,3 +155,26 @@ def test_an_interview_without_a_transcript_is_named(two_interviews: Study) -> No
             ]
         )
     assert counts(two_interviews)[2] == 0
+
+
+def test_a_bulk_store_runs_with_a_larger_page_cache_and_gives_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's own cache (2 MiB by default) is what the bulk path enlarges: a study file.
+    seen: list[int] = []
+    real = codings._insert_statement
+
+    def spying(connection: Connection) -> str:
+        seen.append(connection.exec_driver_sql("PRAGMA cache_size").scalar())
+        return real(connection)
+
+    monkeypatch.setattr(codings, "_insert_statement", spying)
+    with create_study(tmp_path / "file-study", template="karabakh") as study:
+        add_interview_with_text(study, OTHER_TEXT, interview_id="I02")
+        with study.transaction() as session:
+            before = session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+            stored = codings.add_codings(session, _spans("I02", OTHER_TEXT, "lusine"))
+            after = session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+    assert stored > 0
+    assert seen == [-bulk.BULK_PAGE_CACHE_KIB]
+    assert after == before != seen[0]

@@ -528,3 +528,20 @@ def test_html_table_numbers_a_few_methods_and_hoists_one() -> None:
     assert html.count("<td>(1)</td>") == 2 and html.count("<td>(2)</td>") == 1
     html, note = html_table(table.assign(method="one"))
     assert note == "one" and "method" not in html
+
+
+def test_agreement_leads_with_alpha_and_names_its_passes(demo_study: Study) -> None:
+    result = results_of(demo_study)["agreement"]
+    assert result.note.startswith("Pooled nominal α over codes: interviews 0.")
+    assert "; segments 0." in result.note and "; characters 0." in result.note
+    assert "percent agreement stands beside it and is not chance-corrected" in result.note
+    assert "No completed passes recorded" in result.note
+    assert "Completed interviews per coder: " in result.note
+    passes = result.tables["agreement_passes"]
+    assert list(passes.columns) == ["coder", "completed"]
+    assert len(passes) == 2 and (passes["completed"] > 0).all()
+    interview = result.tables["agreement_interview"]
+    assert interview["code_id"].iloc[-1] == "(pooled: nominal α over codes)"
+    assert list(interview.columns).index("krippendorff_alpha") < list(interview.columns).index(
+        "percent_agreement"
+    )

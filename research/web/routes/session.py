@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from research.errors import ResearchError
 from research.services import codings
-from research.services.codings import MAX_CODER_LENGTH
+from research.services.coding_rules import MAX_CODER_LENGTH
 from research.web.dependencies import CODER_COOKIE, SessionDep, current_coder, render
 from research.web.schemas import CoderChoice, Strict
 from research.web.security import csrf_token, require_csrf

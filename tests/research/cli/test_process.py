@@ -162,7 +162,7 @@ def test_status_reads_a_sqlite_study_without_the_database_layer(
     assert loaded.isdisjoint({*HEAVY, "sqlalchemy", "alembic", "research.study"})
 
 
-def test_applying_a_code_loads_neither_yaml_nor_tables_for_people(demo_study: Study) -> None:
+def test_applying_a_code_loads_no_database_layer_yaml_or_tables(demo_study: Study) -> None:
     script = (
         "from research.cli.app import app\n"
         "try:\n"
@@ -173,5 +173,34 @@ def test_applying_a_code_loads_neither_yaml_nor_tables_for_people(demo_study: St
         "    assert not stop.code, stop.code\n"
     )
     loaded = set(_modules_after(script))
-    assert "research.services.codings" in loaded
-    assert loaded.isdisjoint({*HEAVY, "alembic", "ruamel", "rich", "research.cli.tables"})
+    # A SQLite study at the newest revision is written without the database layer.
+    assert "research.services.quick_codings" in loaded
+    assert loaded.isdisjoint(
+        {*HEAVY, "sqlalchemy", "alembic", "ruamel", "rich", "research.cli.tables"}
+    )
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet", "xlsx"])
+def test_an_export_loads_no_pandas_and_writes_every_coding(
+    demo_study: Study, tmp_path: Path, suffix: str
+) -> None:
+    out = tmp_path / f"codings.{suffix}"
+    script = (
+        "from research.cli.app import app\n"
+        "try:\n"
+        f"    app(['export', 'codings', '--out', {str(out)!r},\n"
+        f"         '--study', {str(demo_study.folder)!r}], prog_name='research')\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+    )
+    loaded = set(_modules_after(script))
+    assert "pyarrow" in loaded
+    assert loaded.isdisjoint(HEAVY)
+    import pandas as pd
+
+    read = {
+        "csv": pd.read_csv,
+        "parquet": pd.read_parquet,
+        "xlsx": pd.read_excel,
+    }[suffix](out)
+    assert len(read) == len(demo_study.codings.list_codings()) > 0

@@ -16,8 +16,28 @@ def test_agreement_prints_pooled_and_per_code_rows(run: Run, demo_study: Study) 
     result = run("agreement", "--format", "json", "--study", str(demo_study.folder))
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert rows[-1]["code_id"] == "(pooled)"
+    assert [row["code_id"] for row in rows[-2:]] == [
+        "(pooled: binary α, codes stacked)",
+        "(pooled: nominal α over codes)",
+    ]
     assert all(0.0 <= row["percent_agreement"] <= 100.0 for row in rows)
+    assert list(rows[0])[:7] == [
+        "code_id", "path", "unit", "coders", "units", "krippendorff_alpha", "percent_agreement",
+    ]  # fmt: skip
+
+
+def test_agreement_table_puts_alpha_first_and_names_the_passes_rule(
+    run: Run, demo_study: Study
+) -> None:
+    result = run("agreement", "--study", str(demo_study.folder))
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stdout.splitlines() if "Krippendorff α" in line)
+    assert header.index("Krippendorff α") < header.index("agree %")
+    assert "(pooled: nominal α over codes)" in result.stdout
+    assert "No completed passes recorded: an interview a coder made any coding in" in (
+        " ".join(result.stdout.split())
+    )
+    assert "Completed interviews per coder: " in result.stdout
 
 
 def test_agreement_for_one_code_at_segment_level(run: Run, demo_study: Study) -> None:
