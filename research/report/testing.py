@@ -97,7 +97,12 @@ def family(context: SectionContext, members: Sequence[FamilyMember]) -> PValueFa
     for member in members:
         if member.needs(context) is not None:
             continue
-        tests = member.tests(context)
+        try:
+            tests = member.tests(context)
+        # A section whose analysis fails is left out of the report with its error (see
+        # run_section), so it makes no test; the other sections keep their family.
+        except Exception:
+            continue
         tests = tests.loc[tests["p_value"].notna(), list(FAMILY_COLUMNS)]
         keep = []
         for row in tests.itertuples(index=False):

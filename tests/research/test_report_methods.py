@@ -208,3 +208,21 @@ def test_one_section_alone_reads_the_whole_report_s_family(
     full = results["era"].tables["era_tests"]["p_adjusted"].to_numpy()
     assert shown == pytest.approx(full, nan_ok=True)
     assert family_size(alone.note) == family_size(results["era"].note)
+
+
+def test_a_section_that_fails_leaves_the_family_to_the_others(
+    demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import findings
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("unusual selection")
+
+    monkeypatch.setattr(findings, "era_comparison", broken)
+    results = demo_results(demo_template, tmp_path / "demo")
+    assert results["era"].left_out == (
+        "not computed for this selection (ValueError: unusual selection)"
+    )
+    rows = rows_with_p_values(results)
+    assert "era_tests" not in set(rows["table"])
+    assert family_size(results["crosstabs"].note) == len(rows)
