@@ -254,6 +254,8 @@ def describe_settings(settings: StudySettings) -> list[str]:
             f"a regression of {len(regression.outcomes)} codes on "
             f"{', '.join(regression.predictors)}"
         )
+    if report.correction != "holm":
+        parts.append("p-values adjusted as one family by Benjamini-Hochberg")
     if settings.intake != IntakeSettings():
         parts.append(f"intake limits: {settings.intake.describe()}")
     return parts

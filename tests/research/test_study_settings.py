@@ -188,7 +188,9 @@ def test_a_ranking_filter_must_name_eras_of_the_split_and_known_attributes() -> 
 
 
 def test_the_correction_is_holm_or_benjamini_hochberg() -> None:
-    assert loads_settings("report:\n  correction: bh\n").report.correction == "bh"
+    chosen = loads_settings("report:\n  correction: bh\n")
+    assert chosen.report.correction == "bh"
+    assert describe_settings(chosen) == ["p-values adjusted as one family by Benjamini-Hochberg"]
     assert StudySettings().report.correction == "holm"
     with pytest.raises(StudySettingsError, match="line 2: report.correction"):
         loads_settings("report:\n  correction: bonferroni\n")
