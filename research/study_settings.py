@@ -354,8 +354,19 @@ def check_settings(
         among = report.ranking.among
         if among is not None:
             problems += _among_problems(among, report.era)
-            for name in among.attributes:
-                attribute(("report", "ranking", "among", "attributes", name), name)
+            for name, values in among.attributes.items():
+                location = ("report", "ranking", "among", "attributes", name)
+                attribute(location, name)
+                if name in dictionary.names() and (found := dictionary.attribute(name)).choices:
+                    allowed = [choice.value for choice in found.choices]
+                    problems += [
+                        SettingsProblem(
+                            location=location,
+                            message=f"{name} has no choice {value!r} ({', '.join(allowed)})",
+                        )
+                        for value in values
+                        if value not in allowed
+                    ]
     if report.regression is not None:
         for index, reference in enumerate(report.regression.outcomes):
             code(("report", "regression", "outcomes", index), reference)

@@ -177,6 +177,7 @@ def test_a_ranking_filter_must_name_eras_of_the_split_and_known_attributes() -> 
         "      eras: [post_soviet, later]\n"  # line 14
         "      attributes:\n"
         "        rolle: [migrant]\n"  # line 16
+        "        gender: [male, man]\n"  # line 17
     )
     problems = settings_problems(
         text, source="s.yaml", dictionary=default_dictionary(), codebook=default_codebook()
@@ -184,6 +185,7 @@ def test_a_ranking_filter_must_name_eras_of_the_split_and_known_attributes() -> 
     assert [(problem.line, problem.message) for problem in problems] == [
         (14, "no era 'later' in report.era.names (soviet, post_soviet)"),
         (16, "no attribute 'rolle' in the data dictionary; did you mean 'role'?"),
+        (17, "gender has no choice 'man' (female, male, other, not_stated)"),
     ]
 
 
