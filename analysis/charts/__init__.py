@@ -19,7 +19,12 @@ from __future__ import annotations
 from analysis.charts.agreement import ALPHA_RELIABLE, ALPHA_TENTATIVE, plot_agreement
 from analysis.charts.cooccurrence import plot_code_matrix, plot_cooccurrence
 from analysis.charts.coverage import plot_saturation
-from analysis.charts.frequencies import plot_frequencies, plot_prevalence, plot_ranking
+from analysis.charts.frequencies import (
+    plot_frequencies,
+    plot_prevalence,
+    plot_rank_intervals,
+    plot_ranking,
+)
 from analysis.charts.groups import plot_grouped_bars
 from analysis.charts.timeline import MAX_TIMELINE_WIDENING, plot_departures
 
@@ -34,6 +39,7 @@ __all__ = [
     "plot_frequencies",
     "plot_grouped_bars",
     "plot_prevalence",
+    "plot_rank_intervals",
     "plot_ranking",
     "plot_saturation",
 ]

@@ -1,4 +1,5 @@
-"""Code frequencies and shares: bars per code, dots with intervals by level, a ranking."""
+"""Code frequencies and shares: bars per code, dots with intervals by level, a ranking and
+the ranks its intervals allow."""
 
 from __future__ import annotations
 
@@ -171,3 +172,62 @@ def _frequency_label(unit: str, value: str) -> str:
     if value == "share":
         return f"Share of {unit} mentioning the code"
     return f"{humanise(unit)} mentioning the code"
+
+
+def plot_rank_intervals(
+    ranking: pd.DataFrame, *, codes: pd.DataFrame | None = None, ax: Axes | None = None
+) -> Axes:
+    """Each ranked code's share (dot) with its interval (whisker), in the stated order.
+
+    `ranking` is `analysis.findings.code_ranking`'s table. Each label gives the stated rank;
+    the note at the whisker gives the count out of the respondents counted and the ranks
+    the intervals allow ("ranks 1–2"), in bold where the stated rank is not among them. The
+    axis names the respondents counted (the table's `among`).
+    """
+    with plot_style():
+        ordered = ranking.sort_values("given_rank", kind="stable")
+        titles = code_labels(ordered, codes, width=10_000)
+        labels = [
+            wrap_label(f"{int(rank)}. {title}")
+            for rank, title in zip(ordered["given_rank"], titles, strict=True)
+        ]
+        rows = Rows.of(labels, slot=1.8)
+        ax = axes_of(ax, height=rows.inches(extra=0.8))
+        colours = colours_of(ordered, codes)
+        for centre, (_, row), colour in zip(rows.centres, ordered.iterrows(), colours, strict=True):
+            if pd.isna(row["share"]):
+                continue
+            ax.errorbar(
+                [row["share"]],
+                [centre],
+                xerr=interval_of(row.to_frame().T),
+                fmt="o",
+                color=colour,
+                markeredgecolor=EDGE_COLOUR,
+                markeredgewidth=0.5,
+                markersize=6,
+                elinewidth=1.4,
+                capsize=2,
+            )
+            best, worst = int(row["rank_best"]), int(row["rank_worst"])
+            ranks = f"rank {best}" if best == worst else f"ranks {best}–{worst}"
+            allowed = best <= int(row["given_rank"]) <= worst
+            ax.annotate(
+                f"{int(row['respondents'])}/{int(row['base'])}; {ranks} within intervals",
+                xy=(float(row["ci_high"]), centre),
+                xytext=(5, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=VALUE_FONT_SIZE,
+                fontweight="normal" if allowed else "bold",
+            )
+        rows.ticks(ax, labels, guides=True)
+        ax.set_xlim(-0.02, 1.02)  # room for a whole dot at 0% and 100%
+        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        among = str(ordered["among"].iloc[0]) if "among" in ordered else "respondents"
+        base = int(ordered["base"].iloc[0])
+        ax.set_xlabel(
+            f"Share of {among} (n = {base}) mentioning the code, with 95% Wilson interval; "
+            "labels give the stated rank.\nA mention is not a measure of importance."
+        )
+        return ax

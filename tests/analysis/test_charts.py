@@ -807,3 +807,41 @@ def test_each_chart_makes_a_print_width_figure_of_its_own(name: str, codes: pd.D
     ax = all_charts(codes)[name](None)
     assert isinstance(ax, Axes)
     assert figure_of(ax).get_figwidth() == pytest.approx(6.5)
+
+
+# plot_rank_intervals
+
+
+def ranked_with_ranges(codes: pd.DataFrame) -> pd.DataFrame:
+    from analysis.findings import rank_ranges
+
+    table = ranking(codes)
+    best, worst = rank_ranges(table["ci_low"].to_numpy(), table["ci_high"].to_numpy())
+    return table.assign(rank_best=best, rank_worst=worst, among="post-Soviet migrants")
+
+
+def test_rank_intervals_note_the_ranks_the_intervals_allow(codes: pd.DataFrame) -> None:
+    table = ranked_with_ranges(codes)
+    ax = charts.plot_rank_intervals(table.iloc[[2, 0, 3, 1]], codes=codes)
+    assert [label[:2] for label in tick_texts(ax.get_yticklabels())] == ["1.", "2.", "3.", "4."]
+    assert len(ax.containers) == 4
+    notes = [note.get_text() for note in ax.texts]
+    # Wilson intervals: 15/20 [0.53, 0.89], 8/20 [0.22, 0.61], 11/20 [0.34, 0.74], 6/20
+    # [0.15, 0.52]. Only 15/20 lies wholly above 6/20, so 15/20 ranks 1–3 and 6/20 2–4.
+    assert notes == [
+        "15/20; ranks 1–3 within intervals",
+        "8/20; ranks 1–4 within intervals",
+        "11/20; ranks 1–4 within intervals",
+        "6/20; ranks 2–4 within intervals",
+    ]
+    # Each stated rank is among those allowed, so none is bold.
+    assert {note.get_fontweight() for note in ax.texts} == {"normal"}
+    label = ax.get_xlabel()
+    assert "Share of post-Soviet migrants (n = 20)" in label
+    assert "A mention is not a measure of importance." in label
+
+
+def test_a_stated_rank_the_intervals_rule_out_is_bold(codes: pd.DataFrame) -> None:
+    table = ranked_with_ranges(codes).assign(rank_best=[3, 1, 1, 1], rank_worst=[4, 4, 4, 4])
+    ax = charts.plot_rank_intervals(table, codes=codes)
+    assert [note.get_fontweight() for note in ax.texts] == ["bold", "normal", "normal", "normal"]

@@ -121,7 +121,8 @@ def test_tables_are_written_as_csv_markdown_and_one_workbook(written: Path) -> N
         "ranking",
         "cooccurrence_segments",
         "era_tests",
-        "logit_unemployment",
+        "logit_in_laws",
+        "regression_models",
         "timeline",
     } <= csvs
     assert csvs == {p.stem for p in tables.glob("*.md")}
@@ -149,26 +150,38 @@ def test_markdown_lists_every_section_with_its_figure(written: Path) -> None:
 def test_era_labels_and_note_come_from_the_settings(written: Path) -> None:
     markdown = (written / "report.md").read_text(encoding="utf-8")
     assert "## Eras compared by departure year" in markdown
-    assert "departure_year before 1992: Soviet era (left before 1992)" in markdown
-    assert "The USSR was dissolved in December 1991" in markdown
+    assert (
+        "Era cut: Soviet era (left before the end of 1991): departure_year 1991 or earlier; "
+        "Post-Soviet (left 1992 or later): departure_year 1992 or later. The cut is the "
+        "study's setting (report.era.cuts: \\[1992\\])"
+    ) in markdown
+    assert "it was dissolved in December 1991" in markdown
     era = (written / "tables" / "era_counts.csv").read_text(encoding="utf-8")
     assert era.splitlines()[0] == "code_id,soviet,post_soviet,total"
 
 
-def test_ranking_reproduces_the_memo(written: Path) -> None:
-    ranking = (written / "tables" / "ranking.csv").read_text(encoding="utf-8")
-    lines = ranking.splitlines()
-    header = lines[0].split(",")
-    rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
-    assert [row["code_id"] for row in rows] == [
+def test_ranking_counts_the_post_soviet_migrants_the_memo_speaks_of(written: Path) -> None:
+    ranking = pd.read_csv(written / "tables" / "ranking.csv")
+    assert ranking["code_id"].tolist() == [
         "unemployment",
         "clans_nepotism",
         "renewed_war",
         "frustration",
     ]
-    assert [row["data_rank"] for row in rows] == ["1", "2", "3", "4"]
+    # 12 of the 23 respondents left in 1992 or later and are migrants or returnees; among
+    # them the first two motives tie, and every interval overlaps every other.
+    assert set(ranking["base"]) == {12}
+    assert ranking["respondents"].tolist() == [12, 12, 10, 10]
+    assert ranking["data_rank"].tolist() == [1, 1, 3, 3]
+    assert ranking["rank_best"].tolist() == [1, 1, 1, 1]
+    assert ranking["rank_worst"].tolist() == [4, 4, 4, 4]
     markdown = (written / "report.md").read_text(encoding="utf-8")
-    assert "## The memo's ranked motives against the data" in markdown
+    section = markdown.split("## The memo's ranked motives against the data")[1].split("\n## ")[0]
+    assert "Among n = 12 post-Soviet migrants (era post_soviet; role migrant or returnee" in section
+    assert "out of 23 selected respondents" in section
+    assert "Era cut: Soviet era (left before the end of 1991)" in section
+    assert "Unemployment and no market opportunities: ranks 1–4" in section
+    assert "A mention in an interview is not a measure of importance" in section
 
 
 def test_rerun_gives_byte_identical_svg_and_csv(written: Path, tmp_path: Path) -> None:
@@ -271,7 +284,10 @@ def test_central_asia_report_uses_its_own_attributes_and_era(central_asia_report
     assert "Code groups by destination country" in titles
     assert "Eras compared by first departure year" in titles
     era = next(result for result in central_asia_report.written if result.key == "era")
-    assert "first_departure_year before 2015: Before the patent reform" in era.note
+    assert era.note.startswith(
+        "Era cut: Before the patent reform (first left before 2015): first_departure_year 2014 "
+        "or earlier; "
+    )
     assert "Federal Law No. 357-FZ" in era.note
     counts = (tables / "era_counts.csv").read_text(encoding="utf-8").splitlines()
     assert counts[0] == "code_id,before_2015,from_2015,total"
@@ -309,6 +325,8 @@ def test_a_study_without_departure_years_leaves_out_era_and_departures(study: St
     assert left_out(results) == {
         "era": "no selected respondent has a year in departure_year, the attribute the era "
         "split cuts (report.era.attribute)",
+        "ranking": "no selected respondent has a year in departure_year, which the eras of "
+        "report.ranking.among need",
         "departures": "no selected respondent has a year in departure_year (report.departures)",
     }
     assert results["crosstabs"].tables and results["frequencies"].figure is not None
@@ -319,7 +337,7 @@ def test_a_report_without_departure_years_is_written_not_a_key_error(
 ) -> None:
     coded_study(study, drop=("departure_year",))
     report = report_of(frames_of(study), tmp_path / "report")
-    assert [result.key for result in report.left_out] == ["era", "departures"]
+    assert [result.key for result in report.left_out] == ["era", "ranking", "departures"]
     assert "no selected respondent has a year in departure_year" in report.html.read_text(
         encoding="utf-8"
     )  # type: ignore[union-attr]
@@ -328,8 +346,9 @@ def test_a_report_without_departure_years_is_written_not_a_key_error(
 @pytest.mark.parametrize(
     ("settings", "missing"),
     [
-        ({"era": None}, {"era"}),
-        ({"era": None, "departures": None}, {"era", "departures"}),
+        # The ranking counts respondents of one era, so it needs the era split too.
+        ({"era": None}, {"era", "ranking"}),
+        ({"era": None, "departures": None}, {"era", "ranking", "departures"}),
         ({"ranking": None}, {"ranking"}),
         ({"regression": None}, {"regression"}),
         ({"groups_by": "birth_year"}, {"groups"}),
