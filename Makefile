@@ -43,6 +43,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/analysis_bench.py
+	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/report_bench.py --interviews 10000 --codings 1000000
 	$(BIN)/python bench/web_bench.py
 
 clean:

@@ -31,6 +31,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis.frequencies import conflicting_respondents, units_attributes, units_presence
+from analysis.multiple_testing import holm
 
 PREVALENCE_COLUMNS = (
     "code_id", "path", "level", "unit", "present", "n", "share", "ci_low", "ci_high",
@@ -93,7 +94,9 @@ def crosstab(
     unit: Literal["interviews", "respondents"] = "interviews",
     levels: Sequence[Any] | None = None,
     alpha: float = 0.05,
-    correction: str = "holm",
+    correction: str | None = "holm",
+    tested: Sequence[str] | None = None,
+    untested: str = "a parent code, described only (its children are tested)",
     resamples: int = 9_999,
     seed: int = 0,
 ) -> Crosstab:
@@ -103,8 +106,11 @@ def crosstab(
     counted in the method. Levels keep the given order, else the attribute's categories,
     else sorted order. Multiple-choice cells ("hy;ru") are levels of their own. Rows
     follow the codes frame; `alpha` sets the interval level (1 - alpha) and the correction.
+    `tested` limits the tests to those codes (the others are described, not tested, their
+    note saying why: `untested`); with
+    `correction` None, p_adjusted is left empty for the caller's family to fill.
     """
-    if correction not in _CORRECTIONS:
+    if correction is not None and correction not in _CORRECTIONS:
         raise ValueError(f"correction must be one of {', '.join(_CORRECTIONS)}, not {correction!r}")
     missing_codes = [code for code in codes["code_id"] if code not in presence.columns]
     if missing_codes:
@@ -123,10 +129,19 @@ def crosstab(
     n_level = np.bincount(position[kept], minlength=len(level_order)).astype(np.int64)
     code_ids = pd.Index(codes["code_id"], name="code_id")
     level_index = pd.Index(list(level_order), name=attribute)
-    tests, residuals = _tests(present, n_level, resamples=resamples, seed=seed)
+    chosen = (
+        np.ones(len(code_ids), dtype=bool) if tested is None else code_ids.isin(list(tested))
+    )
+    tests, residuals = _tests(
+        present, n_level, chosen, untested=untested, resamples=resamples, seed=seed
+    )
     tests.insert(0, "code_id", code_ids.to_numpy())
     tests.insert(1, "path", codes["path"].to_numpy())
-    tests["p_adjusted"] = _adjusted(tests["p_value"].to_numpy(), alpha, correction)
+    tests["p_adjusted"] = (
+        np.full(len(tests), np.nan)
+        if correction is None
+        else _adjusted(tests["p_value"].to_numpy(), alpha, correction)
+    )
     notes = _unit_notes(interviews, attribute, unit=unit, dropped=dropped, levels=levels)
     return Crosstab(
         attribute=attribute,
@@ -138,7 +153,9 @@ def crosstab(
         prevalence=_prevalence(present, n_level, codes, level_order, unit=unit, alpha=alpha),
         tests=tests.loc[:, list(TEST_COLUMNS)],
         residuals=pd.DataFrame(residuals, index=code_ids, columns=level_index),
-        method=_method(attribute, unit, int(kept.sum()), notes, alpha, correction),
+        method=_method(
+            attribute, unit, int(kept.sum()), notes, alpha, correction, tested, untested
+        ),
     )
 
 
@@ -240,19 +257,38 @@ def _prevalence(
 
 
 def _tests(
-    present: np.ndarray, n_level: np.ndarray, *, resamples: int, seed: int
+    present: np.ndarray,
+    n_level: np.ndarray,
+    chosen: np.ndarray,
+    *,
+    untested: str,
+    resamples: int,
+    seed: int,
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """One test per code on its 2 × k table, and the present row's adjusted residuals."""
+    """One test per chosen code on its 2 × k table, and the present row's adjusted residuals."""
     rows = []
     residuals = np.full(present.shape, np.nan)
     occupied = n_level > 0
     for index, row in enumerate(present):
         table = np.vstack([row, n_level - row])[:, occupied]
+        if not chosen[index]:
+            rows.append(_not_tested(table, untested))
+            continue
         result = _test_one(table, resamples=resamples, seed=seed)
         if result.pop("residuals_ok"):
             residuals[index, occupied] = Table(table, shift_zeros=False).standardized_resids[0]
         rows.append(result)
     return pd.DataFrame(rows), residuals
+
+
+def _not_tested(table: np.ndarray, reason: str) -> dict[str, Any]:
+    """The row of a code described but not tested, its note saying why."""
+    return {
+        "test": "none", "statistic": np.nan, "dof": np.nan, "p_value": np.nan,
+        "min_expected": np.nan, "cells_below_5": 0, "n": int(table.sum()),
+        "note": f"not tested: {reason}",
+        "method": "",
+    }  # fmt: skip
 
 
 def _test_one(table: np.ndarray, *, resamples: int, seed: int) -> dict[str, Any]:
@@ -315,20 +351,6 @@ def _adjusted(p_values: np.ndarray, alpha: float, correction: str) -> np.ndarray
     return adjusted
 
 
-def holm(p_values: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjusted p-values, equal to statsmodels multipletests(method="holm").
-
-    Computed here because statsmodels' Holm branch forces a full garbage collection, which
-    costs tens of milliseconds when a million codings are in memory.
-    """
-    order = np.argsort(p_values, kind="stable")
-    steps = np.arange(len(p_values), 0, -1)
-    stepped = np.minimum(np.maximum.accumulate(p_values[order] * steps), 1.0)
-    adjusted = np.empty(len(p_values))
-    adjusted[order] = stepped
-    return adjusted
-
-
 def _unit_notes(
     interviews: pd.DataFrame,
     attribute: str,
@@ -354,7 +376,14 @@ def _unit_notes(
 
 
 def _method(
-    attribute: str, unit: str, n: int, notes: list[str], alpha: float, correction: str
+    attribute: str,
+    unit: str,
+    n: int,
+    notes: list[str],
+    alpha: float,
+    correction: str | None,
+    tested: Sequence[str] | None,
+    untested: str,
 ) -> str:
     """The whole procedure in words, for a methods note."""
     confidence = f"{100 * (1 - alpha):g}%"
@@ -367,8 +396,15 @@ def _method(
         "Fisher's exact test (scipy.stats.fisher_exact) for 2 × 2 tables and the "
         "Fisher-Freeman-Halton exact test estimated from seeded Monte Carlo tables "
         "(scipy.stats.fisher_exact, MonteCarloMethod) for larger ones",
-        f"p-values adjusted across tested codes by {_CORRECTIONS[correction]} (as statsmodels "
-        f"multipletests, method {correction!r})",
+        *(
+            [
+                f"p-values adjusted across tested codes by {_CORRECTIONS[correction]} (as "
+                f"statsmodels multipletests, method {correction!r})"
+            ]
+            if correction is not None
+            else []
+        ),
+        *([f"A code not tested is {untested}"] if tested is not None else []),
         f"Shares with Wilson {confidence} intervals (statsmodels proportion_confint); "
         "adjusted standardized residuals (statsmodels Table.standardized_resids)",
         *notes,

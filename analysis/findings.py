@@ -8,9 +8,9 @@ the codes, the year attribute, the cut points and the era names are all paramete
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from analysis.frequencies import units_attributes, units_presence
 
 RANKING_COLUMNS = (
     "given_rank", "code_id", "path", "title", "respondents", "base", "share", "ci_low",
-    "ci_high", "data_rank", "method",
+    "ci_high", "data_rank", "rank_best", "rank_worst", "among", "method",
 )  # fmt: skip
 DEPARTURE_COLUMNS = ("year", "era", "departures", "unit", "method")
 ERA = "era"
@@ -35,13 +35,17 @@ def code_ranking(
     codes: pd.DataFrame,
     *,
     ranked: Sequence[str],
+    among: str = "respondents",
     alpha: float = 0.05,
 ) -> pd.DataFrame:
     """Codes in a stated order (a memo's ranking) beside the share of respondents with each.
 
-    A respondent mentions a code when any of their interviews holds it (or a code below
-    it). `data_rank` ranks the listed codes by share, highest first, ties sharing the
-    lowest rank ('min'); intervals are Wilson at 1 - alpha.
+    The respondents are those of `interviews` (filter them first, e.g. with
+    `respondents_among`); `among` names them in the method ("post-Soviet migrants"). A
+    respondent mentions a code when any of their interviews holds it (or a code below it).
+    `data_rank` ranks the listed codes by share, highest first, ties sharing the lowest rank
+    ('min'); intervals are Wilson at 1 - alpha; `rank_best` to `rank_worst` are the ranks the
+    intervals allow (see `rank_ranges`).
     """
     if not ranked:
         raise ValueError("a ranking needs at least one code")
@@ -54,6 +58,7 @@ def code_ranking(
     base = len(by_respondent)
     low, high = wilson_interval(respondents, np.full(len(ranked), base), alpha=alpha)
     share = respondents / base if base else np.full(len(ranked), np.nan)
+    best, worst = rank_ranges(low, high)
     table = pd.DataFrame(
         {
             "given_rank": np.arange(1, len(ranked) + 1),
@@ -65,15 +70,66 @@ def code_ranking(
             "share": share,
             "ci_low": low,
             "ci_high": high,
+            "rank_best": best,
+            "rank_worst": worst,
+            "among": among,
         }
     )
     table["data_rank"] = table["share"].rank(method="min", ascending=False).astype("Int64")
+    for column in ("rank_best", "rank_worst"):
+        table[column] = table[column].astype("Int64")
     table["method"] = (
-        f"respondents with the code (or a code below it) in any interview, out of {base} "
-        f"respondents; Wilson {100 * (1 - alpha):g}% intervals (statsmodels proportion_confint); "
-        "data_rank orders these codes by share, ties sharing the lower rank"
+        f"{among} with the code (or a code below it) in any interview, out of n = {base} "
+        f"{among}; Wilson {100 * (1 - alpha):g}% intervals (statsmodels proportion_confint); "
+        "data_rank orders these codes by share, ties sharing the lower rank; the ranks a "
+        "code may hold run from 1 + the codes whose interval lies wholly above its own to "
+        "the number of codes less those whose interval lies wholly below it"
     )
     return table.loc[:, list(RANKING_COLUMNS)]
+
+
+def rank_ranges(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The best and worst rank (1 = highest share) each item's interval allows.
+
+    An item is certainly below another only when its whole interval lies below the
+    other's; overlapping intervals may swap. So item i ranks at best 1 + #{j: low_j >
+    high_i} and at worst n - #{j: high_j < low_i}. Ranks are undefined (NA) where an
+    interval is (no respondents).
+    """
+    low = np.asarray(low, dtype=np.float64)
+    high = np.asarray(high, dtype=np.float64)
+    count = len(low)
+    best = np.full(count, np.nan)
+    worst = np.full(count, np.nan)
+    known = ~(np.isnan(low) | np.isnan(high))
+    for index in np.flatnonzero(known):
+        above = int((low[known] > high[index]).sum())
+        below = int((high[known] < low[index]).sum())
+        best[index] = 1 + above
+        worst[index] = int(known.sum()) - below
+    return best, worst
+
+
+def respondents_among(
+    interviews: pd.DataFrame, conditions: Mapping[str, Sequence[Any]]
+) -> pd.DataFrame:
+    """The interviews of respondents whose value of each attribute is among those allowed.
+
+    A respondent's value is the first non-missing one in interview-date order (as
+    `units_attributes`); a respondent without a value is left out. Empty `conditions` keep
+    everyone.
+    """
+    if not conditions:
+        return interviews
+    unknown = [name for name in conditions if name not in interviews.columns]
+    if unknown:
+        raise KeyError(f"no attribute {', '.join(map(repr, unknown))} in the interviews frame")
+    values = units_attributes(interviews, list(conditions), unit="respondents")
+    keep = np.ones(len(values), dtype=bool)
+    for name, allowed in conditions.items():
+        keep &= values[name].astype(object).isin([*allowed, *map(str, allowed)]).to_numpy()
+    chosen = set(values.index[keep])
+    return interviews[interviews["respondent_id"].isin(chosen)]
 
 
 def with_era(
@@ -107,14 +163,16 @@ def era_comparison(
     unit: Literal["interviews", "respondents"] = "respondents",
     applicable_only: bool = True,
     alpha: float = 0.05,
-    correction: str = "holm",
+    correction: str | None = "holm",
+    tested: Sequence[str] | None = None,
+    untested: str = "a parent code, described only (its children are tested)",
 ) -> Crosstab:
     """Codes by era, the era of each unit cut from the year in `attribute`, with tests.
 
     `era_of` names the era of a year (one of `levels`, in time order); a unit without the
     year is dropped. Codes are those of the top-level `groups` (all groups when empty),
     applicable ones only unless `applicable_only` is False. `derivation` says in words how
-    years become eras, for the method note.
+    years become eras, for the method note. `correction` and `tested` are as in `crosstab`.
     """
     if len(set(levels)) != len(levels) or len(levels) < 2:
         raise ValueError("an era comparison needs two or more distinct eras")
@@ -124,7 +182,7 @@ def era_comparison(
         chosen &= codes["applicable"].astype(bool)
     result = crosstab(
         presence, derived, ERA, codes=codes[chosen], unit=unit, levels=tuple(levels),
-        alpha=alpha, correction=correction,
+        alpha=alpha, correction=correction, tested=tested, untested=untested,
     )  # fmt: skip
     described = f"Eras: {derivation}" if derivation else f"Eras from {attribute}"
     described += f"; units without {attribute} dropped. "

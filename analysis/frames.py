@@ -110,10 +110,13 @@ def codings_frame(
     """One row per coding, its top-level group from the path, then the interview's attributes."""
     columns = [c for c in CODING_COLUMNS if c != "group"]
     if isinstance(codings, pd.DataFrame):
-        frame = codings[columns].copy()
+        frame = codings[columns]  # copy on write: a change here never reaches `codings`
     else:
         frame = pd.DataFrame.from_records(list(codings), columns=columns)
-    frame.insert(5, "group", frame["code_path"].str.split("/").str[0])
+    # The top-level group of each distinct path, spread to the rows (not one split per row).
+    paths = pd.Categorical(frame["code_path"])
+    groups = pd.Index([str(path).split("/")[0] for path in paths.categories], dtype=object)
+    frame.insert(5, "group", groups.take(paths.codes, allow_fill=True, fill_value=np.nan))
     # Ids repeat across a million codings: categories make grouping and lookups cheap.
     frame = frame.astype(
         {

@@ -32,8 +32,13 @@ from analysis.frequencies import units_attributes, units_presence
 
 REGRESSION_COLUMNS = (
     "term", "coefficient", "std_error", "z", "p_value", "ci_low", "ci_high", "odds_ratio",
-    "n", "method", "note",
+    "odds_ratio_low", "odds_ratio_high", "n", "events", "parameters", "method", "note",
 )  # fmt: skip
+# Cited where a model is refused for too few events per parameter.
+EVENTS_SOURCE = (
+    "Vittinghoff & McCulloch (2007), Relaxing the rule of ten events per variable in "
+    "logistic and Cox regression, Am J Epidemiol 165:710–718"
+)
 INTERCEPT = "intercept"
 
 
@@ -59,13 +64,19 @@ def logistic_regression(
     categorical: Sequence[str] = (),
     alpha: float = 0.05,
     max_iterations: int = 100,
+    min_events_per_parameter: int | None = None,
 ) -> pd.DataFrame:
     """Log-odds of `code_id` being present in a unit, by the unit's attributes.
 
     Units with a missing predictor are dropped (the note says how many). `reference`
     picks a categorical predictor's reference level (default: its first level in sorted
     order); `categorical` treats numeric predictors as categories. Intervals are Wald at
-    1 - alpha. One row per term, the intercept first.
+    1 - alpha, odds ratios with them. One row per term, the intercept first.
+
+    `events` is the rarer outcome's count (units with the code, or without it, whichever is
+    fewer) and `parameters` the terms besides the intercept. With
+    `min_events_per_parameter`, a model with fewer events per parameter is not fitted and
+    its note says so (see EVENTS_SOURCE), as is a model whose data separate.
     """
     if code_id not in presence.columns:
         raise KeyError(f"code {code_id!r} not in the presence matrix")
@@ -78,7 +89,15 @@ def logistic_regression(
         f"treatment-coded, reference level in the term; Wald z tests and "
         f"{100 * (1 - alpha):g}% Wald intervals"
     )
+    if min_events_per_parameter is not None:
+        method += (
+            f"; fitted only with at least {min_events_per_parameter} events per parameter "
+            f"({EVENTS_SOURCE})"
+        )
     problems = _not_estimable(design)
+    floor = _too_few_events(design, min_events_per_parameter)
+    if floor:
+        problems = [floor, *problems]
     if not problems:
         fitted, problems = _fit(design, max_iterations)
         if fitted is not None:
@@ -175,6 +194,26 @@ def _not_estimable(design: _Design) -> list[str]:
     return []
 
 
+def events_of(outcome: np.ndarray) -> int:
+    """The rarer outcome's count: what limits how many parameters a logit can carry."""
+    present = int(np.asarray(outcome).sum())
+    return min(present, len(outcome) - present)
+
+
+def _too_few_events(design: _Design, floor: int | None) -> str:
+    """Why a model has too few events per parameter to fit, or ''."""
+    if floor is None or len(design.outcome) == 0:
+        return ""
+    events, parameters = events_of(design.outcome), design.matrix.shape[1] - 1
+    if parameters == 0 or events >= floor * parameters:
+        return ""
+    return (
+        f"too few events: {events} (the rarer of code present and absent) for {parameters} "
+        f"parameter{'s' if parameters != 1 else ''}, below the floor of {floor} per "
+        "parameter; not fitted"
+    )
+
+
 def _separated(outcome: np.ndarray, matrix: np.ndarray) -> bool:
     """True when some direction b has x·b >= 0 for units with the code, <= 0 for the others,
     and is strict for at least one: then the likelihood has no maximum.
@@ -232,7 +271,11 @@ def _table(design: _Design, fitted: Any, alpha: float, method: str, note: str) -
             "ci_low": interval[:, 0],
             "ci_high": interval[:, 1],
             "odds_ratio": np.exp(coefficient),
+            "odds_ratio_low": np.exp(interval[:, 0]),
+            "odds_ratio_high": np.exp(interval[:, 1]),
             "n": int(fitted.nobs),
+            "events": events_of(design.outcome),
+            "parameters": design.matrix.shape[1] - 1,
             "method": method,
             "note": note,
         },
@@ -243,9 +286,11 @@ def _table(design: _Design, fitted: Any, alpha: float, method: str, note: str) -
 def _empty_table(design: _Design, method: str, note: str) -> pd.DataFrame:
     """One row per term with no estimates, and the note saying why."""
     table = pd.DataFrame({"term": design.terms}, columns=list(REGRESSION_COLUMNS))
-    for column in REGRESSION_COLUMNS[1:8]:
+    for column in REGRESSION_COLUMNS[1:10]:
         table[column] = np.nan
     table["n"] = len(design.outcome)
+    table["events"] = events_of(design.outcome) if len(design.outcome) else 0
+    table["parameters"] = design.matrix.shape[1] - 1
     table["method"] = method
     table["note"] = note
     return table

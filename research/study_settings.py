@@ -19,7 +19,7 @@ import difflib
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from ruamel.yaml import YAML
@@ -76,13 +76,14 @@ class EraSplit(_Strict):
         return self.names[-1]
 
     def describe(self) -> str:
-        """The split in words, e.g. 'departure_year < 1992: Soviet era; ...'."""
+        """The split in words, e.g. 'departure_year 1991 or earlier: Soviet era; ...'."""
         bounds = []
         for index, label in enumerate(self.labels):
             low = self.cuts[index - 1] if index else None
             high = self.cuts[index] if index < len(self.cuts) else None
             if low is None:
-                bounds.append(f"{self.attribute} before {high}: {label}")
+                assert high is not None
+                bounds.append(f"{self.attribute} {high - 1} or earlier: {label}")
             elif high is None:
                 bounds.append(f"{self.attribute} {low} or later: {label}")
             else:
@@ -90,19 +91,43 @@ class EraSplit(_Strict):
         return "; ".join(bounds)
 
 
+class Among(_Strict):
+    """Which respondents a ranking counts: those in `eras` (names of the era split) whose
+    attributes take one of the listed values; `label` names them ("post-Soviet migrants")."""
+
+    label: str = Field(min_length=1)
+    eras: list[str] = Field(default_factory=list)
+    attributes: dict[str, list[str]] = Field(default_factory=dict)
+
+    def describe(self) -> str:
+        """The filter in words, e.g. 'era post_soviet; role migrant or returnee'."""
+        parts = [f"era {' or '.join(self.eras)}"] if self.eras else []
+        parts += [f"{name} {' or '.join(values)}" for name, values in self.attributes.items()]
+        return "; ".join(parts) if parts else "every respondent"
+
+
 class Ranking(_Strict):
-    """Codes in the order a memo or earlier study ranks them, checked against the data."""
+    """Codes in the order a memo or earlier study ranks them, checked against the data
+    among the respondents the memo speaks of (`among`; default: every respondent)."""
 
     title: str
     codes: list[str] = Field(min_length=1)
+    among: Among | None = None
     note: str = ""
 
 
 class RegressionSpec(_Strict):
-    """Logistic regressions of code presence (outcomes: code ids) on attributes."""
+    """Logistic regressions of code presence (outcomes: code ids) on attributes.
+
+    A model is fitted only with at least `min_events_per_parameter` events (the rarer of
+    code present and absent) per parameter besides the intercept; Vittinghoff & McCulloch
+    (2007, "Relaxing the rule of ten events per variable in logistic and Cox regression",
+    Am J Epidemiol 165:710–718) found 5 to 9 often enough and fewer risky.
+    """
 
     outcomes: list[str] = Field(min_length=1)
     predictors: list[str] = Field(min_length=1)
+    min_events_per_parameter: int = Field(default=10, ge=1)
 
 
 class ReportSettings(_Strict):
@@ -111,6 +136,8 @@ class ReportSettings(_Strict):
     `prevalence_by` is the attribute of the prevalence figure and `groups_by` the one of the
     code-groups figure (default for both: the first analysis attribute that has data).
     `departures` is the year attribute counted against the timeline (default: the era's).
+    `correction` adjusts every p-value of the report as one family: "holm" (Holm's
+    step-down, family-wise error) or "bh" (Benjamini-Hochberg, false discovery rate).
     """
 
     prevalence_by: str | None = None
@@ -119,6 +146,7 @@ class ReportSettings(_Strict):
     departures: str | None = None
     ranking: Ranking | None = None
     regression: RegressionSpec | None = None
+    correction: Literal["holm", "bh"] = "holm"
 
 
 _DEFAULT_LIMITS = TranscriptLimits()
@@ -217,13 +245,17 @@ def describe_settings(settings: StudySettings) -> list[str]:
     if settings.departures_attribute is not None:
         parts.append(f"departures by {settings.departures_attribute}")
     if report.ranking is not None:
-        parts.append(f"a ranking of {len(report.ranking.codes)} codes")
+        among = report.ranking.among
+        who = f" among {among.label}" if among is not None else ""
+        parts.append(f"a ranking of {len(report.ranking.codes)} codes{who}")
     if report.regression is not None:
         regression = report.regression
         parts.append(
             f"a regression of {len(regression.outcomes)} codes on "
             f"{', '.join(regression.predictors)}"
         )
+    if report.correction != "holm":
+        parts.append("p-values adjusted as one family by Benjamini-Hochberg")
     if settings.intake != IntakeSettings():
         parts.append(f"intake limits: {settings.intake.describe()}")
     return parts
@@ -319,12 +351,43 @@ def check_settings(
     if report.ranking is not None:
         for index, reference in enumerate(report.ranking.codes):
             code(("report", "ranking", "codes", index), reference)
+        among = report.ranking.among
+        if among is not None:
+            problems += _among_problems(among, report.era)
+            for name, values in among.attributes.items():
+                location = ("report", "ranking", "among", "attributes", name)
+                attribute(location, name)
+                if name in dictionary.names() and (found := dictionary.attribute(name)).choices:
+                    allowed = [choice.value for choice in found.choices]
+                    problems += [
+                        SettingsProblem(
+                            location=location,
+                            message=f"{name} has no choice {value!r} ({', '.join(allowed)})",
+                        )
+                        for value in values
+                        if value not in allowed
+                    ]
     if report.regression is not None:
         for index, reference in enumerate(report.regression.outcomes):
             code(("report", "regression", "outcomes", index), reference)
         for index, name in enumerate(report.regression.predictors):
             attribute(("report", "regression", "predictors", index), name)
     return problems
+
+
+def _among_problems(among: Among, era: EraSplit | None) -> list[SettingsProblem]:
+    """Eras a ranking's filter names that the era split does not have."""
+    location: tuple[str | int, ...] = ("report", "ranking", "among", "eras")
+    if among.eras and era is None:
+        return [SettingsProblem(location=location, message="names eras, but report.era is not set")]
+    return [
+        SettingsProblem(
+            location=(*location, index),
+            message=f"no era {name!r} in report.era.names ({', '.join(era.names)})",
+        )
+        for index, name in enumerate(among.eras)
+        if era is not None and name not in era.names
+    ]
 
 
 def _code_problem(codebook: Codebook, reference: str, *, top: bool) -> str:

@@ -68,29 +68,31 @@ def report(
     from research.report import ReportOptions, planned_steps, write_report
 
     chosen = tuple(part.strip() for part in formats.split(",") if part.strip())
-    with load_study(study) as opened:
+    with (
+        load_study(study) as opened,
+        Progress(
+            TextColumn("{task.description:<48}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            transient=True,
+            # Piped or redirected, a bar only leaves a blank line behind.
+            disable=not sys.stdout.isatty(),
+        ) as bar,
+    ):
+        # One step for reading the study, then each step the report layer reports.
+        task = bar.add_task("Reading the study", total=planned_steps() + 1)
         frames, conditions = _frames(opened, where or [], source=source, coder=coder)
+        bar.update(task, advance=1, description="Computing the tables")
         target = out or opened.folder / "report"
         options = ReportOptions(
             out=target, where=conditions, coder=coder, groups=tuple(groups or ()), formats=chosen
         )
-        with Progress(
-            TextColumn("{task.description:<48}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            transient=True,
-            auto_refresh=False,
-            # Piped or redirected, a bar only leaves a blank line behind.
-            disable=not sys.stdout.isatty(),
-        ) as bar:
-            task = bar.add_task("Computing the tables", total=planned_steps() + 1)
-            bar.refresh()
 
-            def advance(step: str) -> None:
-                bar.update(task, advance=1, description=step)
-                bar.refresh()
+        def advance(step: str) -> None:
+            bar.update(task, advance=1, description=f"Done: {step}")
 
-            written = write_report(frames, options, progress=advance)
+        written = write_report(frames, options, progress=advance)
     typer.echo(f"Wrote {written.title!r} to {written.html}")
     if written.message is not None:
         typer.echo(written.message)
@@ -108,7 +110,10 @@ def _frames(
         dictionary = study_info.load_dictionary(session)
         conditions = {c.attribute: c.value for c in filters.parse_conditions(dictionary, where)}
         chosen = coding_sources.source_for_coder(session, source, coder)
-        frames = study_frames(session, database=str(opened.folder), source=chosen)
+        # The report quotes no coding: reading a million quotes would only cost memory.
+        frames = study_frames(
+            session, database=str(opened.folder), quotes=False, source=chosen
+        )
     return frames, conditions
 
 

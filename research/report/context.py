@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.axes import Axes
 
 from analysis import crosstabs
 from analysis.frames import presence_matrix
+from analysis.multiple_testing import leaf_codes
 from interviews.dictionary import AttributeType
 from research.report.selection import Selection, select
 from research.services.analysis_data import StudyFrames
@@ -53,6 +55,8 @@ class SectionContext:
     interviews: pd.DataFrame
     present: pd.DataFrame
     crosstabs_done: dict[str, crosstabs.Crosstab] = field(default_factory=dict)
+    # What one section computes and others read (the test family, the era table), once.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, frames: StudyFrames, selection: Selection) -> SectionContext:
@@ -113,12 +117,39 @@ class SectionContext:
         return {choice.value: choice.label for choice in described.choices}
 
     def crosstab(self, attribute: str) -> crosstabs.Crosstab:
-        """Code prevalence by `attribute` among respondents, computed once per report."""
+        """Code prevalence by `attribute` among respondents, computed once per report.
+
+        Codes without children are tested (p_adjusted is left to the report's test family);
+        an attribute that is the era split's (its year or the choice its years fall in) is
+        described only, since the era comparison tests it.
+        """
         if attribute not in self.crosstabs_done:
+            era = self.settings.era
+            by_era = attribute in self.era_attributes() and era is not None
             self.crosstabs_done[attribute] = crosstabs.crosstab(
-                self.present, self.interviews, attribute, unit="respondents", codes=self.codes
-            )
+                self.present, self.interviews, attribute, unit="respondents", codes=self.codes,
+                correction=None, tested=[] if by_era else leaf_codes(self.codes),
+                untested=(
+                    f"{attribute} is the era split's attribute, tested once in the era "
+                    f"comparison (report.era: {era.attribute})"
+                    if by_era and era is not None
+                    else "a parent code, described only (its children are tested)"
+                ),
+            )  # fmt: skip
         return self.crosstabs_done[attribute]
+
+    def era_attributes(self) -> set[str]:
+        """The era split's year attribute and the choice attribute its years fall in
+        (`within_choice_years` in the data dictionary): one question, tested once."""
+        era = self.settings.era
+        if era is None:
+            return set()
+        names = {era.attribute}
+        if era.attribute in self.frames.dictionary.names():
+            linked = self.frames.dictionary.attribute(era.attribute).within_choice_years
+            if linked is not None:
+                names.add(linked)
+        return names
 
     def used_codes(self) -> set[str]:
         """Codes present in any selected interview (a parent where any code below it is)."""

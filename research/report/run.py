@@ -7,7 +7,7 @@ gives them with their figures as SVG bytes, for the web dashboard.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -69,17 +69,22 @@ def iter_results(
     names: Sequence[str] | None = None,
     *,
     figures: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> Iterator[Result]:
     """The wanted results (default: all), computed one at a time, in report order.
 
-    A selection with nothing to show (see `nothing_to_show`) gives no results.
+    A selection with nothing to show (see `nothing_to_show`) gives no results. `progress`,
+    if given, is called with each result's title once it is computed, before it is given.
     """
     sections = chosen_sections(names)
     if nothing_to_show(frames, selection) is not None:
         return
     context = SectionContext.of(frames, selection)
     for section in sections:
-        yield run_section(section, context, figure=figures)
+        result = run_section(section, context, figure=figures)
+        if progress is not None:
+            progress(result.title)
+        yield result
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
@@ -31,6 +32,8 @@ from analysis import (
     regression,
 )
 from analysis.crosstabs import Crosstab
+from analysis.multiple_testing import FAMILY_COLUMNS, leaf_codes
+from research.report import testing
 from research.report.context import Result, SectionContext, held_back_line
 from research.report.selection import select
 from research.services import agreement_data
@@ -39,6 +42,7 @@ from research.study_settings import EraSplit
 Needs = Callable[[SectionContext], str | None]
 Compute = Callable[[SectionContext], Result]
 Figure = Callable[[SectionContext, Result], Axes | None]
+Tests = Callable[[SectionContext], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,40 @@ class Section:
     needs: Needs
     compute: Compute
     figure: Figure | None = None
+    # The tests the section makes, for the report's one family (research.report.testing).
+    tests: Tests | None = None
+
+
+def _family(context: SectionContext) -> testing.PValueFamily:
+    """The report's one family of tests, from every section that tests."""
+    members = [
+        testing.FamilyMember(section.name, section.title, section.needs, section.tests)
+        for section in SECTIONS
+        if section.tests is not None
+    ]
+    return testing.family(context, members)
+
+
+def _family_tests(table: pd.DataFrame, name: str, family: testing.PValueFamily) -> pd.DataFrame:
+    """A tests table with its p-values adjusted in the report's family, and the family named."""
+    adjusted = table.copy()
+    adjusted["p_adjusted"] = family.adjusted(name, table["code_id"])
+    adjusted["correction"] = np.where(adjusted["p_adjusted"].notna(), family.label(), "")
+    return adjusted
+
+
+def _crosstab_tests(name: str, attribute: str, table: Crosstab) -> pd.DataFrame:
+    """The family rows of one crosstab's tests: each tested code against the attribute."""
+    tests = table.tests
+    return pd.DataFrame(
+        {
+            "hypothesis": [f"{code_id} ~ {attribute}" for code_id in tests["code_id"]],
+            "table": name,
+            "row": tests["code_id"].astype(str).to_numpy(),
+            "p_value": tests["p_value"].to_numpy(),
+        },
+        columns=list(FAMILY_COLUMNS),
+    )
 
 
 def _always(context: SectionContext) -> str | None:
@@ -153,16 +191,28 @@ def _crosstabs_needs(context: SectionContext) -> str | None:
     return None
 
 
+def _crosstabs_tests(context: SectionContext) -> pd.DataFrame:
+    return pd.concat(
+        [
+            _crosstab_tests(f"crosstab_{attribute}_tests", attribute, context.crosstab(attribute))
+            for attribute in _analysed(context)
+        ],
+        ignore_index=True,
+    )
+
+
 def _crosstabs(context: SectionContext) -> Result:
     tables: dict[str, pd.DataFrame] = {}
     methods = []
+    family = _family(context)
     for attribute in _analysed(context):
         table = context.crosstab(attribute)
         tables[f"crosstab_{attribute}_counts"] = table.counts.reset_index()
         tables[f"crosstab_{attribute}_row_percent"] = table.row_percent.reset_index()
         tables[f"crosstab_{attribute}_column_percent"] = table.column_percent.reset_index()
         tables[f"crosstab_{attribute}_prevalence"] = table.prevalence
-        tables[f"crosstab_{attribute}_tests"] = table.tests
+        name = f"crosstab_{attribute}_tests"
+        tables[name] = _family_tests(table.tests, name, family)
         tables[f"crosstab_{attribute}_residuals"] = table.residuals.reset_index()
         methods.append(table.method)
     attribute, why = _choose_attribute(context, context.settings.prevalence_by, "prevalence_by")
@@ -181,6 +231,7 @@ def _crosstabs(context: SectionContext) -> Result:
             "Attributes marked for analysis in the data dictionary: "
             f"{', '.join(_analysed(context))}.",
             _once(methods),
+            family.sentence(),
             figure,
         ),
         tables,
@@ -210,6 +261,7 @@ CROSSTABS = Section(
     _crosstabs_needs,
     _crosstabs,
     _crosstabs_figure,
+    _crosstabs_tests,
 )
 
 
@@ -241,8 +293,8 @@ def _groups(context: SectionContext) -> Result:
         "groups",
         f"Code groups by {label}",
         context.note(
-            f"Respondents mentioning each top-level code group, by {label}.",
-            context.crosstab(attribute).method,
+            f"Respondents mentioning each top-level code group (any code in it), by {label}; "
+            "counts only, no test (the codes are tested in the crosstabs).",
             context.unused_line(groups, where="by the selected respondents"),
         ),
         {f"groups_by_{attribute}": counts.reset_index(names="group")},
@@ -308,6 +360,9 @@ def _era_needs(context: SectionContext) -> str | None:
 def _era_table(context: SectionContext) -> tuple[EraSplit, Crosstab]:
     split = context.settings.era
     assert split is not None  # checked by _era_needs
+    found = context.memo.get("era table")
+    if isinstance(found, Crosstab):
+        return split, found
     table = findings.era_comparison(
         context.present,
         context.interviews,
@@ -316,25 +371,66 @@ def _era_table(context: SectionContext) -> tuple[EraSplit, Crosstab]:
         era_of=split.era_of,
         levels=_eras_present(context, split),
         groups=split.code_groups,
-        derivation=split.describe(),
+        correction=None,
+        tested=leaf_codes(context.codes),
     )
+    context.memo["era table"] = table
     return split, table
+
+
+def era_statement(split: EraSplit) -> str:
+    """The era cut in one sentence, saying where it comes from and what else it stands for."""
+    eras = "; ".join(
+        f"{label}: {split.attribute} {_era_years(split, index)}"
+        for index, label in enumerate(split.labels)
+    )
+    cuts = ", ".join(str(cut) for cut in split.cuts)
+    return (
+        f"Era cut: {eras}. The cut is the study's setting (report.era.cuts: [{cuts}]), not "
+        "the toolkit's; every era comparison, figure and filter by era in this report uses it."
+    )
+
+
+def _era_years(split: EraSplit, index: int) -> str:
+    low = split.cuts[index - 1] if index else None
+    high = split.cuts[index] if index < len(split.cuts) else None
+    if low is None:
+        return f"{high - 1 if high is not None else ''} or earlier"
+    if high is None:
+        return f"{low} or later"
+    return f"{low} to {high - 1}"
+
+
+def _era_tests(context: SectionContext) -> pd.DataFrame:
+    split, table = _era_table(context)
+    return _crosstab_tests("era_tests", f"era of {split.attribute}", table)
 
 
 def _era(context: SectionContext) -> Result:
     split, table = _era_table(context)
+    family = _family(context)
+    linked = sorted((context.era_attributes() - {split.attribute}) & set(_analysed(context)))
+    once = (
+        f"The crosstabs by {', '.join(linked)} describe the same eras without testing them "
+        "again."
+        if linked
+        else ""
+    )
     return Result(
         "era",
         f"Eras compared by {_lowered(context.label(split.attribute))}",
         context.note(
-            table.method,
+            era_statement(split),
             split.note,
+            table.method,
+            family.sentence(),
+            once,
             context.unused_line(table.counts.index[:-1], where="by the selected respondents"),
         ),
         {
             "era_counts": table.counts.reset_index(),
             "era_prevalence": table.prevalence,
-            "era_tests": table.tests,
+            "era_tests": _family_tests(table.tests, "era_tests", family),
             "era_residuals": table.residuals.reset_index(),
         },
     )
@@ -350,10 +446,26 @@ def _era_figure(context: SectionContext, result: Result) -> Axes | None:
     )
 
 
-ERA = Section("era", "Eras compared", _era_needs, _era, _era_figure)
+ERA = Section("era", "Eras compared", _era_needs, _era, _era_figure, _era_tests)
 
 
 # A stated ranking of codes
+
+
+def _ranked_interviews(context: SectionContext) -> tuple[pd.DataFrame, str]:
+    """The interviews of the respondents the ranking speaks of, and what to call them."""
+    ranking = context.settings.ranking
+    assert ranking is not None
+    among = ranking.among
+    if among is None:
+        return context.interviews, "respondents"
+    interviews = context.interviews
+    conditions: dict[str, list[str]] = dict(among.attributes)
+    split = context.settings.era
+    if among.eras and split is not None:
+        interviews = findings.with_era(interviews, attribute=split.attribute, era_of=split.era_of)
+        conditions[findings.ERA] = list(among.eras)
+    return findings.respondents_among(interviews, conditions), among.label
 
 
 def _ranking_needs(context: SectionContext) -> str | None:
@@ -363,25 +475,74 @@ def _ranking_needs(context: SectionContext) -> str | None:
     unknown = [code for code in ranking.codes if code not in set(context.codes["code_id"])]
     if unknown:
         return f"report.ranking names codes the codebook does not have: {', '.join(unknown)}"
+    among = ranking.among
+    if among is not None:
+        split = context.settings.era
+        if among.eras and split is None:
+            return "report.ranking.among names eras, but the settings define no era split"
+        if among.eras and split is not None and not context.has_years(split.attribute):
+            return (
+                f"no selected respondent has a year in {split.attribute}, which the eras of "
+                "report.ranking.among need"
+            )
+        missing = [name for name in among.attributes if name not in context.interviews.columns]
+        if missing:
+            return f"report.ranking.among names attributes the data lack: {', '.join(missing)}"
+        interviews, label = _ranked_interviews(context)
+        if interviews.empty:
+            return f"no selected respondent is among the {label} ({among.describe()})"
     return None
 
 
 def _ranking(context: SectionContext) -> Result:
     ranking = context.settings.ranking
     assert ranking is not None  # checked by _ranking_needs
+    interviews, label = _ranked_interviews(context)
     table = findings.code_ranking(
-        context.present, context.interviews, context.codes, ranked=ranking.codes
+        context.present, interviews, context.codes, ranked=ranking.codes, among=label
     )
+    base = int(table["base"].iloc[0])
+    among = ranking.among
+    who = (
+        f"Among n = {base} {label} ({among.describe()}; setting report.ranking.among), "
+        f"out of {context.interviews['respondent_id'].nunique()} selected respondents."
+        if among is not None
+        else f"Among all n = {base} selected respondents (no filter is set: report.ranking.among)."
+    )
+    era = context.settings.era
+    cut = era_statement(era) if among is not None and among.eras and era is not None else ""
     return Result(
         "ranking",
         ranking.title,
-        context.note(str(table["method"].iloc[0]), ranking.note),
+        context.note(
+            who,
+            cut,
+            str(table["method"].iloc[0]),
+            _rank_sentence(table),
+            "A mention in an interview is not a measure of importance: the share counts "
+            "respondents who raised a motive at all, not how much it weighed.",
+            ranking.note,
+        ),
         {"ranking": table},
     )
 
 
+def _rank_sentence(table: pd.DataFrame) -> str:
+    """The ranks the intervals allow, in words: 'ranks 1–2 (tied within intervals)'."""
+    parts = []
+    for row in table.itertuples(index=False):
+        if pd.isna(row.rank_best):
+            continue
+        best, worst = int(row.rank_best), int(row.rank_worst)
+        ranks = f"rank {best}" if best == worst else f"ranks {best}–{worst}"
+        parts.append(f"{row.title}: {ranks}")
+    if not parts:
+        return ""
+    return "Ranks the 95% intervals allow: " + "; ".join(parts) + "."
+
+
 def _ranking_figure(context: SectionContext, result: Result) -> Axes | None:
-    return charts.plot_ranking(result.tables["ranking"], codes=context.codes)
+    return charts.plot_rank_intervals(result.tables["ranking"], codes=context.codes)
 
 
 RANKING = Section(
@@ -604,23 +765,123 @@ def _regression_needs(context: SectionContext) -> str | None:
     return None
 
 
+def _regression_tables(context: SectionContext) -> dict[str, pd.DataFrame]:
+    """One table of terms per outcome, fitted once per report (kept in the context's memo)."""
+    found = context.memo.get("regression tables")
+    if isinstance(found, dict):
+        return found
+    spec = context.settings.regression
+    assert spec is not None  # checked by _regression_needs
+    usable, _ = _predictors(context)
+    tables = {
+        f"logit_{code_id}": regression.logistic_regression(
+            context.present,
+            context.interviews,
+            code_id,
+            usable,
+            unit="respondents",
+            min_events_per_parameter=spec.min_events_per_parameter,
+        )
+        for code_id in spec.outcomes
+    }
+    context.memo["regression tables"] = tables
+    return tables
+
+
+def _fitted(table: pd.DataFrame) -> bool:
+    return bool(table["coefficient"].notna().any())
+
+
+def _regression_tests(context: SectionContext) -> pd.DataFrame:
+    """Each fitted term but the intercept is a test; with one predictor of one term, the
+    same question as that attribute's crosstab, so it is counted there if it is there."""
+    usable, _ = _predictors(context)
+    rows = []
+    for name, table in _regression_tables(context).items():
+        if not _fitted(table):
+            continue
+        code_id = name.removeprefix("logit_")
+        terms = table[table["term"] != regression.INTERCEPT]
+        for term, p_value in zip(terms["term"], terms["p_value"], strict=True):
+            if len(usable) == 1 and len(terms) == 1:
+                hypothesis = f"{code_id} ~ {usable[0]}"
+            else:
+                hypothesis = f"{code_id} ~ {term} | {', '.join(usable)}"
+            rows.append({"hypothesis": hypothesis, "table": name, "row": term, "p_value": p_value})
+    return pd.DataFrame(rows, columns=list(FAMILY_COLUMNS))
+
+
 def _regression(context: SectionContext) -> Result:
     spec = context.settings.regression
     assert spec is not None  # checked by _regression_needs
     usable, missing = _predictors(context)
-    tables = {
-        f"logit_{code_id}": regression.logistic_regression(
-            context.present, context.interviews, code_id, usable, unit="respondents"
+    fits = _regression_tables(context)
+    family = _family(context)
+    tables: dict[str, pd.DataFrame] = {}
+    models = []
+    for name, table in fits.items():
+        code_id = name.removeprefix("logit_")
+        fitted = _fitted(table)
+        models.append(
+            {
+                "outcome": code_id,
+                "predictors": ", ".join(usable),
+                "n": int(table["n"].iloc[0]),
+                "events": int(table["events"].iloc[0]),
+                "parameters": int(table["parameters"].iloc[0]),
+                "fitted": fitted,
+                "reason": "" if fitted else str(table["note"].iloc[0]),
+            }
         )
-        for code_id in spec.outcomes
-    }
-    notes = " ".join(dict.fromkeys(str(t["method"].iloc[0]) for t in tables.values() if len(t)))
+        if fitted:
+            shown = table.copy()
+            shown["p_adjusted"] = family.adjusted(name, table["term"])
+            shown["correction"] = np.where(shown["p_adjusted"].notna(), family.label(), "")
+            for index, term in enumerate(shown["term"]):
+                counted = family.counted_in(name, term)
+                if counted is not None:
+                    shown.loc[index, "correction"] = f"same question as {counted}, tested there"
+            tables[name] = shown
+    tables["regression_models"] = pd.DataFrame(models)
+    skipped = [model for model in models if not model["fitted"]]
+    fitted_codes = [str(model["outcome"]) for model in models if model["fitted"]]
+    summary = (
+        f"Fitted: {', '.join(fitted_codes)}; odds ratios with 95% Wald intervals."
+        if fitted_codes
+        else "No model is fitted, so the section has no estimates; the reasons follow."
+    )
+    reasons = " ".join(
+        f"{model['outcome']} not fitted: {model['reason']}." for model in skipped
+    )
+    first_code, first = next(iter(fits.items()))
+    method = (
+        str(first["method"].iloc[0])
+        .replace(f"of {first_code.removeprefix('logit_')} ", "of each outcome code ")
+        .split("; fitted only with")[0]
+    )
     dropped = (
         f"Predictors without values in this selection, left out: {', '.join(missing)}."
         if missing
         else ""
     )
-    return Result("regression", REGRESSION.title, context.note(notes, dropped), tables)
+    return Result(
+        "regression",
+        REGRESSION.title,
+        context.note(
+            f"Specified by the study's settings (report.regression): outcomes "
+            f"{', '.join(spec.outcomes)} on {', '.join(usable)}; a model is fitted only with "
+            f"at least {spec.min_events_per_parameter} events (the rarer of code present and "
+            "absent) per parameter besides the intercept "
+            f"(report.regression.min_events_per_parameter, after {regression.EVENTS_SOURCE}) "
+            "and when the data do not separate (checked by linear programming before fitting).",
+            summary,
+            reasons,
+            method,
+            family.sentence() if fitted_codes else "",
+            dropped,
+        ),
+        tables,
+    )
 
 
 REGRESSION = Section(
@@ -628,6 +889,7 @@ REGRESSION = Section(
     "Logistic regression of code presence on attributes",
     _regression_needs,
     _regression,
+    tests=_regression_tests,
 )
 
 
@@ -651,6 +913,7 @@ class _Departures:
     events: pd.DataFrame
     notes: tuple[str, ...]
     level_labels: dict[str, str]
+    cuts: tuple[int, ...] = ()
 
 
 def _departures_data(context: SectionContext) -> _Departures:
@@ -658,11 +921,14 @@ def _departures_data(context: SectionContext) -> _Departures:
     assert attribute is not None  # checked by _departures_needs
     split = context.settings.era
     interviews, era, labels, notes = context.interviews, None, {}, []
+    cuts: tuple[int, ...] = ()
     if split is not None and context.has_years(split.attribute):
         interviews = findings.with_era(interviews, attribute=split.attribute, era_of=split.era_of)
         era = findings.ERA
         labels = {**_era_labels(split), findings.UNKNOWN_ERA: "Era unknown"}
         notes.append(f"Eras: {split.describe()}.")
+        # The cut is a year of the era's attribute: drawn only on an axis of the same years.
+        cuts = tuple(split.cuts) if split.attribute == attribute else ()
     table = findings.departures_by_year(interviews, attribute=attribute, era=era)
     events = context.frames.events
     first, last = int(table["year"].min()), int(table["year"].max())
@@ -680,7 +946,12 @@ def _departures_data(context: SectionContext) -> _Departures:
             "Timeline events are marked with their source, contested accounts dashed; "
             "events before the first year shown are listed at the left edge."
         )
-    return _Departures(table, events, tuple(notes), labels)
+    if cuts:
+        notes.append(
+            "The bold line on the chart marks the era cut, between the last year of one era "
+            "and the first of the next."
+        )
+    return _Departures(table, events, tuple(notes), labels, cuts)
 
 
 def _departures(context: SectionContext) -> Result:
@@ -703,7 +974,9 @@ def _departures(context: SectionContext) -> Result:
 
 def _departures_figure(context: SectionContext, result: Result) -> Axes | None:
     data = _departures_data(context)
-    return charts.plot_departures(data.table, data.events, level_labels=data.level_labels)
+    return charts.plot_departures(
+        data.table, data.events, level_labels=data.level_labels, cuts=data.cuts
+    )
 
 
 DEPARTURES = Section(

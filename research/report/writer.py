@@ -25,14 +25,15 @@ from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
+import xlsxwriter
 from jinja2 import Environment, select_autoescape
 
 from analysis.style import save_figure
 from research.errors import FileWriteError, ResearchError
 from research.files import os_error_in, write_fault
-from research.report.context import Result, SectionContext
+from research.report.context import Result
 from research.report.markdown import markdown_table, markdown_text
-from research.report.run import run_section
+from research.report.run import iter_results
 from research.report.sections import SECTIONS
 from research.report.selection import Selection, nothing_to_show
 from research.services.analysis_data import StudyFrames
@@ -83,17 +84,27 @@ class Report:
         return [result for result in self.results if result.left_out is not None]
 
 
+# A table longer than this shows its first rows in report.html and in its Markdown file;
+# its CSV and the workbook hold every row.
+PAGE_ROWS = 200
+
+
 def planned_steps() -> int:
-    """How many results a report has (for progress bars)."""
-    return len(SECTIONS)
+    """How many steps a report reports to `progress`: each section, the workbook, the pages."""
+    return len(SECTIONS) + 2
 
 
-def write_report(frames: StudyFrames, options: ReportOptions, *, progress: Progress) -> Report:
+def write_report(
+    frames: StudyFrames, options: ReportOptions, *, progress: Progress | None = None
+) -> Report:
     """Compute every section, write its files, then report.md and report.html.
 
     A selection with nothing to show (an empty study, no codings, a filter that matches
-    nothing) gives a report of its provenance and the one line saying so.
+    nothing) gives a report of its provenance and the one line saying so. `progress`, if
+    given, is called with the name of each step as it is done (each section's title,
+    "report.xlsx", then "report.html"), at most `planned_steps()` times; nothing is printed.
     """
+    progress = progress or _quiet
     unknown = [fmt for fmt in options.formats if fmt not in FIGURE_FORMATS]
     if unknown:
         raise ResearchError(
@@ -119,6 +130,10 @@ def write_report(frames: StudyFrames, options: ReportOptions, *, progress: Progr
     return report
 
 
+def _quiet(step: str) -> None:
+    """No progress to show."""
+
+
 def _write_all(frames: StudyFrames, options: ReportOptions, *, progress: Progress) -> Report:
     """Every section's files, the workbook, report.md and report.html, into `options.out`."""
     report = Report(
@@ -129,13 +144,12 @@ def _write_all(frames: StudyFrames, options: ReportOptions, *, progress: Progres
         message=nothing_to_show(frames, options.selection),
     )
     if report.message is None:
-        context = SectionContext.of(frames, options.selection)
-        for section in SECTIONS:
-            result = run_section(section, context)
-            progress(result.title)
+        # Each result is written (and its figure let go of) before the next is computed.
+        for result in iter_results(frames, options.selection, progress=progress):
             _write_result(result, options)
             report.results.append(result)
     _write_workbook(report)
+    progress("report.xlsx")
     report.markdown = _write_markdown(report)
     report.html = _write_html(report)
     return report
@@ -182,9 +196,11 @@ def _write_tables(result: Result, options: ReportOptions) -> None:
         csv_path = tables / f"{name}.csv"
         inert_frame(table).to_csv(csv_path, index=False, lineterminator="\n")
         markdown = tables / f"{name}.md"
+        shown, cut = first_rows(table, name)
+        after = f"{markdown_text(cut)}\n\n" if cut else ""
         markdown.write_text(
             f"# {markdown_text(result.title)}: {markdown_text(name)}\n\n"
-            f"{markdown_table(table)}\n\n{markdown_text(result.note)}\n",
+            f"{markdown_table(shown)}\n\n{after}{markdown_text(result.note)}\n",
             encoding="utf-8",
         )
         result.files += [csv_path, markdown]
@@ -196,10 +212,57 @@ def _write_workbook(report: Report) -> None:
         return
     path = report.folder / "tables" / "report.xlsx"
     # Text stays text: no formula, link or number is guessed from a cell.
-    options = {"options": XLSX_OPTIONS}
-    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs=options) as writer:
-        for name, table in sheets:
-            inert_frame(table).to_excel(writer, sheet_name=name[:31], index=False)
+    with xlsxwriter.Workbook(path, {**XLSX_OPTIONS, "constant_memory": True}) as book:
+        header = book.add_format({"bold": True})
+        dated = book.add_format({"num_format": "yyyy-mm-dd"})
+        for (_, table), title in zip(
+            sheets, sheet_names([name for name, _ in sheets]), strict=True
+        ):
+            _write_sheet(book.add_worksheet(title), inert_frame(table), header, dated)
+
+
+def sheet_names(names: Sequence[str]) -> list[str]:
+    """Sheet names for tables: at most 31 characters, as a workbook allows, and distinct
+    ignoring case; a name cut to the same 31 as an earlier one ends in "~2", "~3", ..."""
+    taken: set[str] = set()
+    chosen = []
+    for name in names:
+        title, number = name[:31], 1
+        while title.lower() in taken:
+            number += 1
+            suffix = f"~{number}"
+            title = name[: 31 - len(suffix)] + suffix
+        taken.add(title.lower())
+        chosen.append(title)
+    return chosen
+
+
+def _write_sheet(sheet: Any, table: pd.DataFrame, header: Any, dated: Any) -> None:
+    """One table on one sheet, a column at a time: a header row, then the values, blanks
+    for missing ones, dates as dates. (Row by row, as constant memory wants, but each
+    column made into plain Python values once, not cell by cell through pandas.)"""
+    sheet.write_row(0, 0, [str(name) for name in table.columns], header)
+    columns = []
+    for position in range(table.shape[1]):
+        column = table.iloc[:, position]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            values = [None if pd.isna(v) else v.to_pydatetime() for v in column]
+            columns.append((values, dated))
+            continue
+        plain = column.astype(object).where(column.notna(), None).tolist()
+        columns.append(([_plain(value) for value in plain], None))
+    for row in range(len(table)):
+        for position, (values, style) in enumerate(columns):
+            value = values[row]
+            if value is not None:
+                sheet.write(row + 1, position, value, style)
+
+
+def _plain(value: Any) -> Any:
+    """A cell as xlsxwriter takes it: infinities (which a sheet cannot hold) left blank."""
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return None
+    return value
 
 
 def _remove_previous(folder: Path) -> None:
@@ -312,6 +375,16 @@ def _write_markdown(report: Report) -> Path:
     return path
 
 
+def first_rows(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str]:
+    """The rows a page shows of a table, and the line saying so when it is cut."""
+    if len(table) <= PAGE_ROWS:
+        return table, ""
+    return table.head(PAGE_ROWS), (
+        f"The first {PAGE_ROWS:,} of {len(table):,} rows; every row is in {name}.csv "
+        "and the workbook."
+    )
+
+
 def _write_html(report: Report) -> Path:
     environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     template = environment.from_string(
@@ -332,7 +405,12 @@ def _write_html(report: Report) -> Path:
                 "title": result.title,
                 "note": result.note,
                 "image": image,
-                "tables": [(name, *html_table(table)) for name, table in result.tables.items()],
+                "tables": [
+                    (name, *html_table(shown), cut)
+                    for name, (shown, cut) in (
+                        (name, first_rows(table, name)) for name, table in result.tables.items()
+                    )
+                ],
             }
         )
     page = template.render(

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
+from sqlalchemy import null, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
 
 from analysis.frames import codes_frame, codings_frame, interviews_frame
 from analysis.sources import CodingSource, SourceKind
@@ -16,12 +21,29 @@ from interviews.layers import CODER_LAYER
 from research.services import study_info, timeline
 from research.services.agreement_data import CompletedPasses, completed_passes
 from research.services.codebooks import load_codebook
-from research.services.coding_sources import ResolvedSource, read_codings, resolve_source
+from research.services.coding_sources import ResolvedSource, resolve_source
 from research.services.interviews import list_interviews, record_attributes
 from research.services.records import StudySummary
+from research.storage.tables import CodingRow, InterviewRow
 from research.study_settings import StudySettings
 
 EVENT_COLUMNS = ("event_id", "year", "event_date", "label", "event", "source", "contested")
+
+
+# The columns of the codings query, and those whose few distinct values repeat.
+CODING_QUERY_COLUMNS = (
+    "coding_id",
+    "interview_id",
+    "respondent_id",
+    "code_id",
+    "coder",
+    "layer",
+    "start_offset",
+    "end_offset",
+    "quote",
+)
+REPEATED_COLUMNS = ("interview_id", "respondent_id", "code_id", "coder", "layer")
+CHUNK_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -49,12 +71,19 @@ class StudyFrames:
 
 
 def study_frames(
-    session: Session, *, database: str, source: CodingSource | str | None = None
+    session: Session,
+    *,
+    database: str,
+    quotes: bool = True,
+    source: CodingSource | str | None = None,
 ) -> StudyFrames:
     """Read a whole study into frames; codings come straight from SQL, not record by record.
 
     `codings` are those of the coding source (default: `coding_sources.default_source`),
     `coder_codings` every coder's own layer, for agreement between coders.
+
+    With `quotes=False` the codings' quote column is left empty (missing): for analyses,
+    such as the report's, that never read it, a million quotes are most of the memory.
     """
     codebook = load_codebook(session)
     codes = codes_frame(codebook)
@@ -78,11 +107,33 @@ def study_frames(
         if record.complete
     )
     resolved = resolve_source(session, source)
-    every = read_codings(session)
-    every = every[~every["interview_id"].isin(incomplete)].reset_index(drop=True)
-    own = every[every["layer"] == CODER_LAYER].drop(columns="layer")
-    raw = chosen_codings(every, resolved.source).drop(columns="layer")
-    codings = codings_frame(raw.reset_index(drop=True), interviews)
+    query = (
+        select(
+            CodingRow.coding_id,
+            CodingRow.interview_id,
+            InterviewRow.respondent_id,
+            CodingRow.code_id,
+            CodingRow.coder,
+            CodingRow.layer,
+            CodingRow.start_offset,
+            CodingRow.end_offset,
+            CodingRow.quote if quotes else null().label("quote"),
+        )
+        .join(InterviewRow, InterviewRow.interview_id == CodingRow.interview_id)
+        .order_by(
+            CodingRow.interview_id,
+            CodingRow.start_offset,
+            CodingRow.end_offset,
+            CodingRow.coding_id,
+        )
+    )
+    raw = _columns_of(session, query)
+    raw = raw[~raw["interview_id"].isin(incomplete)].reset_index(drop=True)
+    raw["code_path"] = raw["code_id"].map(dict(zip(codes["code_id"], codes["path"], strict=True)))
+    layer = raw["layer"].astype(str)
+    own = raw[(layer == CODER_LAYER).to_numpy()].drop(columns="layer")
+    chosen = chosen_codings(raw, resolved.source).drop(columns="layer")
+    codings = codings_frame(chosen.reset_index(drop=True), interviews)
     # The union is every coder's layer already: one frame serves both.
     coder_codings = (
         codings
@@ -109,4 +160,43 @@ def study_frames(
         settings=study_info.load_settings(session),
         incomplete=incomplete,
         passes=completed_passes(session),
+    )
+
+
+def _columns_of(session: Session, query: ClauseElement) -> pd.DataFrame:
+    """The codings query's rows as a frame, read a chunk at a time.
+
+    Each chunk's ids become categories as it arrives, so a million codings never hold a
+    million copies of each id at once.
+    """
+    parts: list[dict[str, Any]] = []
+    connection = session.connection()
+    # The query has no parameters; its rows are read from the driver's own cursor, as
+    # plain tuples, which costs a third of building a result row for each.
+    sql = str(query.compile(dialect=connection.dialect))
+    cursor = connection.connection.cursor()
+    cursor.execute(sql)
+    while rows := cursor.fetchmany(CHUNK_ROWS):
+        columns = dict(zip(CODING_QUERY_COLUMNS, zip(*rows, strict=True), strict=True))
+        part: dict[str, Any] = {}
+        for name, values in columns.items():
+            if name in REPEATED_COLUMNS:
+                part[name] = pd.Categorical(values)
+            elif name == "quote":
+                part[name] = np.array(values, dtype=object)
+            else:
+                part[name] = np.array(values, dtype=np.int64)
+        parts.append(part)
+    cursor.close()
+    if not parts:
+        return pd.DataFrame(columns=list(CODING_QUERY_COLUMNS))
+    return pd.DataFrame(
+        {
+            name: (
+                union_categoricals([part[name] for part in parts])
+                if name in REPEATED_COLUMNS
+                else np.concatenate([part[name] for part in parts])
+            )
+            for name in CODING_QUERY_COLUMNS
+        }
     )

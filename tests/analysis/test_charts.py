@@ -674,6 +674,69 @@ def test_departures_with_events_over_the_whole_span_add_few_empty_years() -> Non
     assert high - low <= data_span * (1 + charts.MAX_TIMELINE_WIDENING) + 0.5
 
 
+def test_departures_mark_the_era_cut_between_the_years_it_separates() -> None:
+    ax = charts.plot_departures(departures(), dated_events(), cuts=[1992])
+    cut = [text for text in event_annotations(ax) if text.get_text().startswith("Era cut")]
+    assert [text.get_text() for text in cut] == ["Era cut: 1991 | 1992"]
+    assert cut[0].xy[0] == 1991.5  # between the bars of 1991 and 1992
+    assert cut[0].get_fontweight() == "bold" and cut[0].arrow_patch.get_linestyle() == "-"
+
+
+def test_departures_with_two_cuts_mark_both_and_keep_labels_apart() -> None:
+    ax = charts.plot_departures(departures(), dated_events(), cuts=[1988, 1995])
+    figure_of(ax).draw_without_rendering()
+    cut = [text for text in event_annotations(ax) if text.get_text().startswith("Era cut")]
+    assert [text.xy[0] for text in cut] == [1987.5, 1994.5]
+    labels = [text for text in ax.texts if not text.get_text().startswith("Event sources")]
+    boxes = [Text.get_window_extent(label) for label in labels]
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def test_departures_draw_no_cut_outside_the_years_shown_or_when_none_is_given() -> None:
+    for cuts in ([], [1950], [2040]):
+        ax = charts.plot_departures(departures(), dated_events(), cuts=cuts)
+        assert not [text for text in ax.texts if "Era cut" in text.get_text()]
+
+
+def test_code_matrix_at_size_draws_a_stated_part_with_the_most_coded_codes() -> None:
+    rng = np.random.default_rng(5)
+    counts = rng.integers(0, 3, (100, 50))
+    counts[:, 7] += 50  # one code far more coded than the rest
+    index = pd.Index([f"S{number:03d}" for number in range(100)], name="interview_id")
+    matrix = pd.DataFrame(counts, index=index, columns=[f"c{n:02d}" for n in range(50)])
+    ax = charts.plot_code_matrix(matrix, max_rows=60, max_codes=40)
+    assert ax.images[0].get_array().shape == (60, 40)
+    assert ax.get_title(loc="left") == (
+        "Shown: the first 60 of 100 interviews and the 40 most-coded of 50 codes; every cell "
+        "is in the table."
+    )
+    shown = tick_texts(ax.get_xticklabels())
+    kept = matrix.sum().sort_values(ascending=False, kind="stable").index[:40]
+    assert shown == sorted(kept) and "c07" in shown
+    assert tick_texts(ax.get_yticklabels()) == list(index[:60])
+
+
+def test_code_matrix_within_bounds_draws_all_and_says_nothing() -> None:
+    ax = charts.plot_code_matrix(code_matrix())
+    assert ax.get_title(loc="left") == ""
+
+
+def test_saturation_of_many_interviews_is_one_filled_step_line() -> None:
+    many = pd.DataFrame(
+        {
+            "order": range(1, 301),
+            "interview_id": [f"S{n:03d}" for n in range(300)],
+            "new_codes": [3, 1] + [0] * 298,
+            "cumulative_codes": [3] + [4] * 299,
+        }
+    )
+    ax = charts.plot_saturation(many, max_bars=200)
+    assert len(ax.patches) == 0 and len(ax.collections) == 1
+    assert ax.lines[0].get_marker() in ("", "None")
+    few = charts.plot_saturation(many.head(20), max_bars=200)
+    assert len(few.patches) == 20
+
+
 # plot_ranking
 
 
@@ -744,3 +807,41 @@ def test_each_chart_makes_a_print_width_figure_of_its_own(name: str, codes: pd.D
     ax = all_charts(codes)[name](None)
     assert isinstance(ax, Axes)
     assert figure_of(ax).get_figwidth() == pytest.approx(6.5)
+
+
+# plot_rank_intervals
+
+
+def ranked_with_ranges(codes: pd.DataFrame) -> pd.DataFrame:
+    from analysis.findings import rank_ranges
+
+    table = ranking(codes)
+    best, worst = rank_ranges(table["ci_low"].to_numpy(), table["ci_high"].to_numpy())
+    return table.assign(rank_best=best, rank_worst=worst, among="post-Soviet migrants")
+
+
+def test_rank_intervals_note_the_ranks_the_intervals_allow(codes: pd.DataFrame) -> None:
+    table = ranked_with_ranges(codes)
+    ax = charts.plot_rank_intervals(table.iloc[[2, 0, 3, 1]], codes=codes)
+    assert [label[:2] for label in tick_texts(ax.get_yticklabels())] == ["1.", "2.", "3.", "4."]
+    assert len(ax.containers) == 4
+    notes = [note.get_text() for note in ax.texts]
+    # Wilson intervals: 15/20 [0.53, 0.89], 8/20 [0.22, 0.61], 11/20 [0.34, 0.74], 6/20
+    # [0.15, 0.52]. Only 15/20 lies wholly above 6/20, so 15/20 ranks 1–3 and 6/20 2–4.
+    assert notes == [
+        "15/20; ranks 1–3 within intervals",
+        "8/20; ranks 1–4 within intervals",
+        "11/20; ranks 1–4 within intervals",
+        "6/20; ranks 2–4 within intervals",
+    ]
+    # Each stated rank is among those allowed, so none is bold.
+    assert {note.get_fontweight() for note in ax.texts} == {"normal"}
+    label = ax.get_xlabel()
+    assert "Share of post-Soviet migrants (n = 20)" in label
+    assert "A mention is not a measure of importance." in label
+
+
+def test_a_stated_rank_the_intervals_rule_out_is_bold(codes: pd.DataFrame) -> None:
+    table = ranked_with_ranges(codes).assign(rank_best=[3, 1, 1, 1], rank_worst=[4, 4, 4, 4])
+    ax = charts.plot_rank_intervals(table, codes=codes)
+    assert [note.get_fontweight() for note in ax.texts] == ["bold", "normal", "normal", "normal"]

@@ -223,3 +223,20 @@ def test_results_repeat_byte_for_byte() -> None:
     first, second = tiny_crosstab(), tiny_crosstab()
     assert first.tests.to_csv() == second.tests.to_csv()
     assert first.prevalence.to_csv() == second.prevalence.to_csv()
+
+
+def test_only_the_tested_codes_are_tested_and_the_others_say_why() -> None:
+    table = tiny_crosstab(tested=["unemployment"], untested="described only, for the test")
+    tests = table.tests.set_index("code_id")
+    assert tests.loc["unemployment", "test"] != "none"
+    assert tests["p_value"].notna().sum() == 1
+    assert tests.loc["motives", "note"] == "not tested: described only, for the test"
+    # The untested codes are still described.
+    assert table.counts.loc["motives"].tolist() == [2, 2, 4]
+
+
+def test_without_a_correction_p_adjusted_is_left_to_the_caller() -> None:
+    table = tiny_crosstab(correction=None)
+    assert table.tests["p_value"].notna().any()
+    assert table.tests["p_adjusted"].isna().all()
+    assert "adjusted" not in table.method.split("Shares")[0].split("larger ones")[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
@@ -13,6 +14,8 @@ from analysis.findings import (
     code_ranking,
     departures_by_year,
     era_comparison,
+    rank_ranges,
+    respondents_among,
     with_era,
 )
 from analysis.frames import codes_frame
@@ -188,3 +191,42 @@ def test_departures_without_eras_count_every_departure_as_all() -> None:
 def test_departures_say_how_many_respondents_had_no_year() -> None:
     table = departures_by_year(study()[1], attribute="departure_year")
     assert "1 respondent without departure_year left out" in table["method"].iloc[0]
+
+
+def test_rank_ranges_follow_interval_overlaps() -> None:
+    # a is clearly above c and d; b overlaps a and c; d overlaps nothing above it but c.
+    low = np.array([0.80, 0.60, 0.40, 0.10])
+    high = np.array([0.95, 0.85, 0.70, 0.45])
+    best, worst = rank_ranges(low, high)
+    assert best.tolist() == [1, 1, 2, 3]
+    assert worst.tolist() == [2, 3, 4, 4]
+
+
+def test_rank_ranges_of_separate_intervals_are_single_ranks() -> None:
+    best, worst = rank_ranges(np.array([0.1, 0.5, 0.8]), np.array([0.2, 0.6, 0.9]))
+    assert best.tolist() == worst.tolist() == [3, 2, 1]
+
+
+def test_ranking_among_a_subset_counts_only_its_respondents() -> None:
+    presence, interviews, codes = study()
+    later = respondents_among(
+        with_era(interviews, attribute="departure_year", era_of=soviet_or_not),
+        {"era": ["post_soviet"]},
+    )
+    table = code_ranking(presence, later, codes, ranked=RANKED, among="post-Soviet migrants")
+    # R3 (1996) and R5 (2001) left after 1991; R6 has no year and is left out.
+    assert set(table["base"]) == {2}
+    assert table["respondents"].tolist() == [1, 0, 2, 0]
+    assert "out of n = 2 post-Soviet migrants" in table["method"].iloc[0]
+    assert set(table["among"]) == {"post-Soviet migrants"}
+    assert table["rank_best"].tolist() == [1, 1, 1, 1]
+
+
+def test_respondents_among_take_each_respondents_first_value() -> None:
+    _, interviews, _ = study()
+    chosen = respondents_among(interviews, {"migration_era": ["soviet"]})
+    # R1's second interview has no era of its own; the respondent is kept whole.
+    assert sorted(chosen["interview_id"]) == ["I1", "I2", "I5"]
+    assert respondents_among(interviews, {}) is interviews
+    with pytest.raises(KeyError, match="no_such"):
+        respondents_among(interviews, {"no_such": ["x"]})

@@ -145,3 +145,44 @@ def test_the_interview_unit_can_be_chosen() -> None:
     interviews["respondent_id"] = "R"
     table = logistic_regression(presence, interviews, "x", ["birth_year"], unit="interviews")
     assert set(table["n"]) == {90}
+
+
+def test_odds_ratio_intervals_are_the_exponentiated_wald_intervals() -> None:
+    presence, interviews = study()
+    table = logistic_regression(presence, interviews, "x", ["place", "birth_year"])
+    fitted = direct_fit(presence, interviews)
+    interval = np.exp(np.asarray(fitted.conf_int()))
+    assert table["odds_ratio_low"].to_numpy() == pytest.approx(interval[:, 0])
+    assert table["odds_ratio_high"].to_numpy() == pytest.approx(interval[:, 1])
+    present = int(presence["x"].sum())
+    assert set(table["events"]) == {min(present, len(presence) - present)}
+    assert set(table["parameters"]) == {3}
+
+
+def test_too_few_events_per_parameter_skips_the_model_and_says_why() -> None:
+    presence, interviews = study(size=30)
+    present = int(presence["x"].sum())
+    events = min(present, 30 - present)
+    table = logistic_regression(
+        presence, interviews, "x", ["place", "birth_year"], min_events_per_parameter=10
+    )
+    assert table["coefficient"].isna().all()
+    assert set(table["note"]) == {
+        f"too few events: {events} (the rarer of code present and absent) for 3 parameters, "
+        "below the floor of 10 per parameter; not fitted"
+    }
+    assert "Vittinghoff & McCulloch (2007)" in table["method"].iloc[0]
+    # The same data fit when the floor allows them.
+    fitted = logistic_regression(
+        presence, interviews, "x", ["birth_year"], min_events_per_parameter=events
+    )
+    assert fitted["coefficient"].notna().all()
+
+
+def test_a_separated_model_below_the_floor_gives_both_reasons() -> None:
+    presence, interviews = study(size=12)
+    presence["x"] = (interviews["place"] == "moscow").to_numpy()
+    table = logistic_regression(presence, interviews, "x", ["place"], min_events_per_parameter=5)
+    note = str(table["note"].iloc[0])
+    assert note.startswith("too few events: 4 ")
+    assert "separation" in note

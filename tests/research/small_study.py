@@ -23,10 +23,10 @@ CODED = {
     "renewed_war": "He says he will come back when the war is really over.",
 }
 PEOPLE: list[dict[str, Any]] = [
-    {"gender": "female", "role": "stayed", "departure_year": 1985},
-    {"gender": "male", "role": "migrant", "departure_year": 1996},
-    {"gender": "female", "role": "returnee", "departure_year": 1999},
-    {"gender": "male", "role": "migrant", "departure_year": 1990},
+    {"gender": "female", "role": "stayed", "departure_year": 1985, "household_size": 5},
+    {"gender": "male", "role": "migrant", "departure_year": 1996, "household_size": 3},
+    {"gender": "female", "role": "returnee", "departure_year": 1999, "household_size": 6},
+    {"gender": "male", "role": "migrant", "departure_year": 1990, "household_size": 4},
 ]
 PLACES = ["martuni", "moscow", "martuni", "krasnodar"]
 

@@ -22,10 +22,12 @@ from research.report import (
     Result,
     Selection,
     html_table,
+    planned_steps,
     write_report,
+    writer,
 )
 from research.report.run import iter_results
-from research.services import study_info, timeline
+from research.services import analysis_data, study_info, timeline
 from research.services.analysis_data import StudyFrames
 from research.study import Study, karabakh_settings, open_study
 from research.study_settings import StudySettings
@@ -54,6 +56,7 @@ def report_of(frames: StudyFrames, out: Path, **options: object) -> Report:
         progress=steps.append,
     )
     assert steps[-1] == "report.html"
+    assert len(steps) <= planned_steps()
     assert report.html is not None and report.markdown is not None
     return report
 
@@ -118,7 +121,8 @@ def test_tables_are_written_as_csv_markdown_and_one_workbook(written: Path) -> N
         "ranking",
         "cooccurrence_segments",
         "era_tests",
-        "logit_unemployment",
+        "logit_in_laws",
+        "regression_models",
         "timeline",
     } <= csvs
     assert csvs == {p.stem for p in tables.glob("*.md")}
@@ -146,26 +150,38 @@ def test_markdown_lists_every_section_with_its_figure(written: Path) -> None:
 def test_era_labels_and_note_come_from_the_settings(written: Path) -> None:
     markdown = (written / "report.md").read_text(encoding="utf-8")
     assert "## Eras compared by departure year" in markdown
-    assert "departure_year before 1992: Soviet era (left before 1992)" in markdown
-    assert "The USSR was dissolved in December 1991" in markdown
+    assert (
+        "Era cut: Soviet era (left before the end of 1991): departure_year 1991 or earlier; "
+        "Post-Soviet (left 1992 or later): departure_year 1992 or later. The cut is the "
+        "study's setting (report.era.cuts: \\[1992\\])"
+    ) in markdown
+    assert "it was dissolved in December 1991" in markdown
     era = (written / "tables" / "era_counts.csv").read_text(encoding="utf-8")
     assert era.splitlines()[0] == "code_id,soviet,post_soviet,total"
 
 
-def test_ranking_reproduces_the_memo(written: Path) -> None:
-    ranking = (written / "tables" / "ranking.csv").read_text(encoding="utf-8")
-    lines = ranking.splitlines()
-    header = lines[0].split(",")
-    rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
-    assert [row["code_id"] for row in rows] == [
+def test_ranking_counts_the_post_soviet_migrants_the_memo_speaks_of(written: Path) -> None:
+    ranking = pd.read_csv(written / "tables" / "ranking.csv")
+    assert ranking["code_id"].tolist() == [
         "unemployment",
         "clans_nepotism",
         "renewed_war",
         "frustration",
     ]
-    assert [row["data_rank"] for row in rows] == ["1", "2", "3", "4"]
+    # 12 of the 23 respondents left in 1992 or later and are migrants or returnees; among
+    # them the first two motives tie, and every interval overlaps every other.
+    assert set(ranking["base"]) == {12}
+    assert ranking["respondents"].tolist() == [12, 12, 10, 10]
+    assert ranking["data_rank"].tolist() == [1, 1, 3, 3]
+    assert ranking["rank_best"].tolist() == [1, 1, 1, 1]
+    assert ranking["rank_worst"].tolist() == [4, 4, 4, 4]
     markdown = (written / "report.md").read_text(encoding="utf-8")
-    assert "## The memo's ranked motives against the data" in markdown
+    section = markdown.split("## The memo's ranked motives against the data")[1].split("\n## ")[0]
+    assert "Among n = 12 post-Soviet migrants (era post_soviet; role migrant or returnee" in section
+    assert "out of 23 selected respondents" in section
+    assert "Era cut: Soviet era (left before the end of 1991)" in section
+    assert "Unemployment and no market opportunities: ranks 1–4" in section
+    assert "A mention in an interview is not a measure of importance" in section
 
 
 def test_rerun_gives_byte_identical_svg_and_csv(written: Path, tmp_path: Path) -> None:
@@ -268,7 +284,10 @@ def test_central_asia_report_uses_its_own_attributes_and_era(central_asia_report
     assert "Code groups by destination country" in titles
     assert "Eras compared by first departure year" in titles
     era = next(result for result in central_asia_report.written if result.key == "era")
-    assert "first_departure_year before 2015: Before the patent reform" in era.note
+    assert era.note.startswith(
+        "Era cut: Before the patent reform (first left before 2015): first_departure_year 2014 "
+        "or earlier; "
+    )
     assert "Federal Law No. 357-FZ" in era.note
     counts = (tables / "era_counts.csv").read_text(encoding="utf-8").splitlines()
     assert counts[0] == "code_id,before_2015,from_2015,total"
@@ -306,6 +325,8 @@ def test_a_study_without_departure_years_leaves_out_era_and_departures(study: St
     assert left_out(results) == {
         "era": "no selected respondent has a year in departure_year, the attribute the era "
         "split cuts (report.era.attribute)",
+        "ranking": "no selected respondent has a year in departure_year, which the eras of "
+        "report.ranking.among need",
         "departures": "no selected respondent has a year in departure_year (report.departures)",
     }
     assert results["crosstabs"].tables and results["frequencies"].figure is not None
@@ -316,7 +337,7 @@ def test_a_report_without_departure_years_is_written_not_a_key_error(
 ) -> None:
     coded_study(study, drop=("departure_year",))
     report = report_of(frames_of(study), tmp_path / "report")
-    assert [result.key for result in report.left_out] == ["era", "departures"]
+    assert [result.key for result in report.left_out] == ["era", "ranking", "departures"]
     assert "no selected respondent has a year in departure_year" in report.html.read_text(
         encoding="utf-8"
     )  # type: ignore[union-attr]
@@ -325,8 +346,9 @@ def test_a_report_without_departure_years_is_written_not_a_key_error(
 @pytest.mark.parametrize(
     ("settings", "missing"),
     [
-        ({"era": None}, {"era"}),
-        ({"era": None, "departures": None}, {"era", "departures"}),
+        # The ranking counts respondents of one era, so it needs the era split too.
+        ({"era": None}, {"era", "ranking"}),
+        ({"era": None, "departures": None}, {"era", "ranking", "departures"}),
         ({"ranking": None}, {"ranking"}),
         ({"regression": None}, {"regression"}),
         ({"groups_by": "birth_year"}, {"groups"}),
@@ -394,6 +416,26 @@ def test_a_selection_in_one_era_leaves_out_the_comparison(study: Study) -> None:
         "every selected respondent falls in one era (Post-Soviet (left 1992 or later)); "
         "comparing eras needs respondents in two"
     )
+
+
+def test_departures_figure_marks_the_era_cut_the_settings_state(study: Study) -> None:
+    coded_study(study)
+    figure = results_of(study)["departures"].figure
+    assert figure is not None
+    cuts = [text for text in figure.texts if text.get_text().startswith("Era cut")]
+    assert [(text.get_text(), text.xy[0]) for text in cuts] == [("Era cut: 1991 | 1992", 1991.5)]
+    era = karabakh_settings().report.era
+    assert era is not None
+    report = karabakh_settings().report.model_copy(
+        update={"era": era.model_copy(update={"cuts": [1990]})}
+    )
+    with study.transaction() as session:
+        study_info.store_settings(session, StudySettings(report=report))
+    moved = results_of(study)["departures"]
+    assert moved.figure is not None
+    cuts = [text for text in moved.figure.texts if text.get_text().startswith("Era cut")]
+    assert [(text.get_text(), text.xy[0]) for text in cuts] == [("Era cut: 1989 | 1990", 1989.5)]
+    assert "bold line on the chart marks the era cut" in moved.note
 
 
 # One coder, codes nobody used, a timeline outside the data, incomplete records
@@ -527,3 +569,65 @@ def test_agreement_leads_with_alpha_and_names_its_passes(demo_study: Study) -> N
     assert list(interview.columns).index("krippendorff_alpha") < list(interview.columns).index(
         "percent_agreement"
     )
+
+
+# At size: pages show a table's first rows, the workbook every table, frames read in chunks
+
+
+def test_sheet_names_cut_to_31_characters_stay_distinct() -> None:
+    names = ["crosstab_destination_country_code", "crosstab_destination_country_CODE_tests", "a"]
+    assert writer.sheet_names(names) == [
+        "crosstab_destination_country_co",
+        "crosstab_destination_country_~2",
+        "a",
+    ]
+
+
+def test_the_workbook_holds_every_table_on_a_sheet_of_its_own(
+    central_asia_report: Report,
+) -> None:
+    tables = central_asia_report.folder / "tables"
+    csvs = sorted(tables.glob("*.csv"))
+    sheets = pd.read_excel(tables / "report.xlsx", sheet_name=None)
+    assert len(sheets) == len(csvs)
+    names = [name for result in central_asia_report.results for name in result.tables]
+    assert list(sheets) == writer.sheet_names(names)
+    assert len({name[:31] for name in names}) < len(names) == len(sheets)
+    for name, sheet in zip(names, sheets.values(), strict=True):
+        assert len(sheet) == len(pd.read_csv(tables / f"{name}.csv")), name
+
+
+def test_a_long_table_shows_its_first_rows_on_the_page_and_every_row_in_its_files(
+    study: Study, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coded_study(study)
+    monkeypatch.setattr(writer, "PAGE_ROWS", 2)
+    page = report_for(study, tmp_path / "report").read_text(encoding="utf-8")
+    tables = tmp_path / "report" / "tables"
+    assert "The first 2 of 4 rows; every row is in code_matrix.csv and the workbook." in page
+    assert len(pd.read_csv(tables / "code_matrix.csv")) == 4
+    assert len(pd.read_excel(tables / "report.xlsx", sheet_name="code_matrix")) == 4
+    markdown = (tables / "code_matrix.md").read_text(encoding="utf-8")
+    assert markdown.count("\n| I") == 2 and "The first 2 of 4 rows" in markdown
+
+
+def test_codings_read_in_chunks_give_the_same_frame(
+    study: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coded_study(study)
+    whole = frames_of(study).codings
+    monkeypatch.setattr(analysis_data, "CHUNK_ROWS", 3)
+    chunked = frames_of(study).codings
+    assert len(whole) > 3 * 3
+    pd.testing.assert_frame_equal(chunked.astype(str), whole.astype(str))
+    assert isinstance(chunked["code_id"].dtype, pd.CategoricalDtype)
+
+
+def test_frames_without_quotes_hold_the_same_codings_and_an_empty_quote(study: Study) -> None:
+    coded_study(study)
+    with study.transaction() as session:
+        quoted = analysis_data.study_frames(session, database="test").codings
+        bare = analysis_data.study_frames(session, database="test", quotes=False).codings
+    assert quoted["quote"].str.len().gt(0).all()
+    assert bare["quote"].isna().all()
+    pd.testing.assert_frame_equal(bare.drop(columns="quote"), quoted.drop(columns="quote"))

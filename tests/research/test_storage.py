@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sqlite3
 from datetime import date
@@ -21,7 +22,7 @@ from research.settings import SETTINGS_FILE, sqlite_url, write_settings
 from research.storage import database
 from research.storage.revisions import is_search_index
 from research.storage.tables import Base, CodingRow, StudyInfo
-from research.study import Study, create_study, karabakh_settings, open_study
+from research.study import Study, create_study, open_study
 from research.study_settings import StudySettings
 from tests.research.helpers import add_interview_with_text
 
@@ -143,7 +144,18 @@ def test_old_karabakh_study_gets_its_settings_and_analysis_attributes(
             "role",
             "place",
         ]
-        assert opened.study_info.load_settings() == karabakh_settings()
+        assert opened.study_info.load_settings() == settings_shipped_at_0005()
+
+
+def settings_shipped_at_0005() -> StudySettings:
+    """The Karabakh settings as revision 0005 wrote them: a study keeps the settings it was
+    given, and a later change to the shipped template does not rewrite them."""
+    path = Path(database.__file__).parent.parent / "migrations/versions/0005_study_settings.py"
+    spec = importlib.util.spec_from_file_location("revision_0005", path)
+    assert spec is not None and spec.loader is not None
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    return StudySettings.model_validate(revision.KARABAKH_SETTINGS)
 
 
 def test_old_study_of_another_kind_gets_empty_settings(
@@ -187,7 +199,7 @@ def test_settings_revision_downgrades_and_upgrades_again(
     assert "settings" not in facts
     assert '"analysis"' not in facts["data_dictionary"]
     with open_study(folder) as opened:
-        assert opened.study_info.load_settings() == karabakh_settings()
+        assert opened.study_info.load_settings() == settings_shipped_at_0005()
         assert opened.dictionary() == default_dictionary()
 
 

@@ -165,3 +165,43 @@ def test_describe_names_each_part() -> None:
         "code groups by place",
         "eras of departure_year cut at 1992",
     ]
+
+
+def test_a_ranking_filter_must_name_eras_of_the_split_and_known_attributes() -> None:
+    text = FITTING + (
+        "  ranking:\n"
+        "    title: Memo\n"
+        "    codes: [unemployment]\n"
+        "    among:\n"
+        "      label: post-Soviet migrants\n"
+        "      eras: [post_soviet, later]\n"  # line 14
+        "      attributes:\n"
+        "        rolle: [migrant]\n"  # line 16
+        "        gender: [male, man]\n"  # line 17
+    )
+    problems = settings_problems(
+        text, source="s.yaml", dictionary=default_dictionary(), codebook=default_codebook()
+    )
+    assert [(problem.line, problem.message) for problem in problems] == [
+        (14, "no era 'later' in report.era.names (soviet, post_soviet)"),
+        (16, "no attribute 'rolle' in the data dictionary; did you mean 'role'?"),
+        (17, "gender has no choice 'man' (female, male, other, not_stated)"),
+    ]
+
+
+def test_the_correction_is_holm_or_benjamini_hochberg() -> None:
+    chosen = loads_settings("report:\n  correction: bh\n")
+    assert chosen.report.correction == "bh"
+    assert describe_settings(chosen) == ["p-values adjusted as one family by Benjamini-Hochberg"]
+    assert StudySettings().report.correction == "holm"
+    with pytest.raises(StudySettingsError, match="line 2: report.correction"):
+        loads_settings("report:\n  correction: bonferroni\n")
+
+
+def test_the_karabakh_ranking_counts_post_soviet_migrants_and_its_regression_is_small() -> None:
+    report = karabakh_settings().report
+    assert report.ranking is not None and report.ranking.among is not None
+    assert report.ranking.among.eras == ["post_soviet"]
+    assert report.era is not None and report.era.era_of(1991) == "soviet"
+    assert report.era.era_of(1992) == "post_soviet"
+    assert report.regression is not None and len(report.regression.predictors) == 1

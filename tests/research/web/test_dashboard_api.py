@@ -302,7 +302,8 @@ def test_a_study_without_departure_years_gets_a_dashboard_not_an_error(study: St
         ]
         page = client.get("/dashboard")
         assert page.status_code == 200
-        assert page.text.count('class="muted left-out"') == 1  # era; departures is not default
+        # era, and the ranking (it counts post-Soviet migrants); departures is not default
+        assert page.text.count('class="muted left-out"') == 2
 
 
 def test_a_study_with_one_coder_gets_every_default_section_but_agreement(study: Study) -> None:
