@@ -121,7 +121,7 @@ def test_tables_are_written_as_csv_markdown_and_one_workbook(written: Path) -> N
         "ranking",
         "cooccurrence_segments",
         "era_tests",
-        "logit_in_laws",
+        "logit_male_breadwinner",
         "regression_models",
         "timeline",
     } <= csvs
