@@ -26,11 +26,11 @@ FREQUENCY_COLUMNS = (
 CODE_DESCRIPTION = ("code_id", "path", "title", "group", "depth", "colour")
 
 _METHODS = {
-    "codings": "codings of the code or any code below it, out of all codings",
+    "codings": "codings of the code or any code below it, out of all codings ({source})",
     "interviews": "interviews with at least one coding of the code or a code below it "
-    "(any coder), out of all interviews; each interview counted once",
+    "({source}), out of all interviews; each interview counted once",
     "respondents": "respondents with at least one interview holding the code or a code "
-    "below it (any coder), out of all respondents; each respondent counted once",
+    "below it ({source}), out of all respondents; each respondent counted once",
 }
 
 
@@ -54,8 +54,12 @@ def frequencies(
     codes: pd.DataFrame,
     *,
     unit: Unit,
+    source: str,
 ) -> pd.DataFrame:
     """How often each code (parents included, rolled up) occurs, in codebook order.
+
+    `codings` are those of one coding source (`analysis.sources`), named by `source` in
+    the method text: whose codings count is stated, never assumed to be every coder's.
 
     `base` is the number of interviews or distinct respondents in the interviews frame, or
     for the codings unit the number of codings (of those interviews, of codebook codes);
@@ -80,7 +84,7 @@ def frequencies(
     table["count"] = np.asarray(count, dtype=np.int64)
     table["base"] = base
     table["share"] = table["count"] / base if base else np.nan
-    table["method"] = _METHODS[unit]
+    table["method"] = _METHODS[unit].format(source=f"coding source: {source}")
     return table.loc[:, list(FREQUENCY_COLUMNS)]
 
 

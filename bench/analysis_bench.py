@@ -108,7 +108,9 @@ def main() -> None:
     present = presence_matrix(codings, interviews, codes)
     measure(
         "frequencies (interviews mentioning each code)",
-        lambda: frequencies.frequencies(codings, interviews, codes, unit="interviews"),
+        lambda: frequencies.frequencies(
+            codings, interviews, codes, unit="interviews", source="union of all coders"
+        ),
         lambda: codings.groupby("code_id")["interview_id"].nunique(),
         0.05,
     )

@@ -1,4 +1,5 @@
-"""`research code`: apply codes to exact text segments and list what is coded."""
+"""`research code`: apply codes to exact text segments, list what is coded, mark completed
+passes and fill the consensus layer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from interviews.layers import CONSENSUS_LAYER, LAYERS
 from research.cli.common import (
     AllOption,
     CoderOption,
@@ -143,6 +145,7 @@ TABLE_COLUMNS = [
     "start_offset",
     "end_offset",
     "coder",
+    "layer",
     "quote",
 ]
 EXPORT_COLUMNS = [
@@ -154,6 +157,7 @@ EXPORT_COLUMNS = [
     "start_offset",
     "end_offset",
     "coder",
+    "layer",
     "quote",
     "memo",
     "created_at",
@@ -166,6 +170,14 @@ def list_(
         str | None, typer.Option("--code", "-c", help="Code path or id (its children included).")
     ] = None,
     coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")] = None,
+    layer: Annotated[
+        str | None,
+        typer.Option(
+            "--layer",
+            help=f"Only this layer: {' or '.join(LAYERS)} (default: both).",
+            show_default=False,
+        ),
+    ] = None,
     interview_id: Annotated[
         str | None, typer.Option("--interview", "-i", help="Only this interview.")
     ] = None,
@@ -191,13 +203,14 @@ def list_(
     coding, streamed as they are read, unless --limit is given. Codings of incomplete
     interviews are held back unless --include-incomplete.
 
-    Example: research code list --code gender --coder lusine --where place=martuni --format csv
+    Example: research code list --code gender --coder lusine --layer coder --format csv
     """
     from research.services import codings
 
     filters: dict[str, Any] = {
         "code": code,
         "coder": coder,
+        "layer": layer,
         "interview_id": interview_id,
         "where": where or [],
         "include_incomplete": include_incomplete,
@@ -256,3 +269,88 @@ def remove(
     with load_study(study) as opened:
         opened.codings.remove_coding(coding_id)
     typer.echo(f"Removed coding {coding_id}.")
+
+
+@app.command("done")
+def done(
+    interview_id: Annotated[str, typer.Argument(metavar="INTERVIEW", help="Interview id.")],
+    coder: CoderOption = None,
+    study: StudyOption = None,
+) -> None:
+    """Mark an interview as coded by a coder: read through, every code that applies applied.
+
+    In a completed pass a code not applied counts as absent; an interview a coder has not
+    marked done counts as missing for that coder.
+
+    Example: research code done D03 --coder lusine
+    """
+    name = coder_name(coder)
+    with load_study(study) as opened:
+        record = opened.passes.mark_done(interview_id, name)
+    stamp = record.completed_at.strftime("%Y-%m-%d %H:%M UTC")
+    typer.echo(f"{record.coder} completed {record.interview_id} (marked {stamp}).")
+
+
+@app.command("reopen")
+def reopen(
+    interview_id: Annotated[str, typer.Argument(metavar="INTERVIEW", help="Interview id.")],
+    coder: CoderOption = None,
+    study: StudyOption = None,
+) -> None:
+    """Take back a coder's completed pass over an interview, to code it further.
+
+    Example: research code reopen D03 --coder lusine
+    """
+    name = coder_name(coder)
+    with load_study(study) as opened:
+        reopened = opened.passes.reopen(interview_id, name)
+    if reopened:
+        typer.echo(f"Reopened {interview_id} for {name}.")
+    else:
+        typer.echo(f"{name} had not marked {interview_id} done; nothing changed.")
+
+
+@app.command("passes")
+def passes(
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's passes.")] = None,
+    study: StudyOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List completed passes: which interviews each coder has marked done, and when.
+
+    Example: research code passes --coder lusine --format csv
+    """
+    with load_study(study) as opened:
+        found = opened.passes.list_passes(coder=coder)
+    rows = [record.model_dump() for record in found]
+    title = f"{len(rows)} completed pass{'es' if len(rows) != 1 else ''}"
+    emit(rows, ["interview_id", "coder", "completed_at"], fmt, title=title)
+
+
+@app.command("copy-layer")
+def copy_layer(
+    from_coder: Annotated[
+        str, typer.Option("--from", help="The coder whose codings become the consensus.")
+    ],
+    interview_id: Annotated[
+        str | None,
+        typer.Option("--interview", "-i", help="Only this interview (default: every one)."),
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Replace consensus codings already in those interviews."),
+    ] = False,
+    study: StudyOption = None,
+) -> None:
+    """Fill the consensus layer with one coder's codings, until the team adjudicates.
+
+    A consensus already stored for those interviews is kept unless --replace.
+
+    Example: research code copy-layer --from lusine --interview D03 --replace
+    """
+    with load_study(study) as opened:
+        copied = opened.layers.copy_layer(
+            from_coder=from_coder, interview_id=interview_id, replace=replace
+        )
+    where = f" of {interview_id}" if interview_id else ""
+    typer.echo(f"Copied {copied} codings{where} by {from_coder} into the {CONSENSUS_LAYER} layer.")

@@ -51,6 +51,16 @@ WhereOption = Annotated[
         "--where", "-w", help="Keep records whose ATTRIBUTE=VALUE (repeatable).", show_default=False
     ),
 ]
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help="Coding source: coder:NAME, agreement[:THRESHOLD], consensus or union "
+        "(default: consensus if it holds codings, else agreement of two coders, else the "
+        "one coder).",
+        show_default=False,
+    ),
+]
 CoderOption = Annotated[
     str | None,
     typer.Option(

@@ -58,7 +58,10 @@ def demo(
         summary = study.summary()
     coders = ", ".join(f"{name} {count}" for name, count in summary.codings_per_coder.items())
     which = "" if chosen.name == DEFAULT_EXAMPLE else f"{chosen.name} "
+    own = sum(summary.codings_per_coder.values())
     typer.echo(
         f"Built the FICTIONAL {which}demo study in {path}: {summary.respondents} respondents, "
-        f"{summary.interviews} interviews, {summary.codings} codings ({coders})."
+        f"{summary.interviews} interviews, {own} codings ({coders}), every pass completed, "
+        f"and a consensus layer of {summary.consensus_codings} codings copied from "
+        f"{chosen.coders[0]}."
     )

@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from research.cli.common import StudyOption, WhereOption, load_study
+from research.cli.common import SourceOption, StudyOption, WhereOption, load_study
 from research.errors import ResearchError
 from research.files import replacing
 
@@ -57,6 +57,11 @@ def codings(
         str | None, typer.Option("--code", "-c", help="Code path or id (its children included).")
     ] = None,
     coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")] = None,
+    source: SourceOption = None,
+    layer: Annotated[
+        str | None,
+        typer.Option("--layer", help="Only this layer: coder or consensus.", show_default=False),
+    ] = None,
     interview_id: Annotated[
         str | None, typer.Option("--interview", "-i", help="Only this interview.")
     ] = None,
@@ -67,15 +72,17 @@ def codings(
 
     Columns: coding_id, interview_id, respondent_id, one per attribute of the data
     dictionary (typed in XLSX and Parquet; several choices joined with ';' in CSV and XLSX,
-    a list in Parquet), code_id, code_path, coder, start_offset, end_offset, quote, memo,
-    created_at. Codings of incomplete interviews are held back (their consent is not
-    known) and counted on standard error.
+    a list in Parquet), code_id, code_path, coder, layer, start_offset, end_offset, quote,
+    memo, created_at. Without --source every coding of every layer is exported (each row
+    names its coder and layer); with one, only the codings that source counts. Codings of
+    incomplete interviews are held back (their consent is not known) and counted on
+    standard error.
 
     Spreadsheet safety: in CSV and XLSX a text cell that a spreadsheet would evaluate
     (starting with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, and
     XLSX is written with formulas off. Parquet keeps the text as it is.
 
-    Example: research export codings --out codings.parquet --code motives --where place=martuni
+    Example: research export codings --out codings.parquet --source consensus --code motives
     """
     chosen = _format(out, fmt)
     from research.services import exports
@@ -85,6 +92,8 @@ def codings(
             session,
             code=code,
             coder=coder,
+            source=source,
+            layer=layer,
             interview_id=interview_id,
             where=where or [],
             # Parquet is data, not a spreadsheet: its text and lists stay as they are.
@@ -102,6 +111,8 @@ def codings(
                     _write_xlsx(export, partial)
                 else:
                     _write_parquet(export, partial)
+    if export.source is not None:
+        typer.echo(f"Coding source: {export.source}.", err=True)
     if out is not None:
         noun = "coding" if export.rows == 1 else "codings"
         typer.echo(f"Exported {export.rows} {noun} to {out} ({chosen}).")

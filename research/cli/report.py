@@ -13,13 +13,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from research.cli.common import (
     FormatOption,
     OutputFormat,
+    SourceOption,
     StudyOption,
     WhereOption,
     emit,
     load_study,
 )
 from research.errors import ResearchError
-from research.services import filters, study_info
+from research.services import coding_sources, filters, study_info
 from research.study import Study
 
 if TYPE_CHECKING:
@@ -39,8 +40,13 @@ def report(
     ] = None,
     where: WhereOption = None,
     coder: Annotated[
-        str | None, typer.Option("--coder", help="Only this coder's codings (default: all).")
+        str | None,
+        typer.Option(
+            "--coder",
+            help="Only this coder's codings: their own layer, unless --source says otherwise.",
+        ),
     ] = None,
+    source: SourceOption = None,
     groups: Annotated[
         list[str] | None,
         typer.Option(
@@ -54,7 +60,10 @@ def report(
 ) -> None:
     """Write the study's report: tables (CSV, Markdown, XLSX), figures and report.html.
 
-    Example: research report --where place=martuni --group gender --format png,svg,pdf
+    Counts come from one coding source, stated in the report (default: the consensus layer
+    where it holds codings, else the agreement of two coders, else the one coder's layer).
+
+    Example: research report --source coder:Ani --where place=martuni --format png,svg,pdf
     """
     from research.report import ReportOptions, planned_steps, write_report
 
@@ -73,7 +82,7 @@ def report(
     ):
         # One step for reading the study, then each step the report layer reports.
         task = bar.add_task("Reading the study", total=planned_steps() + 1)
-        frames, conditions = _frames(opened, where or [])
+        frames, conditions = _frames(opened, where or [], source=source, coder=coder)
         bar.update(task, advance=1, description="Computing the tables")
         target = out or opened.folder / "report"
         options = ReportOptions(
@@ -91,15 +100,20 @@ def report(
         typer.echo(f"Left out {result.title}: {result.left_out}")
 
 
-def _frames(opened: Study, where: list[str]) -> tuple[StudyFrames, dict[str, Any]]:
+def _frames(
+    opened: Study, where: list[str], *, source: str | None = None, coder: str | None = None
+) -> tuple[StudyFrames, dict[str, Any]]:
     # pandas loads only for the commands that analyse, not at every CLI start.
     from research.services.analysis_data import study_frames
 
     with opened.transaction() as session:
         dictionary = study_info.load_dictionary(session)
         conditions = {c.attribute: c.value for c in filters.parse_conditions(dictionary, where)}
+        chosen = coding_sources.source_for_coder(session, source, coder)
         # The report quotes no coding: reading a million quotes would only cost memory.
-        frames = study_frames(session, database=str(opened.folder), quotes=False)
+        frames = study_frames(
+            session, database=str(opened.folder), quotes=False, source=chosen
+        )
     return frames, conditions
 
 
@@ -144,6 +158,7 @@ def agreement_command(
     if empty is not None:
         raise ResearchError(empty)
     code_id = None if code is None else frames.codebook.resolve(code).code_id
+    # Agreement compares every coder's own layer (`coder_codings`), whatever the source.
     result = study_agreement(
         frames, frames.passes, unit=unit.value, overlap=overlap, code_id=code_id
     )

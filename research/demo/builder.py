@@ -32,7 +32,7 @@ from ruamel.yaml import YAML
 from interviews.importers import Transcript
 from interviews.text import canonicalise
 from research.errors import ResearchError, StudyExistsError
-from research.services import codings, interviews, respondents, study_info
+from research.services import codings, interviews, layers, passes, respondents, study_info
 from research.services.codings import NewCoding
 from research.settings import DATABASE_FILE, locate_study
 from research.study import Study, create_study, open_study
@@ -281,6 +281,21 @@ def build_demo(
                     coders=chosen.coders,
                 )
                 codings.add_codings(session, mine, coded_at=stamp)
+                # Each coder read every demo interview through: a code not applied is a 0.
+                passes.mark_done(session, item.interview_id, coder, completed_at=stamp)
+            # Until the team adjudicates, the consensus is the first coder's layer, copied a
+            # week after the second coder finished.
+            settled = coded_at(
+                date.fromisoformat(str(item.interview["interview_date"])),
+                chosen.coders[1],
+                coders=chosen.coders,
+            ) + timedelta(days=7)
+            layers.copy_layer(
+                session,
+                from_coder=chosen.coders[0],
+                interview_id=item.interview_id,
+                copied_at=settled,
+            )
     return study
 
 

@@ -21,6 +21,7 @@ from analysis.multiple_testing import leaf_codes
 from interviews.dictionary import AttributeType
 from research.report.selection import Selection, select
 from research.services.analysis_data import StudyFrames
+from research.services.coding_sources import ResolvedSource
 from research.study_settings import ReportSettings
 
 # Past this many, the codes a figure leaves out are counted rather than all named.
@@ -68,6 +69,11 @@ class SectionContext:
     def codes(self) -> pd.DataFrame:
         """The codes frame of the study's codebook."""
         return self.frames.codes
+
+    @property
+    def source(self) -> ResolvedSource:
+        """The coding source the codings come from, and its label."""
+        return self.frames.source
 
     @property
     def settings(self) -> ReportSettings:
@@ -170,6 +176,7 @@ class SectionContext:
     def note(self, text: str, *more: str) -> str:
         """A methods note ending with the filters, the counts used and what was held back."""
         parts = [_sentence(text), *(_sentence(part) for part in more)]
+        parts.append(f"Coding source: {self.source.label}.")
         parts.append(f"Filters: {self.selection.describe()}.")
         parts.append(
             f"{len(self.interviews)} interviews, {self.interviews['respondent_id'].nunique()} "

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.sources import SourceKind
 from analysis.style import figure_svg
 from research.errors import NotFoundError
 from research.report.context import Result, SectionContext
@@ -40,18 +41,23 @@ def run_section(section: Section, context: SectionContext, *, figure: bool = Tru
     reason. An analysis that fails on an unusual selection is left out too, saying so,
     so that one result never hides the others.
     """
+    union = context.source.source.kind is SourceKind.UNION
+    # The union is never silent: every title says what it counts.
+    suffix = f" ({context.source.label})" if union else ""
+    title = section.title + suffix
     reason = section.needs(context)
     if reason is not None:
-        return Result(section.name, section.title, left_out=reason)
+        return Result(section.name, title, left_out=reason)
     try:
         result = section.compute(context)
+        result.title += suffix
         if figure and section.figure is not None:
             result.figure = section.figure(context, result)
     # Any failure of one analysis on an unusual selection is shown in its own section.
     except Exception as error:
         return Result(
             section.name,
-            section.title,
+            title,
             left_out=f"not computed for this selection ({type(error).__name__}: {error})",
         )
     return result

@@ -138,7 +138,11 @@ def _lowered(label: str) -> str:
 def _frequencies(context: SectionContext) -> Result:
     tables = {
         f"frequencies_{unit}": frequencies.frequencies(
-            context.codings, context.interviews, context.codes, unit=unit
+            context.codings,
+            context.interviews,
+            context.codes,
+            unit=unit,
+            source=context.source.label,
         )
         for unit in ("codings", "interviews", "respondents")
     }
@@ -150,8 +154,8 @@ def _frequencies(context: SectionContext) -> Result:
         "frequencies",
         FREQUENCIES.title,
         context.note(
-            "Counts at three units: codings; interviews in which any selected coder "
-            "applied the code; respondents with any such interview. Parent codes roll "
+            "Counts at three units: codings; interviews in which the coding source "
+            "holds the code; respondents with any such interview. Parent codes roll "
             "up their children without counting an interview or respondent twice.",
             context.unused_line(codes.loc[candidates, "code_id"]),
         ),
@@ -659,8 +663,9 @@ SATURATION = Section(
 
 
 def _every_coder(context: SectionContext) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The selection's codings and interviews before the coder filter."""
-    return select(context.frames, replace(context.selection, coder=None))
+    """Every coder's own codings of the selection, before the coder filter."""
+    every = replace(context.selection, coder=None)
+    return select(context.frames, every, codings=context.frames.coder_codings)
 
 
 def _agreement_needs(context: SectionContext) -> str | None:
@@ -671,7 +676,9 @@ def _agreement_needs(context: SectionContext) -> str | None:
 def _agreement(context: SectionContext) -> Result:
     # Agreement compares coders, so the coder filter does not apply; the others do.
     codings, interviews = _every_coder(context)
-    selected = replace(context.frames, codings=codings, interviews=interviews)
+    selected = replace(
+        context.frames, codings=codings, coder_codings=codings, interviews=interviews
+    )
     results = {
         unit: agreement_data.study_agreement(selected, context.frames.passes, unit=unit)
         for unit in ("interview", "segment", "character")

@@ -50,21 +50,27 @@ class SelectionCounts:
     codings: int
     description: str
     message: str | None = None
+    # The coding source the codings come from, in words.
+    source: str = ""
 
 
-def select(frames: StudyFrames, selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The (codings, interviews) of a selection.
+def select(
+    frames: StudyFrames, selection: Selection, *, codings: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The (codings, interviews) of a selection, from the source's codings or `codings`
+    (every coder's layer, `frames.coder_codings`, for agreement).
 
     An attribute no interview has a value for matches nothing (the frames have no column for
     it), rather than being an error: the data dictionary knows it, the data do not use it yet.
     """
+    chosen = frames.codings if codings is None else codings
     where = dict(selection.where)
     if any(name not in frames.interviews.columns for name in where):
-        return frames.codings.iloc[0:0], frames.interviews.iloc[0:0]
+        return chosen.iloc[0:0], frames.interviews.iloc[0:0]
     if frames.interviews.empty:
-        return frames.codings.iloc[0:0], frames.interviews
+        return chosen.iloc[0:0], frames.interviews
     return filters.select_codings(
-        frames.codings,
+        chosen,
         frames.interviews,
         where=where or None,
         coders=selection.coder_list(),
@@ -81,6 +87,7 @@ def count_selection(frames: StudyFrames, selection: Selection) -> SelectionCount
         codings=len(codings),
         description=selection.describe(),
         message=nothing_to_show(frames, selection, codings=codings, interviews=interviews),
+        source=frames.source.label,
     )
 
 
@@ -107,19 +114,29 @@ def nothing_to_show(
             f"All {held_back} interviews are held back from analysis because their records "
             "are incomplete; complete them (research interviews set ID --set NAME=VALUE)."
         )
-    if frames.codings.empty:
+    if frames.codings.empty and frames.coder_codings.empty:
         return (
             f"The study has no codings yet: code some of its {len(frames.interviews)} "
             "interviews, then ask again."
         )
+    if frames.codings.empty:
+        return (
+            f"The coding source ({frames.source.label}) holds no codings of these "
+            "interviews; choose another source."
+        )
     message = (
         f"No codings match this selection ({selection.describe()}), so there is nothing to show."
     )
-    known = sorted(str(coder) for coder in frames.codings["coder"].unique())
+    known = sorted(str(coder) for coder in frames.coder_codings["coder"].unique())
     if selection.coder is not None and selection.coder not in known:
         message += (
             f" No coder named {selection.coder!r} has stored a coding; the coders are "
             f"{', '.join(known) or 'none yet'}."
+        )
+    elif selection.coder is not None and frames.source.source.coder != selection.coder:
+        message += (
+            f" The coding source is the {frames.source.label}, where {selection.coder} applied "
+            f"none of these; coder:{selection.coder} as the source counts their own layer."
         )
     elif interviews.empty:
         message += " No interview has these attribute values."

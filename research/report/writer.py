@@ -297,8 +297,12 @@ def _title(frames: StudyFrames) -> str:
 
 def _provenance(frames: StudyFrames, options: ReportOptions) -> dict[str, str]:
     summary = frames.summary
+    consensus = summary.consensus_codings
+    passes = summary.passes_per_coder
     coders = ", ".join(
-        f"{name} ({count} codings)" for name, count in summary.codings_per_coder.items()
+        f"{name} ({count} codings, {passes.get(name, 0)} of {summary.interviews} interviews "
+        "completed)"
+        for name, count in summary.codings_per_coder.items()
     )
     where = "; ".join(f"{k} = {v}" for k, v in options.where.items()) or "none"
     analysed = [a.name for a in frames.dictionary.attributes if a.analysis]
@@ -316,7 +320,9 @@ def _provenance(frames: StudyFrames, options: ReportOptions) -> dict[str, str]:
             if held
             else "none (every interview's record is complete)"
         ),
-        "Codings": str(summary.codings),
+        "Coding source": frames.source.provenance.removeprefix("Coding source: "),
+        "Codings": str(summary.codings)
+        + (f" ({consensus} in the consensus layer)" if consensus else ""),
         "Coders": coders or "none",
         "Codebook": f"{summary.codebook_name}, version {summary.codebook_version}",
         "Analysis attributes": ", ".join(analysed) or "none marked in the data dictionary",

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from interviews.layers import CODER_LAYER
 from research.services import study_info
 from research.services.codebooks import load_codebook
 from research.services.interviews import incomplete_interview_ids
@@ -181,9 +182,12 @@ def coding_progress(session: Session, *, coder: str | None) -> list[InterviewPro
     Interviews `coder` has coded come first, most recently coded first, so a coder picks up
     where they stopped; the others follow in interview order.
     """
+    # The coders' own layers: copying a consensus is no coder's progress.
     totals = dict(
         session.execute(
-            select(CodingRow.interview_id, func.count()).group_by(CodingRow.interview_id)
+            select(CodingRow.interview_id, func.count())
+            .where(CodingRow.layer == CODER_LAYER)
+            .group_by(CodingRow.interview_id)
         ).all()
     )
     own: dict[str, tuple[int, datetime]] = {}
@@ -192,7 +196,7 @@ def coding_progress(session: Session, *, coder: str | None) -> list[InterviewPro
             interview_id: (count, last)
             for interview_id, count, last in session.execute(
                 select(CodingRow.interview_id, func.count(), func.max(CodingRow.created_at))
-                .where(CodingRow.coder == coder)
+                .where(CodingRow.coder == coder, CodingRow.layer == CODER_LAYER)
                 .group_by(CodingRow.interview_id)
             )
         }

@@ -64,14 +64,20 @@ class AgreementNeedsCodersError(ResearchError):
 
 
 def completed_passes(session: Session) -> CompletedPasses:
-    """The coders' completed passes as the study records them.
+    """The coders' completed passes as the study records them (`passes.passes_by_coder`).
 
-    This toolkit version records no completed passes yet, so every study takes the fallback
-    rule of `analysis.agreement.passes_from_codings` (an interview a coder coded anything in
-    counts as completed by them), and every output names that rule.
+    A study where no coder has marked a pass takes the fallback rule of
+    `analysis.agreement.passes_from_codings` (an interview a coder coded anything in counts
+    as completed by them), and every output names that rule.
     """
-    del session  # read here once passes are recorded in the study
-    return CompletedPasses(passes=None)
+    from research.services.passes import passes_by_coder
+
+    recorded = passes_by_coder(session)
+    if not recorded:
+        return CompletedPasses(passes=None)
+    return CompletedPasses(
+        passes={coder: frozenset(interviews) for coder, interviews in recorded.items()}
+    )
 
 
 def second_coder_missing(codings: pd.DataFrame) -> str | None:
@@ -103,17 +109,19 @@ def study_agreement(
         completed_interviews,
     )
 
-    missing = second_coder_missing(frames.codings)
+    # Agreement compares every coder's own layer, whatever the analysis source.
+    codings = frames.coder_codings
+    missing = second_coder_missing(codings)
     if missing is not None:
         raise AgreementNeedsCodersError(missing)
     chosen = None if passes.passes is None else dict(passes.passes)
     table = agreement(
-        frames.codings, frames.interviews, frames.codes, unit=unit, overlap=overlap, passes=chosen
+        codings, frames.interviews, frames.codes, unit=unit, overlap=overlap, passes=chosen
     )
     if code_id is not None:
         table = table[table["code_id"] == code_id]
     return StudyAgreement(
         table=table.reset_index(drop=True),
-        completed=completed_interviews(frames.codings, frames.interviews, chosen),
+        completed=completed_interviews(codings, frames.interviews, chosen),
         rule=PASSES_RECORDED if passes.recorded else PASSES_INFERRED,
     )

@@ -13,11 +13,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
 from analysis.frames import codes_frame, codings_frame, interviews_frame
+from analysis.sources import CodingSource, SourceKind
+from analysis.sources import select_codings as chosen_codings
 from codebook import Codebook
 from interviews.dictionary import DataDictionary
+from interviews.layers import CODER_LAYER
 from research.services import study_info, timeline
 from research.services.agreement_data import CompletedPasses, completed_passes
 from research.services.codebooks import load_codebook
+from research.services.coding_sources import ResolvedSource, resolve_source
 from research.services.interviews import list_interviews, record_attributes
 from research.services.records import StudySummary
 from research.storage.tables import CodingRow, InterviewRow
@@ -33,19 +37,26 @@ CODING_QUERY_COLUMNS = (
     "respondent_id",
     "code_id",
     "coder",
+    "layer",
     "start_offset",
     "end_offset",
     "quote",
 )
-REPEATED_COLUMNS = ("interview_id", "respondent_id", "code_id", "coder")
+REPEATED_COLUMNS = ("interview_id", "respondent_id", "code_id", "coder", "layer")
 CHUNK_ROWS = 100_000
 
 
 @dataclass(frozen=True)
 class StudyFrames:
-    """Everything a report needs, as DataFrames, plus the codebook and the study's facts."""
+    """Everything a report needs, as DataFrames, plus the codebook and the study's facts.
+
+    `codings` are the codings of the coding source `source`; `coder_codings` are every
+    coder's own layer (what agreement between coders compares).
+    """
 
     codings: pd.DataFrame
+    coder_codings: pd.DataFrame
+    source: ResolvedSource
     interviews: pd.DataFrame
     codes: pd.DataFrame
     events: pd.DataFrame
@@ -59,8 +70,17 @@ class StudyFrames:
     passes: CompletedPasses = CompletedPasses(passes=None)
 
 
-def study_frames(session: Session, *, database: str, quotes: bool = True) -> StudyFrames:
+def study_frames(
+    session: Session,
+    *,
+    database: str,
+    quotes: bool = True,
+    source: CodingSource | str | None = None,
+) -> StudyFrames:
     """Read a whole study into frames; codings come straight from SQL, not record by record.
+
+    `codings` are those of the coding source (default: `coding_sources.default_source`),
+    `coder_codings` every coder's own layer, for agreement between coders.
 
     With `quotes=False` the codings' quote column is left empty (missing): for analyses,
     such as the report's, that never read it, a million quotes are most of the memory.
@@ -86,6 +106,7 @@ def study_frames(session: Session, *, database: str, quotes: bool = True) -> Stu
         for record in records
         if record.complete
     )
+    resolved = resolve_source(session, source)
     query = (
         select(
             CodingRow.coding_id,
@@ -93,6 +114,7 @@ def study_frames(session: Session, *, database: str, quotes: bool = True) -> Stu
             InterviewRow.respondent_id,
             CodingRow.code_id,
             CodingRow.coder,
+            CodingRow.layer,
             CodingRow.start_offset,
             CodingRow.end_offset,
             CodingRow.quote if quotes else null().label("quote"),
@@ -108,7 +130,16 @@ def study_frames(session: Session, *, database: str, quotes: bool = True) -> Stu
     raw = _columns_of(session, query)
     raw = raw[~raw["interview_id"].isin(incomplete)].reset_index(drop=True)
     raw["code_path"] = raw["code_id"].map(dict(zip(codes["code_id"], codes["path"], strict=True)))
-    codings = codings_frame(raw, interviews)
+    layer = raw["layer"].astype(str)
+    own = raw[(layer == CODER_LAYER).to_numpy()].drop(columns="layer")
+    chosen = chosen_codings(raw, resolved.source).drop(columns="layer")
+    codings = codings_frame(chosen.reset_index(drop=True), interviews)
+    # The union is every coder's layer already: one frame serves both.
+    coder_codings = (
+        codings
+        if resolved.source.kind is SourceKind.UNION
+        else codings_frame(own.reset_index(drop=True), interviews)
+    )
     events = pd.DataFrame(
         [
             {**event.model_dump(include=set(EVENT_COLUMNS)), "year": event.event_date.year}
@@ -118,6 +149,8 @@ def study_frames(session: Session, *, database: str, quotes: bool = True) -> Stu
     )
     return StudyFrames(
         codings=codings,
+        coder_codings=coder_codings,
+        source=resolved,
         interviews=interviews,
         codes=codes,
         events=events,

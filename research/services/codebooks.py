@@ -179,12 +179,17 @@ def apply_change(session: Session, codebook: Codebook, change: Change, *, change
 def _move_codings(session: Session, source: str, target: str) -> int:
     """Point the codings of `source` at `target`, folding exact duplicates into one."""
     target_rows = session.scalars(select(CodingRow).where(CodingRow.code_id == target)).all()
-    by_key = {(r.interview_id, r.start_offset, r.end_offset, r.coder): r for r in target_rows}
+    by_key = {
+        (r.interview_id, r.start_offset, r.end_offset, r.coder, r.layer): r for r in target_rows
+    }
     duplicates = []
     for row in session.scalars(select(CodingRow).where(CodingRow.code_id == source)):
-        twin = by_key.get((row.interview_id, row.start_offset, row.end_offset, row.coder))
+        twin = by_key.get(
+            (row.interview_id, row.start_offset, row.end_offset, row.coder, row.layer)
+        )
         if twin is not None:
-            # Same coder, same span: after the merge they are one coding; keep both memos.
+            # Same coder, same span, same layer: after the merge they are one coding; keep
+            # both memos. A coder's own coding and the consensus stay apart.
             twin.memo = "\n".join(memo for memo in (twin.memo, row.memo) if memo)
             duplicates.append(row.coding_id)
     if duplicates:

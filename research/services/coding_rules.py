@@ -1,5 +1,6 @@
 """What a coding must be, decided without the database: an applicable code, a coder's name,
-a memo, a segment of whole characters matching its quote, and the refusal of a duplicate.
+a layer, a memo, a segment of whole characters matching its quote, and the refusal of a
+duplicate.
 
 Both writers of codings apply these rules: the service (`codings`, through SQLAlchemy) and
 `quick_codings`, which stores one coding in a SQLite study with the standard library alone
@@ -14,6 +15,7 @@ from typing import Any
 
 from codebook import Code, Codebook
 from interviews.errors import SegmentError
+from interviews.layers import CODER_LAYER, LAYERS
 from interviews.segments import check_segment
 from research.errors import ConflictError, NotFoundError, ResearchError
 
@@ -103,13 +105,26 @@ def checked_segment(
         ) from error
 
 
+def checked_layer(layer: str) -> str:
+    """A layer's name (`interviews.layers.LAYERS`), or a clear error naming those there are."""
+    if layer not in LAYERS:
+        raise ResearchError(f"no coding layer {layer!r}; the layers are {', '.join(LAYERS)}")
+    return layer
+
+
 def duplicate_error(
-    codebook: Codebook, key: tuple[str, str, int, int, str], *, coding_id: int | None = None
+    codebook: Codebook,
+    key: tuple[str, str, int, int, str] | tuple[str, str, int, int, str, str],
+    *,
+    coding_id: int | None = None,
 ) -> ConflictError:
-    """The refusal of a coding whose interview, code, span and coder are already stored."""
-    interview_id, code_id, start, end, coder = key
+    """The refusal of a coding whose interview, code, span, coder and layer (a coder's own
+    when the key leaves it out) are already stored."""
+    interview_id, code_id, start, end, coder = key[:5]
+    layer = key[5] if len(key) > 5 else CODER_LAYER
     stored = f" (coding {coding_id})" if coding_id is not None else ""
+    where = "" if layer == CODER_LAYER else f" in the {layer} layer"
     return ConflictError(
         f"interview {interview_id}: {coder} already coded {start}-{end} with "
-        f"{codebook.path_of(code_id)}{stored}"
+        f"{codebook.path_of(code_id)}{where}{stored}"
     )

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from codebook import Code, Codebook, CodebookError, operations
 from interviews.errors import OffsetError, SegmentError
 from interviews.graphemes import whole_clusters
+from interviews.layers import CODER_LAYER, LAYERS
 from interviews.segments import check_segment, find_quote
 from interviews.text import Utf16Index, normalise
 from research.errors import ConflictError, NotFoundError, ResearchError
@@ -39,6 +40,7 @@ from research.services.codebooks import load_codebook
 from research.services.coding_rules import (
     applicable,
     checked_coder,
+    checked_layer,
     checked_memo,
     checked_segment,
     codable_transcript,
@@ -59,7 +61,8 @@ CODINGS = cast(Table, CodingRow.__table__)
 
 @dataclass(frozen=True)
 class NewCoding:
-    """A coding to store: which code, which span, which coder; `quote` is checked if given."""
+    """A coding to store: which code, which span, which coder, in which layer (a coder's own
+    unless said); `quote` is checked if given."""
 
     interview_id: str
     code: str
@@ -68,6 +71,7 @@ class NewCoding:
     coder: str
     quote: str | None = None
     memo: str = ""
+    layer: str = CODER_LAYER
 
 
 def add_coding(
@@ -81,9 +85,11 @@ def add_coding(
     quote: str | None = None,
     memo: str = "",
     coded_at: datetime | None = None,
+    layer: str = CODER_LAYER,
 ) -> CodingRecord:
-    """Apply `code` (a path or id) to [start_offset, end_offset) of an interview's transcript."""
-    new = NewCoding(interview_id, code, start_offset, end_offset, coder, quote, memo)
+    """Apply `code` (a path or id) to [start_offset, end_offset) of an interview's transcript,
+    in `coder`'s own layer or, with `layer="consensus"`, in the consensus layer."""
+    new = NewCoding(interview_id, code, start_offset, end_offset, coder, quote, memo, layer)
     [coding_id] = _store(session, [new], coded_at=coded_at, return_ids=True)
     return get_coding(session, coding_id)
 
@@ -98,6 +104,7 @@ def code_quote(
     occurrence: int | None = None,
     memo: str = "",
     coded_at: datetime | None = None,
+    layer: str = CODER_LAYER,
 ) -> CodingRecord:
     """Apply `code` where `quote` appears in the transcript, matched loosely.
 
@@ -116,6 +123,7 @@ def code_quote(
         coder=coder,
         memo=memo,
         coded_at=coded_at,
+        layer=layer,
     )
 
 
@@ -143,7 +151,8 @@ def add_codings(
             return _store_many(session, batch, coded_at=coded_at or utc_now())
     except IntegrityError as error:
         raise ConflictError(
-            "a coding with the same code, span and coder is already stored; nothing was added"
+            "a coding with the same code, span, coder and layer is already stored; "
+            "nothing was added"
         ) from error
 
 
@@ -157,7 +166,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         # Each field as a list, read once with C-level map: the passes below work on these.
         fields = {
             name: list(map(attrgetter(name), batch))
-            for name in ("interview_id", "code", "coder", "memo", "quote")
+            for name in ("interview_id", "code", "coder", "memo", "quote", "layer")
         }
 
         def numbered(name: str, numbers: dict[str, int]) -> Any:
@@ -177,6 +186,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
             for reference in sorted(set(fields["code"]))
         }
         coders = {name: checked_coder(name) for name in sorted(set(fields["coder"]))}
+        layers = {name: checked_layer(name) for name in set(fields["layer"])}
         memos = {memo: checked_memo(memo) for memo in set(fields["memo"]) if memo}
         memos[""] = ""
         starts = offsets("start_offset")
@@ -194,6 +204,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
                 starts,
                 ends,
                 numbered("coder", coder_numbers),
+                numbered("layer", {name: LAYERS.index(name) for name in layers}),
             ]
         )
         order = np.lexsort(keys[::-1])
@@ -207,6 +218,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
                 first.start_offset,
                 first.end_offset,
                 coders[first.coder],
+                first.layer,
             )
             raise duplicate_error(codebook, key)
         del ordered
@@ -217,6 +229,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
             "code_id": _stored(np, code_numbers, code_ids)[keys[1]],
             "coder": _stored(np, coder_numbers, coders)[keys[4]],
             "memo": np.array([memos[memo] for memo in fields["memo"]], dtype=object),
+            "layer": np.array(fields["layer"], dtype=object),
             "quote": np.array(fields["quote"], dtype=object),
         }
         del keys
@@ -266,6 +279,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
                 columns["coder"][part].tolist(),
                 columns["memo"][part].tolist(),
                 repeat(stamp),
+                columns["layer"][part].tolist(),
             )
             connection.exec_driver_sql(statement, list(rows))
             del rows, quotes, texts, ids
@@ -301,6 +315,7 @@ def _insert_statement(connection: Connection) -> str:
         "coder",
         "memo",
         "created_at",
+        "layer",
     )
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     return (
@@ -370,7 +385,7 @@ def _store(
     texts = _transcripts(session, {coding.interview_id for coding in codings})
     stamp = coded_at or utc_now()
     rows = []
-    seen: set[tuple[str, str, int, int, str]] = set()
+    seen: set[tuple[str, str, int, int, str, str]] = set()
     # Bulk loads repeat the same few codes and coders: check each once.
     codes: dict[str, Code] = {}
     coders: dict[str, str] = {}
@@ -382,6 +397,7 @@ def _store(
         if coder is None:
             coder = coders[coding.coder] = checked_coder(coding.coder)
         memo = checked_memo(coding.memo) if coding.memo else ""
+        layer = checked_layer(coding.layer)
         quote = checked_segment(
             texts[coding.interview_id],
             coding.interview_id,
@@ -389,7 +405,14 @@ def _store(
             coding.end_offset,
             coding.quote,
         )
-        key = (coding.interview_id, code.code_id, coding.start_offset, coding.end_offset, coder)
+        key = (
+            coding.interview_id,
+            code.code_id,
+            coding.start_offset,
+            coding.end_offset,
+            coder,
+            layer,
+        )
         if key in seen:
             raise duplicate_error(codebook, key)
         seen.add(key)
@@ -403,6 +426,7 @@ def _store(
                 "coder": coder,
                 "memo": memo,
                 "created_at": stamp,
+                "layer": layer,
             }
         )
     if len(rows) == 1:
@@ -419,7 +443,8 @@ def _store(
             return [0] * len(rows)
     except IntegrityError as error:
         raise ConflictError(
-            "a coding with the same code, span and coder is already stored; nothing was added"
+            "a coding with the same code, span, coder and layer is already stored; "
+            "nothing was added"
         ) from error
 
 
@@ -431,6 +456,7 @@ def _refuse_stored_duplicate(session: Session, codebook: Codebook, row: dict[str
             CodingRow.start_offset == row["start_offset"],
             CodingRow.end_offset == row["end_offset"],
             CodingRow.coder == row["coder"],
+            CodingRow.layer == row["layer"],
         )
     )
     if existing is not None:
@@ -442,6 +468,7 @@ def _refuse_stored_duplicate(session: Session, codebook: Codebook, row: dict[str
                 int(str(row["start_offset"])),
                 int(str(row["end_offset"])),
                 str(row["coder"]),
+                str(row["layer"]),
             ),
             coding_id=existing,
         )
@@ -506,6 +533,7 @@ class _Selection:
     code_ids: list[str] | None
     coder: str | None
     interview_id: str | None
+    layer: str | None
     allowed: set[str] | None
     include_incomplete: bool
     paths: dict[str, str]
@@ -582,6 +610,8 @@ class _Selection:
     def _others(self, query: Select[Any], table: Any) -> Select[Any]:
         if self.coder is not None:
             query = query.where(table.coder == self.coder)
+        if self.layer is not None:
+            query = query.where(table.layer == self.layer)
         if self.interview_id is not None:
             query = query.where(table.interview_id == self.interview_id)
         return query
@@ -613,6 +643,7 @@ def _selection(
     where: Sequence[str],
     include_children: bool,
     include_incomplete: bool,
+    layer: str | None = None,
 ) -> _Selection:
     codebook = load_codebook(session)
     code_ids = None
@@ -627,6 +658,7 @@ def _selection(
         code_ids=code_ids,
         coder=coder,
         interview_id=interview_id,
+        layer=None if layer is None else checked_layer(layer),
         allowed=_allowed_interviews(session, where),
         include_incomplete=include_incomplete,
         paths={item.code_id: codebook.path_of(item.code_id) for item in codebook.codes},
@@ -642,6 +674,7 @@ def iter_codings(
     where: Sequence[str] = (),
     include_children: bool = True,
     include_incomplete: bool = False,
+    layer: str | None = None,
 ) -> Iterator[CodingRecord]:
     """Codings in listing order, read from the database in batches as they are used.
 
@@ -656,6 +689,7 @@ def iter_codings(
         where=where,
         include_children=include_children,
         include_incomplete=include_incomplete,
+        layer=layer,
     )
     result = session.execute(selection.query().execution_options(yield_per=BATCH_SIZE))
     for rows in result.mappings().partitions():
@@ -671,6 +705,7 @@ def list_codings(
     where: Sequence[str] = (),
     include_children: bool = True,
     include_incomplete: bool = False,
+    layer: str | None = None,
 ) -> list[CodingRecord]:
     """Every coding in listing order (interview, start, end, coding id), filtered by code
     (with children), coder, interview and attributes; `page_codings` gives them a page at a time.
@@ -688,6 +723,7 @@ def list_codings(
             where=where,
             include_children=include_children,
             include_incomplete=include_incomplete,
+            layer=layer,
         )
     )
 
@@ -701,6 +737,7 @@ def page_codings(
     where: Sequence[str] = (),
     include_children: bool = True,
     include_incomplete: bool = False,
+    layer: str | None = None,
     limit: int = DEFAULT_PAGE_SIZE,
     cursor: str | None = None,
     offset: int = 0,
@@ -727,6 +764,7 @@ def page_codings(
         where=where,
         include_children=include_children,
         include_incomplete=include_incomplete,
+        layer=layer,
     )
     after = None if cursor is None else decode_cursor(cursor)
     wanted = offset + limit + 1
@@ -785,6 +823,7 @@ def codings_held_back(
     interview_id: str | None = None,
     where: Sequence[str] = (),
     include_children: bool = True,
+    layer: str | None = None,
 ) -> int:
     """How many codings matching these filters `list_codings` leaves out by default: those of
     incomplete interviews."""
@@ -796,6 +835,7 @@ def codings_held_back(
         where=where,
         include_children=include_children,
         include_incomplete=True,
+        layer=layer,
     )
     counts = selection.per_interview(session)
     held = incomplete_interview_ids(session, among=counts.keys())
@@ -827,6 +867,7 @@ def _record(row: CodingRow, codebook: Codebook, respondent_id: str) -> CodingRec
         coder=row.coder,
         memo=row.memo,
         created_at=row.created_at,
+        layer=row.layer,
     )
 
 
@@ -871,7 +912,7 @@ def update_coding(
         row.start_offset, row.end_offset = start_offset, end_offset
     if memo is not None:
         row.memo = checked_memo(memo) if memo else ""
-    key = (row.interview_id, row.code_id, row.start_offset, row.end_offset, row.coder)
+    key = (row.interview_id, row.code_id, row.start_offset, row.end_offset, row.coder, row.layer)
     with session.no_autoflush:
         twin = session.scalar(
             select(CodingRow.coding_id).where(
@@ -880,6 +921,7 @@ def update_coding(
                 CodingRow.start_offset == key[2],
                 CodingRow.end_offset == key[3],
                 CodingRow.coder == key[4],
+                CodingRow.layer == key[5],
                 CodingRow.coding_id != coding_id,
             )
         )
@@ -908,9 +950,12 @@ def recent_codes(session: Session, coder: str, *, limit: int = 8) -> list[str]:
     return [code_id for code_id, _ in rows]
 
 
-def coders(session: Session) -> list[str]:
-    """Every coder who has stored a coding, by name."""
-    return list(session.scalars(select(CodingRow.coder).distinct().order_by(CodingRow.coder)))
+def coders(session: Session, *, layer: str | None = None) -> list[str]:
+    """Every coder who has stored a coding (in `layer`, if given), by name."""
+    query = select(CodingRow.coder).distinct().order_by(CodingRow.coder)
+    if layer is not None:
+        query = query.where(CodingRow.layer == checked_layer(layer))
+    return list(session.scalars(query))
 
 
 IN_VIVO_PARENT = "in_vivo"

@@ -18,14 +18,17 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from sqlalchemy import Select, Table, select
 from sqlalchemy.orm import Session
 
+from analysis.sources import CodingSource, SourceKind
 from interviews.dictionary import AttributeType, DataDictionary
 from interviews.dictionary.schema import Attribute
+from interviews.layers import CODER_LAYER, CONSENSUS_LAYER
 from interviews.models import CORE_INTERVIEW_FIELDS
 from research.errors import NotFoundError
-from research.services import study_info
+from research.services import coding_sources, study_info
 from research.services.attributes import from_storage
 from research.services.bulk import collector_paused
 from research.services.codebooks import load_codebook
+from research.services.coding_rules import checked_layer
 from research.services.filters import matches_all, parse_conditions
 from research.services.formulas import inert_strings
 from research.services.interview_rows import missing_values
@@ -45,6 +48,7 @@ TRAILING = (
     "code_id",
     "code_path",
     "coder",
+    "layer",
     "start_offset",
     "end_offset",
     "quote",
@@ -52,7 +56,7 @@ TRAILING = (
     "created_at",
 )
 # The coding's own text columns: with the attributes, what a spreadsheet could evaluate.
-OWN_TEXT = ("interview_id", "code_id", "code_path", "coder", "quote", "memo")
+OWN_TEXT = ("interview_id", "code_id", "code_path", "coder", "layer", "quote", "memo")
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class CodingExport:
     held_back: int = 0
     rows: int = 0
     spreadsheet: bool = False
+    # The coding source asked for, in words; None: every coding of every layer.
+    source: str | None = None
 
 
 def attribute_columns(dictionary: DataDictionary) -> list[AttributeColumn]:
@@ -125,6 +131,7 @@ def export_schema(attributes: Sequence[AttributeColumn]) -> pa.Schema:
         pa.field("code_id", text, nullable=False),
         pa.field("code_path", text, nullable=False),
         pa.field("coder", text, nullable=False),
+        pa.field("layer", text, nullable=False),
         pa.field("start_offset", whole, nullable=False),
         pa.field("end_offset", whole, nullable=False),
         pa.field("quote", text, nullable=False),
@@ -144,6 +151,8 @@ def coding_rows(
     include_children: bool = True,
     batch_size: int = BATCH_SIZE,
     spreadsheet: bool = False,
+    layer: str | None = None,
+    source: CodingSource | str | None = None,
 ) -> CodingExport:
     """Codings with their interview's and respondent's attributes, in batches.
 
@@ -152,6 +161,10 @@ def coding_rows(
     and counted in `held_back`. Bad filters are refused before any batch is read. Rows
     come in the order the codings were made (by `coding_id`). With `spreadsheet`, cells
     come as `spreadsheet_safe` makes them (the attributes of each interview converted once).
+
+    Every row names its coder and layer. Without `source` every coding of every layer is
+    exported; with one (`analysis.sources`), only the codings it counts, and the export
+    carries the source's label.
     """
     import pyarrow as pa
 
@@ -168,12 +181,30 @@ def coding_rows(
         table.interview_id,
         table.code_id,
         table.coder,
+        table.layer,
         table.start_offset,
         table.end_offset,
         table.quote,
         table.memo,
         table.created_at,
     ).order_by(table.coding_id)
+    label = None
+    agreed: set[int] | None = None
+    if source is not None:
+        resolved = coding_sources.resolve_source(session, source)
+        label = resolved.label
+        counted = resolved.source
+        if counted.kind is SourceKind.CONSENSUS:
+            query = query.where(table.layer == CONSENSUS_LAYER)
+        else:
+            query = query.where(table.layer == CODER_LAYER)
+        if counted.kind is SourceKind.CODER:
+            query = query.where(table.coder == counted.coder)
+        elif counted.kind is SourceKind.AGREEMENT:
+            ids = coding_sources.select_codings(session, counted)["coding_id"]
+            agreed = {int(coding_id) for coding_id in ids}
+    if layer is not None:
+        query = query.where(table.layer == checked_layer(layer))
     if code is not None:
         chosen = codebook.resolve(code)
         ids = [chosen.code_id]
@@ -195,7 +226,11 @@ def coding_rows(
         paths=pa.array([codebook.path_of(item.code_id) for item in codebook.codes], pa.string()),
     )
     export = CodingExport(
-        schema=schema, attributes=attributes, batches=iter(()), spreadsheet=spreadsheet
+        schema=schema,
+        attributes=attributes,
+        batches=iter(()),
+        spreadsheet=spreadsheet,
+        source=label,
     )
 
     def batches() -> Iterator[pa.RecordBatch]:
@@ -207,6 +242,9 @@ def coding_rows(
                     part = cursor.fetchmany(batch_size)
                     if not part:
                         return
+                    if agreed is not None:
+                        # The agreement source: only the codings it counts.
+                        part = [row for row in part if row[0] in agreed]
                     batch = _joined(part, interviews, paths, schema, export)
                     del part
                 if batch.num_rows:
@@ -353,12 +391,13 @@ def _joined(
         interview_ids,
         code_ids,
         coders,
+        layers,
         starts,
         ends,
         quotes,
         memos,
         created,
-    ) = zip(*part, strict=True) if part else ([],) * 9
+    ) = zip(*part, strict=True) if part else ([],) * 10
     interview_column = pa.array(interview_ids, pa.string())
     position = pc.index_in(interview_column, value_set=interviews.kept_ids)
     export.held_back += (
@@ -373,6 +412,7 @@ def _joined(
         "code_id": code_column,
         "code_path": path_column,
         "coder": pa.array(coders, pa.string()),
+        "layer": pa.array(layers, pa.string()),
         "start_offset": pa.array(starts, pa.int64()),
         "end_offset": pa.array(ends, pa.int64()),
         "quote": pa.array(quotes, pa.string()),

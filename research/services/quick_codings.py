@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from codebook import Codebook
+from interviews.layers import CODER_LAYER
 from interviews.segments import find_quote
 from research.errors import StudyDatabaseError
 from research.services import study_facts
@@ -120,18 +121,19 @@ def _store(
     note = checked_memo(memo) if memo else ""
     segment = checked_segment(text, interview_id, start, end, None)
     key = (interview_id, chosen.code_id, start, end, name)
+    # A coder applies codes in their own layer; the consensus holds its own twins.
     (existing,) = connection.execute(
         "SELECT min(coding_id) FROM codings WHERE interview_id = ? AND code_id = ? "
-        "AND start_offset = ? AND end_offset = ? AND coder = ?",
-        key,
+        "AND start_offset = ? AND end_offset = ? AND coder = ? AND layer = ?",
+        (*key, CODER_LAYER),
     ).fetchone()
     if existing is not None:
         raise duplicate_error(codebook, key, coding_id=existing)
     stamp = moment.astimezone(UTC).strftime(STORED_TIME)
     cursor = connection.execute(
         "INSERT INTO codings (interview_id, code_id, start_offset, end_offset, quote, coder, "
-        "memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (interview_id, chosen.code_id, start, end, segment, name, note, stamp),
+        "memo, created_at, layer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (interview_id, chosen.code_id, start, end, segment, name, note, stamp, CODER_LAYER),
     )
     return CodingRecord(
         coding_id=int(cursor.lastrowid or 0),
@@ -145,6 +147,7 @@ def _store(
         coder=name,
         memo=note,
         created_at=datetime.strptime(stamp, STORED_TIME).replace(tzinfo=UTC),
+        layer=CODER_LAYER,
     )
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from interviews.layers import CODER_LAYER
+
 
 class Record(BaseModel):
     """Base of read models: frozen, strict about unknown fields."""
@@ -23,8 +25,13 @@ class StudySummary(Record):
     respondents: int
     interviews: int
     transcripts: int
+    # Every coding, in every layer.
     codings: int
+    # Each coder's own layer.
     codings_per_coder: dict[str, int]
+    consensus_codings: int
+    # Each coder's completed passes (interviews read through and coded).
+    passes_per_coder: dict[str, int]
     codebook_name: str
     codebook_version: int
     codes: int
@@ -82,6 +89,16 @@ class CodingRecord(Record):
     coder: str
     memo: str
     created_at: datetime
+    # Which layer it belongs to (`interviews.layers`): a coder's own or the consensus.
+    layer: str = CODER_LAYER
+
+
+class PassRecord(Record):
+    """A coder's completed pass over an interview."""
+
+    interview_id: str
+    coder: str
+    completed_at: datetime
 
 
 class CodingPage(Record):

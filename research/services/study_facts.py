@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from interviews.layers import CODER_LAYER, CONSENSUS_LAYER
 from research.errors import StudyDatabaseError
 from research.services.records import StudySummary
 from research.storage import health
@@ -87,12 +88,20 @@ def _summary(connection: sqlite3.Connection, database: str) -> StudySummary | No
         return None
     per_coder = dict(
         connection.execute(
-            "SELECT coder, count(*) FROM codings GROUP BY coder ORDER BY coder"
+            "SELECT coder, count(*) FROM codings WHERE layer = ? GROUP BY coder ORDER BY coder",
+            (CODER_LAYER,),
+        ).fetchall()
+    )
+    passes = dict(
+        connection.execute(
+            "SELECT coder, count(*) FROM coding_passes GROUP BY coder ORDER BY coder"
         ).fetchall()
     )
 
-    def count(sql: str) -> int:
-        return int(connection.execute(sql).fetchone()[0])
+    def count(sql: str, *parameters: str) -> int:
+        return int(connection.execute(sql, parameters).fetchone()[0])
+
+    consensus = count("SELECT count(*) FROM codings WHERE layer = ?", CONSENSUS_LAYER)
 
     return StudySummary(
         name=facts[NAME],
@@ -101,8 +110,10 @@ def _summary(connection: sqlite3.Connection, database: str) -> StudySummary | No
         respondents=count("SELECT count(*) FROM respondents"),
         interviews=count("SELECT count(*) FROM interviews"),
         transcripts=count("SELECT count(*) FROM interviews WHERE transcript IS NOT NULL"),
-        codings=sum(per_coder.values()),
+        codings=sum(per_coder.values()) + consensus,
         codings_per_coder=per_coder,
+        consensus_codings=consensus,
+        passes_per_coder=passes,
         codebook_name=facts[CODEBOOK_NAME],
         codebook_version=int(facts[CODEBOOK_VERSION]),
         codes=count("SELECT count(*) FROM codes"),

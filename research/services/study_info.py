@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from interviews.layers import CODER_LAYER, CONSENSUS_LAYER
 from research.errors import ResearchError
 from research.services.records import StudySummary
 from research.services.study_facts import (  # the facts' keys, beside the quick summary
@@ -17,7 +18,14 @@ from research.services.study_facts import (  # the facts' keys, beside the quick
     NAME,
     SETTINGS,
 )
-from research.storage.tables import CodeRow, CodingRow, InterviewRow, RespondentRow, StudyInfo
+from research.storage.tables import (
+    CodeRow,
+    CodingPassRow,
+    CodingRow,
+    InterviewRow,
+    RespondentRow,
+    StudyInfo,
+)
 
 if TYPE_CHECKING:
     from interviews.dictionary import DataDictionary
@@ -66,8 +74,22 @@ def summarise(session: Session, *, database: str) -> StudySummary:
     per_coder = dict(
         session.execute(
             select(CodingRow.coder, func.count())
+            .where(CodingRow.layer == CODER_LAYER)
             .group_by(CodingRow.coder)
             .order_by(CodingRow.coder)
+        ).all()
+    )
+    consensus = (
+        session.scalar(
+            select(func.count()).select_from(CodingRow).where(CodingRow.layer == CONSENSUS_LAYER)
+        )
+        or 0
+    )
+    passes = dict(
+        session.execute(
+            select(CodingPassRow.coder, func.count())
+            .group_by(CodingPassRow.coder)
+            .order_by(CodingPassRow.coder)
         ).all()
     )
     return StudySummary(
@@ -82,8 +104,10 @@ def summarise(session: Session, *, database: str) -> StudySummary:
             .where(InterviewRow.transcript.is_not(None))
         )
         or 0,
-        codings=sum(per_coder.values()),
+        codings=sum(per_coder.values()) + consensus,
         codings_per_coder=per_coder,
+        consensus_codings=consensus,
+        passes_per_coder=passes,
         codebook_name=require_fact(session, CODEBOOK_NAME),
         codebook_version=int(require_fact(session, CODEBOOK_VERSION)),
         codes=session.scalar(select(func.count()).select_from(CodeRow)) or 0,

@@ -19,6 +19,7 @@ HEAD_TABLES = frozenset(
     {
         "codebook_changes",
         "codes",
+        "coding_passes",
         "codings",
         "form_submissions",
         "interviews",

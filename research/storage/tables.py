@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from interviews.layers import CODER_LAYER, LAYERS
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -202,8 +204,15 @@ class TranscriptPassageRow(Base):
 
 
 
+_LAYER_NAMES = ", ".join(f"'{layer}'" for layer in LAYERS)
+
+
 class CodingRow(Base):
-    """A code applied by one coder to a span [start_offset, end_offset) of a transcript."""
+    """A code applied by one coder to a span [start_offset, end_offset) of a transcript.
+
+    It belongs to a layer (`interviews.layers`): the coder's own, or the consensus, where
+    `coder` names who applied it (the coder it was copied from, or the adjudicator).
+    """
 
     __tablename__ = "codings"
     __table_args__ = (
@@ -212,12 +221,14 @@ class CodingRow(Base):
         # length() counts characters (code points) on both SQLite and PostgreSQL.
         CheckConstraint("length(quote) = end_offset - start_offset", name="quote_matches_span"),
         CheckConstraint("length(coder) > 0", name="coder_not_empty"),
+        CheckConstraint(f"layer IN ({_LAYER_NAMES})", name="layer_known"),
         UniqueConstraint(
             "interview_id",
             "code_id",
             "start_offset",
             "end_offset",
             "coder",
+            "layer",
             name="uq_codings_no_duplicate",
         ),
         # One code's codings in listing order: a page of them is a range read (0007).
@@ -246,8 +257,28 @@ class CodingRow(Base):
     end_offset: Mapped[int] = mapped_column(Integer)
     quote: Mapped[str] = mapped_column(Text)
     coder: Mapped[str] = mapped_column(String(100))
+    layer: Mapped[str] = mapped_column(String(20), default=CODER_LAYER, server_default=CODER_LAYER)
     memo: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class CodingPassRow(Base):
+    """A coder's completed pass over an interview: they read it all and coded what they found.
+
+    In a completed pass a code the coder did not apply is absent (a 0); an interview without
+    a pass by a coder is missing for that coder.
+    """
+
+    __tablename__ = "coding_passes"
+    __table_args__ = (CheckConstraint("length(coder) > 0", name="coder_not_empty"),)
+
+    interview_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH),
+        ForeignKey("interviews.interview_id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    coder: Mapped[str] = mapped_column(String(100), primary_key=True)
+    completed_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class TimelineEventRow(Base):

@@ -32,6 +32,7 @@ from analysis.frequencies import (
     units_presence,
 )
 
+SOURCE = "coder a's layer"
 CODES = [
     ("motives", "motives", None, False),
     ("unemployment", "motives/unemployment", "motives", True),
@@ -113,14 +114,25 @@ def counts_of(table: pd.DataFrame) -> dict[str, int]:
 
 def test_codings_unit_counts_every_coding_and_parents_sum_their_subtree() -> None:
     codings, interviews, codes = tiny_study()
-    table = frequencies(codings, interviews, codes, unit="codings")
+    table = frequencies(codings, interviews, codes, unit="codings", source=SOURCE)
     assert counts_of(table) == {"motives": 9, "unemployment": 6, "clans": 3, "remittances": 2}
     assert set(table["base"]) == {11}
 
 
+def test_the_method_names_the_coding_source_not_any_coder() -> None:
+    codings, interviews, codes = tiny_study()
+    for unit in ("codings", "interviews", "respondents"):
+        table = frequencies(
+            codings, interviews, codes, unit=unit, source=SOURCE  # type: ignore[arg-type]
+        )
+        [method] = set(table["method"])
+        assert "coding source: coder a's layer" in method
+        assert "any coder" not in method
+
+
 def test_interviews_unit_counts_a_parent_once_per_interview() -> None:
     codings, interviews, codes = tiny_study()
-    table = frequencies(codings, interviews, codes, unit="interviews")
+    table = frequencies(codings, interviews, codes, unit="interviews", source=SOURCE)
     # I1 holds both children of motives: 4 + 3 interviews, but only 5 distinct ones
     assert counts_of(table) == {"motives": 5, "unemployment": 4, "clans": 3, "remittances": 2}
     assert set(table["base"]) == {6}
@@ -128,27 +140,27 @@ def test_interviews_unit_counts_a_parent_once_per_interview() -> None:
 
 def test_respondents_unit_counts_a_respondent_once_across_interviews() -> None:
     codings, interviews, codes = tiny_study()
-    table = frequencies(codings, interviews, codes, unit="respondents")
+    table = frequencies(codings, interviews, codes, unit="respondents", source=SOURCE)
     assert counts_of(table) == {"motives": 4, "unemployment": 3, "clans": 3, "remittances": 2}
     assert set(table["base"]) == {4}
 
 
 def test_interview_counts_agree_with_the_presence_matrix() -> None:
     codings, interviews, codes = tiny_study()
-    table = frequencies(codings, interviews, codes, unit="interviews")
+    table = frequencies(codings, interviews, codes, unit="interviews", source=SOURCE)
     expected = presence_matrix(codings, interviews, codes).sum()
     assert table["count"].tolist() == expected.tolist()
 
 
 def test_share_is_count_over_base() -> None:
     codings, interviews, codes = tiny_study()
-    table = frequencies(codings, interviews, codes, unit="interviews")
+    table = frequencies(codings, interviews, codes, unit="interviews", source=SOURCE)
     assert table["share"].tolist() == pytest.approx([5 / 6, 4 / 6, 3 / 6, 2 / 6])
 
 
 def test_columns_and_codebook_order_are_fixed() -> None:
     codings, interviews, codes = tiny_study()
-    table = frequencies(codings, interviews, codes, unit="codings")
+    table = frequencies(codings, interviews, codes, unit="codings", source=SOURCE)
     assert tuple(table.columns) == FREQUENCY_COLUMNS
     assert table["code_id"].tolist() == ["motives", "unemployment", "clans", "remittances"]
     assert set(table["unit"]) == {"codings"}
@@ -157,7 +169,7 @@ def test_columns_and_codebook_order_are_fixed() -> None:
 def test_interviews_outside_the_frame_are_not_counted() -> None:
     codings, interviews, codes = tiny_study()
     kept = interviews[interviews["interview_id"].isin(["I1", "I2"])]
-    table = frequencies(codings, kept, codes, unit="interviews")
+    table = frequencies(codings, kept, codes, unit="interviews", source=SOURCE)
     assert counts_of(table) == {"motives": 2, "unemployment": 2, "clans": 1, "remittances": 1}
     assert set(table["base"]) == {2}
 
@@ -165,13 +177,14 @@ def test_interviews_outside_the_frame_are_not_counted() -> None:
 def test_categorical_columns_give_the_same_counts() -> None:
     codings, interviews, codes = tiny_study()
     categorical = codings.astype({"interview_id": "category", "code_id": "category"})
-    plain = frequencies(codings, interviews, codes, unit="interviews")
-    assert frequencies(categorical, interviews, codes, unit="interviews").equals(plain)
+    plain = frequencies(codings, interviews, codes, unit="interviews", source=SOURCE)
+    again = frequencies(categorical, interviews, codes, unit="interviews", source=SOURCE)
+    assert again.equals(plain)
 
 
 def test_an_empty_base_gives_nan_shares() -> None:
     codings, interviews, codes = tiny_study()
-    table = frequencies(codings.iloc[0:0], interviews, codes, unit="codings")
+    table = frequencies(codings.iloc[0:0], interviews, codes, unit="codings", source=SOURCE)
     assert table["count"].sum() == 0
     assert table["share"].isna().all()
 
@@ -179,7 +192,7 @@ def test_an_empty_base_gives_nan_shares() -> None:
 def test_unknown_unit_is_refused() -> None:
     codings, interviews, codes = tiny_study()
     with pytest.raises(ValueError, match="unit must be one of"):
-        frequencies(codings, interviews, codes, unit="people")  # type: ignore[arg-type]
+        frequencies(codings, interviews, codes, unit="people", source=SOURCE)  # type: ignore[arg-type]
 
 
 def test_subtree_matrix_marks_each_code_and_its_descendants() -> None:

@@ -27,7 +27,8 @@ def span(fragment: str) -> tuple[int, int]:
 
 def fill(study: Study, folder: Path) -> Study:
     """Two complete interviews (martuni, moscow), one incomplete, four codings on complete
-    ones and one on the incomplete one; a codebook change and a form submission too."""
+    ones and one on the incomplete one; a codebook change, a form submission and ana's
+    completed pass of I01 too."""
     with study.transaction() as session:
         add_respondent(session, "R01", RESPONDENT)
         add_respondent(
@@ -74,4 +75,5 @@ def fill(study: Study, folder: Path) -> Study:
             session, operations.rename_code, "coping", "coping_strategies", changed_by="ana"
         )
         session.add(FormSubmissionRow(token="t-1", kind="interview", record_id="I01"))
+    study.passes.mark_done("I01", "ana", completed_at=CODED_AT)
     return study

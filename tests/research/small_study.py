@@ -72,7 +72,7 @@ def coded_study(
     return study
 
 
-def frames_of(study: Study) -> StudyFrames:
-    """The study read into frames."""
+def frames_of(study: Study, *, source: str | None = None) -> StudyFrames:
+    """The study read into frames, from `source` (default: the study's default source)."""
     with study.transaction() as session:
-        return study_frames(session, database="test")
+        return study_frames(session, database="test", source=source)

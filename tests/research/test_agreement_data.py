@@ -60,3 +60,18 @@ def test_frames_carry_the_studys_passes(study: Study) -> None:
     with study.transaction() as session:
         read = completed_passes(session)
     assert frames_of(coded_study(study)).passes == read
+
+
+def test_passes_the_coders_marked_are_the_ones_agreement_reads(study: Study) -> None:
+    coded_study(study)
+    study.passes.mark_done("I1", "ana")
+    study.passes.mark_done("I2", "ana")
+    study.passes.mark_done("I1", "ben")
+    with study.transaction() as session:
+        passes = completed_passes(session)
+    assert passes.recorded
+    assert passes.passes == {"ana": frozenset({"I1", "I2"}), "ben": frozenset({"I1"})}
+    frames = frames_of(study)
+    result = study_agreement(frames, frames.passes, unit="interview")
+    assert result.rule == PASSES_RECORDED
+    assert result.completed["completed"].tolist() == [2, 1]

@@ -8,11 +8,11 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from research.errors import NotFoundError
+from research.errors import NotFoundError, ResearchError
 from research.services import exports
 from research.services.exports import CodingExport
 from research.study import Study
-from tests.research.coded_for_export import RISKY, fill
+from tests.research.coded_for_export import RISKY, fill, span
 
 
 @pytest.fixture
@@ -33,17 +33,18 @@ def test_every_dictionary_attribute_is_a_typed_column(coded: Study) -> None:
     names = table.schema.names
     dictionary = coded.dictionary()
     assert names[:3] == ["coding_id", "interview_id", "respondent_id"]
-    assert names[-8:] == [
+    assert names[-9:] == [
         "code_id",
         "code_path",
         "coder",
+        "layer",
         "start_offset",
         "end_offset",
         "quote",
         "memo",
         "created_at",
     ]
-    assert names[3:-8] == dictionary.names("interview") + dictionary.names("respondent")
+    assert names[3:-9] == dictionary.names("interview") + dictionary.names("respondent")
     types = dict(zip(names, table.schema.types, strict=True))
     assert types["interview_date"] == pa.date32()
     assert types["consent"] == pa.bool_()
@@ -147,3 +148,55 @@ def test_spreadsheet_rows_equal_plain_rows_made_safe(coded: Study) -> None:
     assert cells.schema == exports.spreadsheet_schema(plain.schema)
     assert cells.to_pylist() == exports.spreadsheet_safe(plain).to_pylist()
     assert export.held_back == 1
+
+
+def test_every_row_names_its_layer_and_a_source_exports_only_its_codings(coded: Study) -> None:
+    start, end = span("There was no work at all")
+    coded.codings.add_coding(
+        interview_id="I02",
+        code="unemployment",
+        start_offset=start,
+        end_offset=end,
+        coder="ana",
+        layer="consensus",
+    )
+    coded.codings.add_coding(
+        interview_id="I02", code="unemployment", start_offset=start, end_offset=end - 4, coder="ben"
+    )
+    table, export = _table(coded)
+    assert export.source is None
+    rows = table.to_pylist()
+    assert sorted({row["layer"] for row in rows}) == ["coder", "consensus"]
+    assert len(rows) == 6  # five of the coders' own on complete interviews, one consensus
+
+    def chosen(**filters: object) -> list[tuple[str, str, str]]:
+        table, _ = _table(coded, **filters)
+        return sorted(
+            (row["interview_id"], row["coder"], row["layer"]) for row in table.to_pylist()
+        )
+
+    assert chosen(source="consensus") == [("I02", "ana", "consensus")]
+    assert chosen(layer="coder") == [
+        ("I01", "ana", "coder"),
+        ("I01", "ben", "coder"),
+        ("I02", "ana", "coder"),
+        ("I02", "ben", "coder"),
+        ("I02", "ben", "coder"),
+    ]
+    assert chosen(source="coder:ben") == [
+        ("I01", "ben", "coder"),
+        ("I02", "ben", "coder"),
+        ("I02", "ben", "coder"),
+    ]
+    # ana and ben agree only on "There was no work at all" in I02 (20 of 24 characters).
+    assert chosen(source="agreement") == [("I02", "ana", "coder")]
+    assert chosen(source="agreement:0.9") == []
+    _, export = _table(coded, source="agreement:0.5")
+    assert export.source == "agreement of coders ana and ben (overlap ≥ 0.5)"
+
+
+def test_an_unknown_source_or_layer_is_refused_before_any_row(coded: Study) -> None:
+    with pytest.raises(ResearchError, match="no coding source 'pooled'"):
+        _table(coded, source="pooled")
+    with pytest.raises(ResearchError, match="no coding layer 'adjudicated'"):
+        _table(coded, layer="adjudicated")

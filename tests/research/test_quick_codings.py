@@ -172,3 +172,27 @@ def test_a_study_that_cannot_be_written_is_named(template_study: Path, tmp_path:
     with unwritable(folder / DATABASE_FILE), pytest.raises(StudyDatabaseError) as refused:
         add_coding_to_file(folder / DATABASE_FILE, **_span(3, 12))
     assert str(folder / DATABASE_FILE) in str(refused.value)
+
+
+def test_a_consensus_twin_does_not_stop_a_coder_coding_in_their_own_layer(
+    template_study: Path, tmp_path: Path
+) -> None:
+    folder = _copy(template_study, tmp_path / "layers")
+    with open_study(folder) as study:
+        study.layers.copy_layer(from_coder="lusine")
+        [own] = study.codings.list_codings(layer="coder")
+        study.codings.remove_coding(own.coding_id)
+    record = add_coding_to_file(
+        folder / DATABASE_FILE,
+        interview_id="I01",
+        code=CODE,
+        coder="lusine",
+        start_offset=0,
+        end_offset=5,
+        coded_at=MOMENT,
+    )
+    assert record is not None and record.layer == "coder"
+    with open_study(folder) as study:
+        stored = study.codings.list_codings()
+    assert sorted(coding.layer for coding in stored) == ["coder", "consensus"]
+    assert study.codings.get_coding(record.coding_id) == record

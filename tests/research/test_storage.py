@@ -402,3 +402,74 @@ def test_the_tables_a_fast_status_expects_are_the_models_tables() -> None:
     from research.storage.tables import Base
 
     assert set(Base.metadata.tables) == HEAD_TABLES
+
+
+def test_0012_puts_old_codings_in_the_coder_layer_and_adds_passes(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    engine = _database_at_0004_with_data(database_url or f"sqlite:///{tmp_path / 'old.db'}")
+    database.upgrade(engine, revision="0011")
+    database.upgrade(engine)
+    try:
+        with engine.begin() as connection:
+            layers = connection.execute(text("SELECT DISTINCT layer FROM codings")).all()
+            assert layers == [("coder",)]
+            # The same span, code and coder may stand once in each layer, not twice in one.
+            connection.execute(
+                text(
+                    "INSERT INTO codings (interview_id, code_id, start_offset, end_offset, "
+                    "quote, coder, memo, created_at, layer) SELECT interview_id, code_id, "
+                    "start_offset, end_offset, quote, coder, memo, created_at, 'consensus' "
+                    "FROM codings"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO coding_passes (interview_id, coder, completed_at) "
+                    "VALUES ('I1', 'Ani', :stamp)"
+                ),
+                {"stamp": "2026-01-01 00:00:00"},
+            )
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO codings (interview_id, code_id, start_offset, end_offset, "
+                    "quote, coder, memo, created_at, layer) SELECT interview_id, code_id, "
+                    "start_offset, end_offset, quote, coder, memo, created_at, 'consensus' "
+                    "FROM codings WHERE layer = 'consensus'"
+                )
+            )
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text("UPDATE codings SET layer = 'pooled'"))
+    finally:
+        engine.dispose()
+
+
+def test_opening_a_0011_sqlite_file_backs_it_up_and_keeps_its_codings(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    engine = _database_at_0004_with_data(f"sqlite:///{folder / 'study.db'}")
+    database.upgrade(engine, revision="0011")
+    engine.dispose()
+    with open_study(folder) as opened, opened.transaction() as session:
+        stored = session.scalars(select(CodingRow.layer)).all()
+    assert stored and set(stored) == {"coder"}
+    [backup] = folder.glob("study.db.0011.*.bak")
+    with sqlite3.connect(backup) as copy:
+        columns = [row[1] for row in copy.execute("PRAGMA table_info(codings)")]
+    assert "layer" not in columns
+
+
+def test_0012_downgrades_when_only_coder_layers_are_stored(tmp_path: Path) -> None:
+    engine = _database_at_0004_with_data(f"sqlite:///{tmp_path / 'old.db'}")
+    database.upgrade(engine)
+    config = database.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0011")
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        count = connection.execute(text("SELECT count(*) FROM codings")).scalar()
+    engine.dispose()
+    assert "coding_passes" not in tables
+    assert count == 2

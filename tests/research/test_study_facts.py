@@ -26,6 +26,8 @@ def test_the_quick_summary_of_a_coded_study_equals_the_services_summary(
     quick = summarise_file(folder / DATABASE_FILE)
     assert quick == expected
     assert quick is not None and quick.codings > 0 and len(quick.codings_per_coder) == 2
+    # Both read the consensus layer and the completed passes alike.
+    assert quick.consensus_codings > 0 and set(quick.passes_per_coder) == {"lusine", "pavel"}
 
 
 def test_the_quick_summary_of_an_empty_study_equals_the_services_summary(tmp_path: Path) -> None:

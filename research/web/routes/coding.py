@@ -18,9 +18,10 @@ from pydantic import Field, model_validator
 from sqlalchemy.orm import Session
 
 from codebook import Codebook
+from interviews.layers import CODER_LAYER
 from interviews.text import Utf16Index
 from research.errors import NotAllowedError
-from research.services import codebooks, codings, interviews
+from research.services import codebooks, codings, interviews, passes
 from research.services.records import CodingRecord
 from research.web.dependencies import CoderDep, SessionDep, current_coder, render
 from research.web.schemas import OffsetUnit, Strict
@@ -43,6 +44,7 @@ class CodingOut(Strict):
     code_path: str
     colour: str
     coder: str
+    layer: str
     start_offset: int
     end_offset: int
     start_utf16: int
@@ -149,6 +151,7 @@ def coding_out(record: CodingRecord, index: Utf16Index, colours: Mapping[str, st
         code_path=record.code_path,
         colour=colours[record.code_id],
         coder=record.coder,
+        layer=record.layer,
         start_offset=record.start_offset,
         end_offset=record.end_offset,
         start_utf16=index.to_utf16(record.start_offset),
@@ -178,6 +181,11 @@ def _out(session: Session, record: CodingRecord) -> CodingOut:
 
 def _own(session: Session, coding_id: int, coder: str) -> CodingRecord:
     record = codings.get_coding(session, coding_id)
+    if record.layer != CODER_LAYER:
+        raise NotAllowedError(
+            f"coding {coding_id} is in the {record.layer} layer; the coding view changes "
+            "only coders' own codings"
+        )
     if record.coder != coder:
         raise NotAllowedError(
             f"coding {coding_id} belongs to {record.coder}; coders change only their own "
@@ -191,11 +199,14 @@ def list_interview_codings(
     session: SessionDep,
     interview_id: InterviewId,
     coder: Annotated[str | None, Query(description="Only this coder's codings.")] = None,
+    layer: Annotated[
+        str | None, Query(description="Only this layer: coder or consensus (default: both).")
+    ] = None,
 ) -> list[CodingOut]:
     """An interview's codings in text order, with offsets in code points and UTF-16 units."""
     # Coding an incomplete interview is allowed: only analysis and quotation hold it back.
     found = codings.list_codings(
-        session, interview_id=interview_id, coder=coder, include_incomplete=True
+        session, interview_id=interview_id, coder=coder, layer=layer, include_incomplete=True
     )
     index = _index(session, interview_id)
     codebook = codebooks.load_codebook(session)
@@ -282,8 +293,11 @@ def coding_view(request: Request, session: SessionDep, interview_id: InterviewId
     codebook = codebooks.load_codebook(session)
     index = Utf16Index(record.transcript or "")
     colours = code_colours(codebook)
+    # The coders' own layers: the consensus is not coded here.
     found = (
-        codings.list_codings(session, interview_id=interview_id, include_incomplete=True)
+        codings.list_codings(
+            session, interview_id=interview_id, layer=CODER_LAYER, include_incomplete=True
+        )
         if record.transcript
         else []
     )
@@ -297,6 +311,7 @@ def coding_view(request: Request, session: SessionDep, interview_id: InterviewId
             if not code.retired
         ],
         "recent": codings.recent_codes(session, coder),
+        "pass": _pass_out(session, interview_id, coder).model_dump(mode="json"),
         "coders": sorted({coder, *(item.coder for item in found)}),
     }
     return render(
@@ -309,6 +324,45 @@ def coding_view(request: Request, session: SessionDep, interview_id: InterviewId
             "codings_per_code": codebooks.codings_per_code(session),
         },
     )
+
+
+class PassOut(Strict):
+    """Whether a coder has completed an interview, and when."""
+
+    interview_id: str
+    coder: str
+    done: bool
+    completed_at: datetime | None
+
+
+def _pass_out(session: Session, interview_id: str, coder: str) -> PassOut:
+    found = passes.list_passes(session, coder=coder, interview_id=interview_id)
+    return PassOut(
+        interview_id=interview_id,
+        coder=coder,
+        done=bool(found),
+        completed_at=found[0].completed_at if found else None,
+    )
+
+
+@router.get("/api/interviews/{interview_id}/pass", tags=["codings"])
+def get_pass(session: SessionDep, coder: CoderDep, interview_id: InterviewId) -> PassOut:
+    """Whether you have marked this interview coded (a completed pass)."""
+    return _pass_out(session, interview_id, coder)
+
+
+@router.put("/api/interviews/{interview_id}/pass", tags=["codings"])
+def mark_pass_done(session: SessionDep, coder: CoderDep, interview_id: InterviewId) -> PassOut:
+    """Mark this interview coded by you: every code that applies is applied, the rest are 0."""
+    passes.mark_done(session, interview_id, coder)
+    return _pass_out(session, interview_id, coder)
+
+
+@router.delete("/api/interviews/{interview_id}/pass", tags=["codings"])
+def reopen_pass(session: SessionDep, coder: CoderDep, interview_id: InterviewId) -> PassOut:
+    """Take back your completed pass over this interview, to code it further."""
+    passes.reopen(session, interview_id, coder)
+    return _pass_out(session, interview_id, coder)
 
 
 def _choose_coder_first(request: Request) -> Response:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from codebook.errors import CodebookError
 from interviews.dictionary import AttributeType, DataDictionary
 from interviews.errors import InterviewsError
+from interviews.layers import CODER_LAYER
 from research.errors import NotFoundError, ResearchError
 from research.report import (
     FIGURE_SECTIONS,
@@ -36,7 +37,7 @@ from research.report import (
     count_selection,
     render_sections,
 )
-from research.services import activity, codings, filters, study_info
+from research.services import activity, coding_sources, codings, filters, study_info
 from research.services.analysis_data import study_frames
 from research.services.codebooks import load_codebook
 from research.study import Study
@@ -71,10 +72,13 @@ class DashboardQuery:
     coder: str | None
     groups: list[str]
     sections: list[str]
+    source: str | None = None
 
     def filter_params(self) -> list[tuple[str, str]]:
         """The selection as query parameters (for figure links)."""
         params = [("where", item) for item in self.where]
+        if self.source:
+            params.append(("source", self.source))
         if self.coder:
             params.append(("coder", self.coder))
         return params + [("group", group) for group in self.groups]
@@ -84,6 +88,13 @@ WhereQuery = Annotated[
     list[str] | None, Query(description="ATTRIBUTE=VALUE conditions, e.g. place=moscow.")
 ]
 CoderQuery = Annotated[str | None, Query(description="Only this coder's codings.")]
+SourceQuery = Annotated[
+    str | None,
+    Query(
+        description="Coding source: coder:NAME, agreement[:THRESHOLD], consensus or union "
+        "(default: consensus where it holds codings, else agreement, else the one coder)."
+    ),
+]
 GroupQuery = Annotated[list[str] | None, Query(description="Only these top-level code groups.")]
 SectionsQuery = Annotated[
     list[str] | None,
@@ -96,6 +107,7 @@ def dashboard_query(
     coder: CoderQuery = None,
     group: GroupQuery = None,
     sections: SectionsQuery = None,
+    source: SourceQuery = None,
 ) -> DashboardQuery:
     """The query string read once; empty values (a select left at 'any') are dropped."""
     return DashboardQuery(
@@ -103,6 +115,7 @@ def dashboard_query(
         coder=(coder or "").strip() or None,
         groups=_filled(group),
         sections=_filled(sections),
+        source=(source or "").strip() or None,
     )
 
 
@@ -198,11 +211,11 @@ def top_groups(session: Session) -> dict[str, str]:
     return {code.name: code.display_title for code in codebook.children(None)}
 
 
-def _key(selection: Selection) -> Hashable:
+def _key(selection: Selection, source: str | None) -> Hashable:
     where = tuple(
         sorted((name, json.dumps(value, default=str)) for name, value in selection.where.items())
     )
-    return (where, selection.coder, tuple(selection.groups))
+    return (where, selection.coder, tuple(selection.groups), source)
 
 
 def build_dashboard(
@@ -212,14 +225,17 @@ def build_dashboard(
     wanted = _wanted_sections(query)
     selection = _selection(session, query)
     stamp = activity.data_stamp(session)
-    key = _key(selection)
+    # The default source is keyed as None: copying a consensus changes the stamp, which
+    # forgets what the default gave before.
+    key = _key(selection, query.source)
     counts, found = _cached(cache, stamp, key, wanted)
     if not _complete(counts, found, wanted):
         with cache.computing:
             # Another request may have computed them while this one waited.
             counts, found = _cached(cache, stamp, key, wanted)
             if counts is None or not _complete(counts, found, wanted):
-                frames = study_frames(session, database=str(study.folder))
+                source = coding_sources.source_for_coder(session, query.source, query.coder)
+                frames = study_frames(session, database=str(study.folder), source=source)
                 counts = count_selection(frames, selection)
                 cache.put(stamp, (key, "counts"), counts)
                 missing = [name for name in wanted if name not in found]
@@ -322,11 +338,15 @@ def _form_options(session: Session, query: DashboardQuery) -> dict[str, Any]:
                 "chosen": chosen.get(attribute.name, ""),
             }
         )
-    known_coders = codings.coders(session)
+    known_coders = codings.coders(session, layer=CODER_LAYER)
     if query.coder and query.coder not in known_coders:
         known_coders.append(query.coder)
+    sources = [("", "default"), ("consensus", "consensus layer")]
+    sources += [("agreement", "agreement of coders"), ("union", "union of all coders")]
+    sources += [(f"coder:{name}", f"coder {name}'s layer") for name in known_coders]
     return {
         "attributes": attributes,
+        "sources": sources,
         "coders": known_coders,
         "groups": top_groups(session),
         "all_sections": [(section.name, section.title) for section in SECTIONS],
@@ -372,6 +392,7 @@ class SelectionOut(BaseModel):
     coder: str | None
     groups: list[str]
     description: str
+    source: str
 
 
 class CountsOut(BaseModel):
@@ -425,6 +446,7 @@ def dashboard_api(
             coder=dashboard.selection.coder,
             groups=list(dashboard.selection.groups),
             description=dashboard.counts.description,
+            source=dashboard.counts.source,
         ),
         counts=CountsOut(
             interviews=dashboard.counts.interviews,

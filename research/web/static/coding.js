@@ -319,6 +319,35 @@
 
   function choose() { return once(applyChosen); }
 
+  // ---- The coder's pass: "coded: done" ----------------------------------------------------
+
+  const passBox = document.getElementById("pass-done");
+  const passNote = document.getElementById("pass-note");
+
+  function showPass(pass) {
+    passBox.checked = pass.done;
+    passNote.textContent = pass.done
+      ? "You marked this interview coded: a code you did not apply counts as absent."
+      : "Tick when you have read the whole interview and applied every code that fits; until then it counts as missing for you.";
+  }
+
+  if (passBox) {
+    passBox.addEventListener("change", function () {
+      const wanted = passBox.checked;
+      return once(async function () {
+        try {
+          const url = "/api/interviews/" + encodeURIComponent(data.interview_id) + "/pass";
+          const pass = await api(wanted ? "PUT" : "DELETE", url);
+          showPass(pass);
+          say(pass.done ? "Marked " + data.interview_id + " coded." : "Reopened " + data.interview_id + ".");
+        } catch (error) {
+          passBox.checked = !wanted;
+          say(error.message, true);
+        }
+      });
+    });
+  }
+
   async function applyChosen() {
     const code = state.options[state.active];
     if (!code) { say("No code matches your search.", true); return; }

@@ -101,7 +101,7 @@ def test_an_empty_listing_and_a_filter_matching_nothing(run: Run, study: Study) 
     )
     assert csv_nothing.stdout.splitlines() == [
         "coding_id,interview_id,respondent_id,code_id,code_path,start_offset,end_offset,"
-        "coder,quote,memo,created_at"
+        "coder,layer,quote,memo,created_at"
     ]
 
 

@@ -34,10 +34,11 @@ def test_agreement_table_puts_alpha_first_and_names_the_passes_rule(
     header = next(line for line in result.stdout.splitlines() if "Krippendorff α" in line)
     assert header.index("Krippendorff α") < header.index("agree %")
     assert "(pooled: nominal α over codes)" in result.stdout
-    assert "No completed passes recorded: an interview a coder made any coding in" in (
+    # The demo's coders marked every interview done: the recorded passes are used.
+    assert "Completed passes as recorded: in an interview a coder completed" in (
         " ".join(result.stdout.split())
     )
-    assert "Completed interviews per coder: " in result.stdout
+    assert "Completed interviews per coder: lusine 26, pavel 26." in result.stdout
 
 
 def test_agreement_for_one_code_at_segment_level(run: Run, demo_study: Study) -> None:
@@ -158,3 +159,53 @@ def test_unknown_figure_format_is_a_clear_error(
     )
     assert result.exit_code == 1
     assert "gif" in result.stderr
+
+
+def test_report_states_its_coding_source_and_labels_a_union_in_every_title(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    coded_study(study)
+    result = run("report", "--out", str(tmp_path / "d"), "--study", str(study.folder))
+    assert result.exit_code == 0, result.output
+    default = (tmp_path / "d" / "report.md").read_text(encoding="utf-8")
+    assert (
+        "- **Coding source**: agreement of coders ana and ben (overlap ≥ 0.5) (the default)"
+        in default
+    )
+    assert "Coding source: agreement of coders ana and ben (overlap ≥ 0.5)." in default
+    result = run(
+        "report", "--source", "union", "--out", str(tmp_path / "u"), "--study", str(study.folder)
+    )
+    assert result.exit_code == 0, result.output
+    union = (tmp_path / "u" / "report.md").read_text(encoding="utf-8")
+    assert "- **Coding source**: union of all coders (ana and ben) (as asked)" in union
+    titles = [line for line in union.splitlines() if line.startswith("## ")]
+    assert titles and all("(union of all coders (ana and ben))" in line for line in titles)
+    html = (tmp_path / "u" / "report.html").read_text(encoding="utf-8")
+    assert "union of all coders (ana and ben)" in html
+
+
+def test_report_with_a_source_the_study_lacks_is_a_clear_error(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    coded_study(study)
+    out = str(tmp_path / "r")
+    result = run("report", "--source", "consensus", "--out", out, "--study", str(study.folder))
+    assert result.exit_code != 0
+    assert "consensus layer holds no codings yet" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_report_provenance_says_how_many_interviews_each_coder_completed(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    coded_study(study)
+    study.passes.mark_done("I1", "ana")
+    study.passes.mark_done("I2", "ana")
+    result = run("report", "--out", str(tmp_path / "r"), "--study", str(study.folder))
+    assert result.exit_code == 0, result.output
+    markdown = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    [coders] = [line for line in markdown.splitlines() if line.startswith("- **Coders**")]
+    assert "ana (" in coders and "2 of 4 interviews completed" in coders
+    assert "0 of 4 interviews completed" in coders

@@ -38,7 +38,7 @@ def test_get_codebook_lists_codes_in_tree_order_with_counts(client: TestClient) 
     children = [c for c in body["codes"] if c["parent_id"] == "economy"]
     assert economy["codings_with_descendants"] == sum(c["codings"] for c in children) > 0
     source = by_path(client, SOURCE)
-    assert source["codings"] == 16 and source["applicable"]
+    assert source["codings"] == 24 and source["applicable"]
     assert source["shown_colour"] == "#0072B2" and source["definition"]
 
 
@@ -56,13 +56,13 @@ def test_merge_moves_codings_and_records_the_coder(client: TestClient, demo_stud
     response = client.post(f"/api/codebook/codes/{SOURCE}/merge", json={"target": TARGET})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["kind"] == "merge" and body["codings_moved"] == 16
+    assert body["kind"] == "merge" and body["codings_moved"] == 24
     assert body["description"] == f"merged '{SOURCE}' into '{TARGET}'"
-    assert body["code"]["path"] == TARGET and body["code"]["codings"] == before + 16
+    assert body["code"]["path"] == TARGET and body["code"]["codings"] == before + 24
     assert SOURCE not in [c["path"] for c in client.get("/api/codebook").json()["codes"]]
     [last] = client.get("/api/codebook/history").json()[-1:]
-    assert last["changed_by"] == "ani" and last["codings_moved"] == 16
-    assert len(demo_study.codings.list_codings(code=TARGET)) == before + 16
+    assert last["changed_by"] == "ani" and last["codings_moved"] == 24
+    assert len(demo_study.codings.list_codings(code=TARGET)) == before + 24
 
 
 def test_add_update_rename_move_retire(client: TestClient) -> None:
@@ -104,7 +104,7 @@ def test_add_update_rename_move_retire(client: TestClient) -> None:
     retired = client.post("/api/codebook/codes/clan/retire")
     assert retired.status_code == 200
     assert retired.json()["code"]["retired"] and not retired.json()["code"]["applicable"]
-    assert retired.json()["code"]["codings"] == 17  # codings stay
+    assert retired.json()["code"]["codings"] == 26  # codings stay (both coders and the consensus)
     kinds = [change["kind"] for change in client.get("/api/codebook/history").json()]
     assert kinds == ["add", "update", "rename", "move", "move", "retire"]
 
@@ -188,7 +188,7 @@ def test_history_lists_changes_oldest_first(client: TestClient) -> None:
     history = client.get("/api/codebook/history").json()
     assert [(h["kind"], h["codings_moved"], h["changed_by"]) for h in history] == [
         ("retire", 0, "ani"),
-        ("merge", 16, "ani"),
+        ("merge", 24, "ani"),
     ]
     assert history[1]["code_id_map"] == {"war_destruction": "poverty_ruin"}
 

@@ -37,7 +37,7 @@ def test_merge_in_the_browser_moves_codings_to_the_target(page: Any, demo_study:
     page.goto("/codebook")
     target_before = own_count(page, "poverty_ruin")
     moving = own_count(page, "war_destruction")
-    assert moving == 16
+    assert moving == 24
     screenshot(page, "codebook")
     page.locator("#code-war_destruction > details > summary").get_by_role(
         "link", name="Change"
@@ -45,14 +45,14 @@ def test_merge_in_the_browser_moves_codings_to_the_target(page: Any, demo_study:
     page.locator("details.action", has_text="Merge into another code").locator("summary").click()
     page.select_option("#merge-target", "poverty_ruin")
     impact = page.locator("[data-merge-impact]")
-    assert impact.inner_text().startswith(f"16 codings will move to {TARGET}")
+    assert impact.inner_text().startswith(f"24 codings will move to {TARGET}")
     screenshot(page, "codebook-merge")
     page.get_by_role("button", name="Merge").click()
     page.wait_for_url(re.compile(r"/codebook\?code=poverty_ruin"))
     assert page.locator(".flash").inner_text() == (
-        f"Merged '{SOURCE}' into '{TARGET}': 16 codings moved."
+        f"Merged '{SOURCE}' into '{TARGET}': 24 codings moved."
     )
-    assert own_count(page, "poverty_ruin") == target_before + 16
+    assert own_count(page, "poverty_ruin") == target_before + 24
     assert page.locator("#code-war_destruction").count() == 0
     moved_ids = {c.coding_id for c in demo_study.codings.list_codings(code=TARGET)}
 
@@ -63,8 +63,8 @@ def test_merge_in_the_browser_moves_codings_to_the_target(page: Any, demo_study:
             "nodes => nodes.map(n => n.dataset.codingId)"
         )
     }
-    assert shown == moved_ids and len(shown) == target_before + 16
-    assert page.locator(".counts").inner_text().startswith(f"{target_before + 16} segments")
+    assert shown == moved_ids and len(shown) == target_before + 24
+    assert page.locator(".counts").inner_text().startswith(f"{target_before + 24} segments")
     screenshot(page, "retrieval")
     assert not dialogs
 

@@ -53,7 +53,7 @@ def test_the_tree_shows_every_code_with_rules_and_counts(client: TestClient) -> 
         assert f"{code['codings']} coding" in item
     economy = node(html, "economy")
     assert "grouping" in economy and "with codes below" in economy
-    assert "16 codings" in node(html, "war_destruction")
+    assert "24 codings" in node(html, "war_destruction")
     war = client.get("/api/codebook/codes/war_destruction").json()
     assert war["definition"].replace("'", "&#39;") in html
     assert 'class="swatch" style="background: #0072B2"' in node(html, "war_destruction")
@@ -62,9 +62,9 @@ def test_the_tree_shows_every_code_with_rules_and_counts(client: TestClient) -> 
 
 def test_choosing_a_code_shows_what_each_action_touches(client: TestClient) -> None:
     html = client.get("/codebook?code=war_destruction").text
-    assert "16 codings will move to" in html
-    assert "16 codings stay; the code is no longer offered for coding" in html
-    assert "The id and the 16 codings stay" in html
+    assert "24 codings will move to" in html
+    assert "24 codings stay; the code is no longer offered for coding" in html
+    assert "The id and the 24 codings stay" in html
     # Merge targets exclude the code itself, grouping codes and retired ones.
     targets = re.search(r'<select id="merge-target".*?</select>', html, re.S)
     assert targets
@@ -72,7 +72,7 @@ def test_choosing_a_code_shows_what_each_action_touches(client: TestClient) -> N
     assert 'value="war_destruction"' not in targets.group(0)
     assert 'value="economy"' not in targets.group(0)
     group = client.get("/codebook?code=motives/economy").text
-    assert "3 codes below it with 100 more" in group
+    assert "3 codes below it with 151 more" in group
 
 
 def test_merging_through_the_form_moves_codings_and_says_how_many(
@@ -82,13 +82,13 @@ def test_merging_through_the_form_moves_codings_and_says_how_many(
     assert response.status_code == 303
     assert response.headers["location"].startswith("/codebook?code=poverty_ruin")
     html = client.get(response.headers["location"]).text
-    assert flash(html) == (f"Merged &#39;{SOURCE}&#39; into &#39;{TARGET}&#39;: 16 codings moved.")
-    assert "35 codings" in node(html, "poverty_ruin")
+    assert flash(html) == (f"Merged &#39;{SOURCE}&#39; into &#39;{TARGET}&#39;: 24 codings moved.")
+    assert "54 codings" in node(html, "poverty_ruin")
     assert 'id="code-war_destruction"' not in html
-    assert "ani" in html and "16</td>" in html  # the history row
+    assert "ani" in html and "24</td>" in html  # the history row
     # The message shows once.
     assert 'class="flash"' not in client.get("/codebook").text
-    assert len(demo_study.codings.list_codings(code=TARGET)) == 35
+    assert len(demo_study.codings.list_codings(code=TARGET)) == 54
 
 
 def test_add_edit_rename_move_retire_through_forms(client: TestClient) -> None:
@@ -129,7 +129,7 @@ def test_add_edit_rename_move_retire_through_forms(client: TestClient) -> None:
     response = post_form(client, "/codebook/codes/clan/retire")
     html = client.get(response.headers["location"]).text
     assert flash(html) == (
-        "Retired &#39;clan&#39;: its 17 codings stay; it is no longer offered for coding."
+        "Retired &#39;clan&#39;: its 26 codings stay; it is no longer offered for coding."
     )
     assert "retired" in node(html, "clan")
 
@@ -200,4 +200,4 @@ def test_the_partial_renders_the_tree_on_its_own(app: FastAPI, demo_study: Study
     assert war.definition.replace("'", "&#39;") in html
     assert "Include:" in html and "Exclude:" in html
     economy = re.search(r'id="code-economy".*?</summary>', html, re.S)
-    assert economy and ">0 (100)<" in economy.group(0)
+    assert economy and ">0 (151)<" in economy.group(0)

@@ -39,7 +39,9 @@ def test_default_dashboard_shows_the_chosen_sections_with_figures_and_notes(
     assert "<svg" not in html
     assert html.count('class="methods-note"') == len(dashboard.DEFAULT_SECTIONS)
     assert "Filters: all interviews; all coders; all code groups." in html
-    assert 'id="count-codings">872<' in html
+    # The default source is the demo's consensus layer, and the page says so.
+    assert 'id="count-codings">424<' in html
+    assert 'Coding source: <strong id="coding-source">consensus layer</strong>' in html
     assert "frequencies_interviews" in html and "Krippendorff" in html
 
 
@@ -48,9 +50,10 @@ def test_a_filter_changes_the_numbers(client: TestClient) -> None:
     moscow = client.get(
         "/api/dashboard", params={"where": "place=moscow", "sections": "frequencies"}
     ).json()
-    assert everything["counts"] == {"interviews": 26, "respondents": 23, "codings": 872}
+    assert everything["counts"] == {"interviews": 26, "respondents": 23, "codings": 424}
+    assert everything["selection"]["source"] == "consensus layer"
     assert moscow["counts"]["interviews"] == 7
-    assert 0 < moscow["counts"]["codings"] < 872
+    assert 0 < moscow["counts"]["codings"] < 424
     assert moscow["selection"]["where"] == {"place": "moscow"}
     assert moscow["selection"]["description"].startswith("place = moscow")
     [section] = moscow["sections"]
@@ -182,13 +185,17 @@ def test_results_are_cached_until_the_data_change(
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(dashboard, "render_sections", counting)
-    params = {"sections": "frequencies"}
+    # The union: a coding added to a coder's own layer counts at once.
+    params = {"sections": "frequencies", "source": "union"}
     first = client.get("/api/dashboard", params=params).json()
     again = client.get("/api/dashboard", params=params).json()
     assert computed == [("frequencies",)]
     assert again == first
     # Another section of the same selection computes only that section.
-    client.get("/api/dashboard", params=[("sections", "frequencies"), ("sections", "ranking")])
+    client.get(
+        "/api/dashboard",
+        params=[("sections", "frequencies"), ("sections", "ranking"), ("source", "union")],
+    )
     assert computed == [("frequencies",), ("ranking",)]
     demo_study.codings.add_coding(
         interview_id="D02", code="clans_nepotism", start_offset=0, end_offset=30, coder="ani"
@@ -316,3 +323,24 @@ def test_an_empty_study_says_so_on_the_dashboard(study: Study) -> None:
         body = client.get("/api/dashboard").json()
         assert body["sections"] == []
         assert body["message"].startswith("The study has no interviews yet")
+
+
+def test_the_source_chooses_whose_codings_count_and_is_stated(client: TestClient) -> None:
+    def asked(source: str) -> dict[str, object]:
+        params = {"sections": "frequencies", "source": source}
+        body: dict[str, object] = client.get("/api/dashboard", params=params).json()
+        return body
+
+    union = asked("union")
+    assert union["counts"]["codings"] == 872  # type: ignore[index]
+    assert union["selection"]["source"] == "union of all coders (lusine and pavel)"  # type: ignore[index]
+    [section] = union["sections"]  # type: ignore[misc]
+    assert section["title"].endswith("(union of all coders (lusine and pavel))")
+    assert "Coding source: union of all coders" in section["note"]
+    pavel = asked("coder:pavel")
+    assert pavel["counts"]["codings"] == 448  # type: ignore[index]
+    bad = client.get("/api/dashboard", params={"source": "pooled"})
+    assert bad.status_code in (400, 422)
+    assert "no coding source 'pooled'" in bad.json()["detail"]
+    page = client.get("/dashboard", params={"source": "agreement"})
+    assert "agreement of coders lusine and pavel (overlap ≥ 0.5)" in page.text

@@ -32,7 +32,9 @@ def test_dashboard_shows_every_figure_and_a_filter_changes_the_numbers(page: Any
     widths = loaded_images(page)
     assert len(widths) == len(DEFAULT_SECTIONS)
     assert all(width > 0 for width in widths)
-    assert page.inner_text("#count-codings") == "872"
+    # The demo's default source: the consensus layer.
+    assert page.inner_text("#count-codings") == "424"
+    assert page.inner_text("#coding-source") == "consensus layer"
     assert page.inner_text("#count-interviews") == "26"
     screenshot(page, "dashboard")
 
@@ -42,7 +44,7 @@ def test_dashboard_shows_every_figure_and_a_filter_changes_the_numbers(page: Any
     assert "where=place%3Dmoscow" in page.url
     assert page.inner_text("#count-interviews") == "7"
     moscow = int(page.inner_text("#count-codings"))
-    assert 0 < moscow < 872
+    assert 0 < moscow < 424
     expected = page.evaluate(
         "window.research.api('GET', '/api/dashboard?where=place%3Dmoscow&sections=ranking')"
     )
@@ -65,7 +67,9 @@ def test_sections_can_be_chosen_and_an_empty_selection_says_so(page: Any) -> Non
     with page.expect_navigation(timeout=COMPUTE_TIMEOUT):
         page.select_option('select[name="coder"]', "pavel")
     assert "coder=pavel" in page.url
+    # Choosing a coder counts their own layer.
     assert page.locator(".dashboard-section").count() == 2
+    assert page.inner_text("#coding-source") == "coder pavel's layer"
     page.goto("/dashboard?coder=nobody")
     assert "No coder named 'nobody'" in page.inner_text("#dashboard-message")
     assert page.locator(".dashboard-section").count() == 0

@@ -62,8 +62,11 @@ def test_summary_api(client: TestClient) -> None:
     assert summary["respondents"] == 23
     assert summary["interviews"] == 26
     assert summary["transcripts"] == 26
-    assert summary["codings"] == 872
+    # Both coders' own layers and the consensus copied from lusine's.
+    assert summary["codings"] == 872 + 424
     assert summary["codings_per_coder"] == {"lusine": 424, "pavel": 448}
+    assert summary["consensus_codings"] == 424
+    assert summary["passes_per_coder"] == {"lusine": 26, "pavel": 26}
     assert summary["codebook_version"] == 1
     assert summary["fictional"] is True
 
