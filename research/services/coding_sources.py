@@ -45,6 +45,10 @@ CODING_COLUMNS = (
 )
 
 
+# The words of the default source of a study that nobody has coded yet.
+NOTHING_CODED = "none yet (nobody has coded an interview)"
+
+
 @dataclass(frozen=True)
 class ResolvedSource:
     """A coding source as the study gives it: the source, its words, whether it was the
@@ -103,8 +107,10 @@ def resolve_source(session: Session, source: CodingSource | str | None = None) -
     if source is None:
         chosen = choose_default(_consensus_count(session), coders)
         if chosen is None:
-            # Nothing coded: a stated source all the same, whose selection is empty.
-            chosen = CodingSource(SourceKind.CONSENSUS)
+            # Nothing coded: a stated source all the same, whose selection is empty, and
+            # words that say there is nothing in it rather than naming a layer.
+            empty = CodingSource(SourceKind.CONSENSUS)
+            return ResolvedSource(empty, NOTHING_CODED, True, ())
     elif isinstance(source, str):
         try:
             chosen = parse_source(source)

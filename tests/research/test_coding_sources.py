@@ -31,6 +31,10 @@ def test_the_default_is_the_one_coder_then_agreement_then_consensus(study: Study
     add_interview_with_text(study)
     with pytest.raises(ResearchError, match="no codings yet"):
         study.coding_sources.default_source()
+    # A study nobody coded still states its source, and names no layer it does not have.
+    assert study.coding_sources.resolve_source().provenance == (
+        "Coding source: none yet (nobody has coded an interview) (the default)"
+    )
     _code(study, "ani")
     assert study.coding_sources.default_source() == coder_source("ani")
     _code(study, "boris")
