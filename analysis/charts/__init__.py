@@ -23,7 +23,6 @@ from analysis.charts.frequencies import (
     plot_frequencies,
     plot_prevalence,
     plot_rank_intervals,
-    plot_ranking,
 )
 from analysis.charts.groups import plot_grouped_bars
 from analysis.charts.timeline import MAX_TIMELINE_WIDENING, plot_departures
@@ -40,6 +39,5 @@ __all__ = [
     "plot_grouped_bars",
     "plot_prevalence",
     "plot_rank_intervals",
-    "plot_ranking",
     "plot_saturation",
 ]

@@ -113,58 +113,6 @@ def plot_prevalence(
         return ax
 
 
-def plot_ranking(
-    ranking: pd.DataFrame, *, codes: pd.DataFrame | None = None, ax: Axes | None = None
-) -> Axes:
-    """Each ranked code's share of respondents with its interval, in the stated order.
-
-    Each label starts with the stated rank; the note at the interval gives the count and
-    the rank in the data, in bold where the data rank the code differently.
-    """
-    with plot_style():
-        ordered = ranking.sort_values("given_rank", kind="stable")
-        titles = code_labels(ordered, codes, width=10_000)
-        labels = [
-            wrap_label(f"{int(rank)}. {title}")
-            for rank, title in zip(ordered["given_rank"], titles, strict=True)
-        ]
-        rows = Rows.of(labels, slot=1.8)
-        ax = axes_of(ax, height=rows.inches(extra=0.8))
-        colours = colours_of(ordered, codes)
-        for centre, (_, row), colour in zip(rows.centres, ordered.iterrows(), colours, strict=True):
-            ax.errorbar(
-                [row["share"]],
-                [centre],
-                xerr=interval_of(row.to_frame().T),
-                fmt="o",
-                color=colour,
-                markeredgecolor=EDGE_COLOUR,
-                markeredgewidth=0.5,
-                markersize=6,
-                elinewidth=1.4,
-                capsize=2,
-            )
-            agrees = int(row["data_rank"]) == int(row["given_rank"])
-            ax.annotate(
-                f"{int(row['respondents'])}/{int(row['base'])}, "
-                f"rank {int(row['data_rank'])} in the data",
-                xy=(float(row["ci_high"]), centre),
-                xytext=(5, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=VALUE_FONT_SIZE,
-                fontweight="normal" if agrees else "bold",
-            )
-        rows.ticks(ax, labels, guides=True)
-        ax.set_xlim(-0.02, 1.02)  # room for a whole dot at 0% and 100%
-        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-        ax.set_xlabel(
-            "Share of respondents mentioning the code (95% Wilson interval); "
-            "labels give the stated rank"
-        )
-        return ax
-
-
 def _frequency_label(unit: str, value: str) -> str:
     """The value axis label in the frame's unit."""
     if unit == "codings":

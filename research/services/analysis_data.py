@@ -107,27 +107,7 @@ def study_frames(
         if record.complete
     )
     resolved = resolve_source(session, source)
-    query = (
-        select(
-            CodingRow.coding_id,
-            CodingRow.interview_id,
-            InterviewRow.respondent_id,
-            CodingRow.code_id,
-            CodingRow.coder,
-            CodingRow.layer,
-            CodingRow.start_offset,
-            CodingRow.end_offset,
-            CodingRow.quote if quotes else null().label("quote"),
-        )
-        .join(InterviewRow, InterviewRow.interview_id == CodingRow.interview_id)
-        .order_by(
-            CodingRow.interview_id,
-            CodingRow.start_offset,
-            CodingRow.end_offset,
-            CodingRow.coding_id,
-        )
-    )
-    raw = _columns_of(session, query)
+    raw = read_all_codings(session, quotes=quotes)
     raw = raw[~raw["interview_id"].isin(incomplete)].reset_index(drop=True)
     raw["code_path"] = raw["code_id"].map(dict(zip(codes["code_id"], codes["path"], strict=True)))
     layer = raw["layer"].astype(str)
@@ -161,6 +141,32 @@ def study_frames(
         incomplete=incomplete,
         passes=completed_passes(session),
     )
+
+
+def read_all_codings(session: Session, *, quotes: bool = True) -> pd.DataFrame:
+    """Every coding of every layer in listing order (interview, start, end, id), columns
+    CODING_QUERY_COLUMNS, read a chunk at a time; without `quotes`, their column is empty."""
+    query = (
+        select(
+            CodingRow.coding_id,
+            CodingRow.interview_id,
+            InterviewRow.respondent_id,
+            CodingRow.code_id,
+            CodingRow.coder,
+            CodingRow.layer,
+            CodingRow.start_offset,
+            CodingRow.end_offset,
+            CodingRow.quote if quotes else null().label("quote"),
+        )
+        .join(InterviewRow, InterviewRow.interview_id == CodingRow.interview_id)
+        .order_by(
+            CodingRow.interview_id,
+            CodingRow.start_offset,
+            CodingRow.end_offset,
+            CodingRow.coding_id,
+        )
+    )
+    return _columns_of(session, query)
 
 
 def _columns_of(session: Session, query: ClauseElement) -> pd.DataFrame:

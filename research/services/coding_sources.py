@@ -25,7 +25,7 @@ from analysis.sources import (
 from interviews.layers import CODER_LAYER, CONSENSUS_LAYER
 from research.errors import NotFoundError, ResearchError
 from research.services.codebooks import load_codebook
-from research.storage.tables import CodingRow, InterviewRow
+from research.storage.tables import CodingRow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -154,34 +154,14 @@ def _check(session: Session, source: CodingSource, coders: list[str]) -> None:
 
 def read_codings(session: Session) -> pd.DataFrame:
     """Every coding of every layer, in listing order, with its respondent and code path."""
-    import pandas as pd
+    # Imported here: the study's frames are read with the coding source this module gives.
+    from research.services.analysis_data import read_all_codings
 
     codebook = load_codebook(session)
     paths = {code.code_id: codebook.path_of(code.code_id) for code in codebook.codes}
-    query = (
-        select(
-            CodingRow.coding_id,
-            CodingRow.interview_id,
-            InterviewRow.respondent_id,
-            CodingRow.code_id,
-            CodingRow.coder,
-            CodingRow.layer,
-            CodingRow.start_offset,
-            CodingRow.end_offset,
-            CodingRow.quote,
-        )
-        .join(InterviewRow, InterviewRow.interview_id == CodingRow.interview_id)
-        .order_by(
-            CodingRow.interview_id,
-            CodingRow.start_offset,
-            CodingRow.end_offset,
-            CodingRow.coding_id,
-        )
-    )
-    columns = [name for name in CODING_COLUMNS if name != "code_path"]
-    frame = pd.DataFrame(session.execute(query).all(), columns=columns)
-    frame.insert(4, "code_path", frame["code_id"].map(paths))
-    return frame
+    frame = read_all_codings(session)
+    frame["code_path"] = frame["code_id"].astype(str).map(paths)
+    return frame[list(CODING_COLUMNS)]
 
 
 def select_codings(

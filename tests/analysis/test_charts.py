@@ -737,24 +737,11 @@ def test_saturation_of_many_interviews_is_one_filled_step_line() -> None:
     assert len(few.patches) == 20
 
 
-# plot_ranking
+# plot_rank_intervals (see also below)
 
 
-def test_ranking_follows_the_stated_order_and_notes_the_data_rank(
-    codes: pd.DataFrame,
-) -> None:
-    shuffled = ranking(codes).iloc[[2, 0, 3, 1]]
-    ax = charts.plot_ranking(shuffled, codes=codes)
-    labels = tick_texts(ax.get_yticklabels())
-    assert [label[:2] for label in labels] == ["1.", "2.", "3.", "4."]
-    assert len(ax.containers) == 4
-    notes = ax.texts
-    assert notes[1].get_text() == "8/20, rank 3 in the data"
-    assert [note.get_fontweight() for note in notes] == ["normal", "bold", "bold", "normal"]
-
-
-def test_ranking_colours_each_code_from_the_codebook(codes: pd.DataFrame) -> None:
-    ax = charts.plot_ranking(ranking(codes), codes=codes)
+def test_rank_intervals_colour_each_code_from_the_codebook(codes: pd.DataFrame) -> None:
+    ax = charts.plot_rank_intervals(ranked_with_ranges(codes), codes=codes)
     colours = [mpl.colors.to_hex(c.lines[0].get_color()) for c in ax.containers]
     expected = codes.set_index("code_id").loc[MOTIVES, "colour"].str.lower().tolist()
     assert colours == expected
@@ -791,7 +778,7 @@ def all_charts(codes: pd.DataFrame) -> dict[str, Callable[[Axes | None], Axes]]:
         "saturation": lambda ax: charts.plot_saturation(saturation(), ax=ax),
         "agreement": lambda ax: charts.plot_agreement(agreement(codes), ax=ax),
         "departures": lambda ax: charts.plot_departures(departures(), events(), ax=ax),
-        "ranking": lambda ax: charts.plot_ranking(ranking(codes), ax=ax),
+        "ranking": lambda ax: charts.plot_rank_intervals(ranked_with_ranges(codes), ax=ax),
     }
 
 
