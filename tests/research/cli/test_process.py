@@ -162,13 +162,18 @@ def test_status_reads_a_sqlite_study_without_the_database_layer(
     assert loaded.isdisjoint({*HEAVY, "sqlalchemy", "alembic", "research.study"})
 
 
-def test_applying_a_code_loads_no_database_layer_yaml_or_tables(demo_study: Study) -> None:
+def test_applying_a_code_loads_no_database_layer_yaml_or_tables(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    # A SQLite study (whatever database the suite runs on): the one `code apply` writes quickly.
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_template, folder)
     script = (
         "from research.cli.app import app\n"
         "try:\n"
         "    app(['code', 'apply', 'D01', '--code', 'motives/economy/unemployment',\n"
         "         '--start', '3', '--end', '20', '--coder', 'starter',\n"
-        f"         '--study', {str(demo_study.folder)!r}], prog_name='research')\n"
+        f"         '--study', {str(folder)!r}], prog_name='research')\n"
         "except SystemExit as stop:\n"
         "    assert not stop.code, stop.code\n"
     )
