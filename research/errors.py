@@ -52,6 +52,10 @@ class ConflictError(ResearchError):
     """The request contradicts what is stored (duplicate id, duplicate coding, coded transcript)."""
 
 
+class ConsensusHeldError(ConflictError):
+    """The consensus layer already holds codings where a coder's would be copied into it."""
+
+
 class NotAllowedError(ResearchError):
     """The request is clear but this person may not do it (another coder's coding)."""
 

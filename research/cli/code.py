@@ -353,4 +353,5 @@ def copy_layer(
             from_coder=from_coder, interview_id=interview_id, replace=replace
         )
     where = f" of {interview_id}" if interview_id else ""
-    typer.echo(f"Copied {copied} codings{where} by {from_coder} into the {CONSENSUS_LAYER} layer.")
+    noun = "coding" if copied == 1 else "codings"
+    typer.echo(f"Copied {copied} {noun}{where} by {from_coder} into the {CONSENSUS_LAYER} layer.")

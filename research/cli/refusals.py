@@ -22,7 +22,12 @@ from interviews.errors import (
     TooLargeError,
     UndecodableTranscriptError,
 )
-from research.errors import MetadataSheetError, ResearchError, UnconfirmedWarningsError
+from research.errors import (
+    ConsensusHeldError,
+    MetadataSheetError,
+    ResearchError,
+    UnconfirmedWarningsError,
+)
 from research.files import write_fault
 
 USER_ERRORS = (ResearchError, CodebookError, InterviewsError)
@@ -84,6 +89,7 @@ HINTS: dict[type[Exception], Hint] = {
     ),
     AmbiguousQuoteError: Hint("--occurrence", lambda _: "choose with --occurrence N"),
     QuoteNotFoundError: Hint("--start", _nearest_advice),
+    ConsensusHeldError: Hint("--replace", lambda _: "to overwrite them, add --replace"),
 }
 
 

@@ -300,8 +300,8 @@ def _provenance(frames: StudyFrames, options: ReportOptions) -> dict[str, str]:
     consensus = summary.consensus_codings
     passes = summary.passes_per_coder
     coders = ", ".join(
-        f"{name} ({count} codings, {passes.get(name, 0)} of {summary.interviews} interviews "
-        "completed)"
+        f"{name} ({count} coding{'' if count == 1 else 's'}, {passes.get(name, 0)} of "
+        f"{summary.interviews} interview{'' if summary.interviews == 1 else 's'} completed)"
         for name, count in summary.codings_per_coder.items()
     )
     where = "; ".join(f"{k} = {v}" for k, v in options.where.items()) or "none"

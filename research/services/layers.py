@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from interviews.layers import CODER_LAYER, CONSENSUS_LAYER
-from research.errors import ConflictError, NotFoundError, ResearchError
+from research.errors import ConsensusHeldError, NotFoundError, ResearchError
 from research.services.coding_rules import checked_coder
 from research.services.codings import NewCoding, add_codings
 from research.storage.tables import CodingRow, InterviewRow
@@ -59,9 +59,11 @@ def copy_layer(
     )
     if existing and not replace:
         named = ", ".join(sorted(existing)[:5]) + (" ..." if len(existing) > 5 else "")
-        raise ConflictError(
-            f"the consensus layer already holds {sum(existing.values())} codings of "
-            f"{len(existing)} interviews ({named}); copy with replace to overwrite them"
+        held = sum(existing.values())
+        raise ConsensusHeldError(
+            f"the consensus layer already holds {held} coding{'' if held == 1 else 's'} of "
+            f"{len(existing)} interview{'' if len(existing) == 1 else 's'} ({named}); "
+            "nothing was copied: copying again replaces them only when asked to"
         )
     with session.begin_nested():
         if existing:

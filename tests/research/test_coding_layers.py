@@ -6,7 +6,7 @@ import pytest
 
 from codebook import operations
 from interviews.layers import CODER_LAYER, CONSENSUS_LAYER
-from research.errors import ConflictError, NotFoundError, ResearchError
+from research.errors import ConflictError, ConsensusHeldError, NotFoundError, ResearchError
 from research.services.codings import NewCoding
 from research.study import Study
 from tests.research.helpers import MIXED_TEXT, add_interview_with_text
@@ -81,7 +81,7 @@ def test_copy_layer_refuses_to_overwrite_a_consensus_unless_asked(study: Study) 
     _code(study, "ani")
     _code(study, "boris", start=0)
     study.layers.copy_layer(from_coder="ani")
-    with pytest.raises(ConflictError, match="already holds 1 codings of 1 interviews .I01."):
+    with pytest.raises(ConsensusHeldError, match="already holds 1 coding of 1 interview .I01."):
         study.layers.copy_layer(from_coder="boris")
     assert [c.coder for c in study.codings.list_codings(layer=CONSENSUS_LAYER)] == ["ani"]
     assert study.layers.copy_layer(from_coder="boris", replace=True) == 1

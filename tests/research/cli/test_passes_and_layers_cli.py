@@ -55,10 +55,11 @@ def test_done_for_an_unknown_interview_is_a_clear_error(run: Run, study: Study) 
 def test_copy_layer_fills_the_consensus_and_list_filters_by_layer(run: Run, study: Study) -> None:
     folder = _coded(study)
     result = run("code", "copy-layer", "--from", "ani", "--study", folder)
-    assert result.stdout == "Copied 1 codings by ani into the consensus layer.\n"
+    assert result.stdout == "Copied 1 coding by ani into the consensus layer.\n"
     refused = run("code", "copy-layer", "--from", "boris", "--study", folder)
     assert refused.exit_code != 0
-    assert "already holds 1 codings" in refused.stderr and "replace" in refused.stderr
+    assert "already holds 1 coding of 1 interview" in refused.stderr
+    assert refused.stderr.rstrip().endswith("(to overwrite them, add --replace)")
     replaced = run("code", "copy-layer", "--from", "boris", "--replace", "--study", folder)
     assert replaced.exit_code == 0, replaced.output
     shown = run(
