@@ -62,8 +62,7 @@ def add_coding_to_file(
         # The write lock first, as every writing transaction of a study takes it.
         connection.execute("BEGIN IMMEDIATE")
         if not study_facts.at_head(connection):
-            connection.rollback()
-            return None
+            return None  # rolled back below
         record = _store(
             connection,
             interview_id=interview_id,

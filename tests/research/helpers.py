@@ -65,6 +65,23 @@ def add_interview_with_text(
     return interview_id
 
 
+# Where MIXED_TEXT says there was no work: 17 characters, "There was no work".
+WORK = MIXED_TEXT.index("There was no work")
+
+
+def code_work(study: Study, coder: str, *, start: int = WORK, layer: str = "coder") -> None:
+    """Code 17 characters of interview I01 from `start` (the "no work" sentence) as
+    unemployment, by `coder`, in `layer`."""
+    study.codings.add_coding(
+        interview_id="I01",
+        code="unemployment",
+        start_offset=start,
+        end_offset=start + 17,
+        coder=coder,
+        layer=layer,
+    )
+
+
 def counts(study: Study) -> tuple[int, int, int]:
     """(respondents, interviews, codings) stored."""
     with study.transaction() as session:

@@ -9,28 +9,15 @@ from interviews.layers import CODER_LAYER, CONSENSUS_LAYER
 from research.errors import ConflictError, ConsensusHeldError, NotFoundError, ResearchError
 from research.services.codings import NewCoding
 from research.study import Study
-from tests.research.helpers import MIXED_TEXT, add_interview_with_text
-
-WORK = MIXED_TEXT.index("There was no work")
-
-
-def _code(study: Study, coder: str, *, start: int = WORK, layer: str = CODER_LAYER) -> None:
-    study.codings.add_coding(
-        interview_id="I01",
-        code="unemployment",
-        start_offset=start,
-        end_offset=start + 17,
-        coder=coder,
-        layer=layer,
-    )
+from tests.research.helpers import WORK, add_interview_with_text, code_work
 
 
 def test_a_span_may_be_coded_once_in_each_layer(study: Study) -> None:
     add_interview_with_text(study)
-    _code(study, "ani")
-    _code(study, "ani", layer=CONSENSUS_LAYER)
+    code_work(study, "ani")
+    code_work(study, "ani", layer=CONSENSUS_LAYER)
     with pytest.raises(ConflictError, match="in the consensus layer"):
-        _code(study, "ani", layer=CONSENSUS_LAYER)
+        code_work(study, "ani", layer=CONSENSUS_LAYER)
     listed = study.codings.list_codings()
     assert [coding.layer for coding in listed] == [CODER_LAYER, CONSENSUS_LAYER]
     [consensus] = study.codings.list_codings(layer=CONSENSUS_LAYER)
@@ -52,7 +39,7 @@ def test_bulk_codings_carry_their_layer_and_repeat_only_within_one(study: Study)
 def test_an_unknown_layer_is_refused_by_name(study: Study) -> None:
     add_interview_with_text(study)
     with pytest.raises(ResearchError, match="no coding layer 'pooled'; the layers are coder"):
-        _code(study, "ani", layer="pooled")
+        code_work(study, "ani", layer="pooled")
     with pytest.raises(ResearchError, match="no coding layer 'pooled'"):
         study.codings.add_codings(
             [NewCoding("I01", "unemployment", WORK, WORK + 5, "a", layer="pooled")]
@@ -65,9 +52,9 @@ def test_an_unknown_layer_is_refused_by_name(study: Study) -> None:
 def test_copy_layer_fills_the_consensus_from_one_coder(study: Study) -> None:
     add_interview_with_text(study)
     add_interview_with_text(study, interview_id="I02")
-    _code(study, "ani")
-    _code(study, "ani", start=0)
-    _code(study, "boris")
+    code_work(study, "ani")
+    code_work(study, "ani", start=0)
+    code_work(study, "boris")
     assert study.layers.copy_layer(from_coder="ani") == 2
     copied = study.codings.list_codings(layer=CONSENSUS_LAYER)
     assert [(c.coder, c.start_offset) for c in copied] == [("ani", 0), ("ani", WORK)]
@@ -78,8 +65,8 @@ def test_copy_layer_fills_the_consensus_from_one_coder(study: Study) -> None:
 
 def test_copy_layer_refuses_to_overwrite_a_consensus_unless_asked(study: Study) -> None:
     add_interview_with_text(study)
-    _code(study, "ani")
-    _code(study, "boris", start=0)
+    code_work(study, "ani")
+    code_work(study, "boris", start=0)
     study.layers.copy_layer(from_coder="ani")
     with pytest.raises(ConsensusHeldError, match="already holds 1 coding of 1 interview .I01."):
         study.layers.copy_layer(from_coder="boris")
@@ -91,7 +78,7 @@ def test_copy_layer_refuses_to_overwrite_a_consensus_unless_asked(study: Study) 
 def test_copy_layer_of_one_interview_and_its_errors(study: Study) -> None:
     add_interview_with_text(study)
     add_interview_with_text(study, interview_id="I02")
-    _code(study, "ani")
+    code_work(study, "ani")
     with pytest.raises(NotFoundError, match="no interview 'I99'"):
         study.layers.copy_layer(from_coder="ani", interview_id="I99")
     with pytest.raises(ResearchError, match="coder 'ani' has no codings in interview I02"):
@@ -104,7 +91,7 @@ def test_copy_layer_of_one_interview_and_its_errors(study: Study) -> None:
 def test_merging_codes_folds_twins_within_a_layer_only(study: Study) -> None:
     add_interview_with_text(study)
     # ani's own layer has the span as unemployment, the consensus as poverty_ruin.
-    _code(study, "ani")
+    code_work(study, "ani")
     study.codings.add_coding(
         interview_id="I01",
         code="poverty_ruin",

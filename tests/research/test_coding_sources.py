@@ -10,21 +10,9 @@ from interviews.layers import CONSENSUS_LAYER
 from research.errors import NotFoundError, ResearchError
 from research.services.analysis_data import study_frames
 from research.study import Study
-from tests.research.helpers import MIXED_TEXT, add_interview_with_text
+from tests.research.helpers import WORK, add_interview_with_text, code_work
 
-WORK = MIXED_TEXT.index("There was no work")
 EMANCIPATION = "gender/emancipation_discourse"
-
-
-def _code(study: Study, coder: str, *, layer: str = "coder", start: int = WORK) -> None:
-    study.codings.add_coding(
-        interview_id="I01",
-        code="unemployment",
-        start_offset=start,
-        end_offset=start + 17,
-        coder=coder,
-        layer=layer,
-    )
 
 
 def test_the_default_is_the_one_coder_then_agreement_then_consensus(study: Study) -> None:
@@ -35,9 +23,9 @@ def test_the_default_is_the_one_coder_then_agreement_then_consensus(study: Study
     assert study.coding_sources.resolve_source().provenance == (
         "Coding source: none yet (nobody has coded an interview) (the default)"
     )
-    _code(study, "ani")
+    code_work(study, "ani")
     assert study.coding_sources.default_source() == coder_source("ani")
-    _code(study, "boris")
+    code_work(study, "boris")
     assert study.coding_sources.default_source() == agreement_source(0.5)
     resolved = study.coding_sources.resolve_source()
     assert resolved.default
@@ -53,7 +41,7 @@ def test_the_default_is_the_one_coder_then_agreement_then_consensus(study: Study
 
 def test_a_source_the_study_cannot_give_is_refused_by_name(study: Study) -> None:
     add_interview_with_text(study)
-    _code(study, "ani")
+    code_work(study, "ani")
     with pytest.raises(NotFoundError, match="no coder 'boris' has codings of their own; .* ani"):
         study.coding_sources.resolve_source("coder:boris")
     with pytest.raises(ResearchError, match="agreement needs two coders, the study has ani"):
@@ -68,10 +56,10 @@ def test_a_source_the_study_cannot_give_is_refused_by_name(study: Study) -> None
 
 def test_each_source_selects_its_codings(study: Study) -> None:
     add_interview_with_text(study)
-    _code(study, "ani")
-    _code(study, "boris", start=WORK + 1)  # 16 of 18 characters shared
-    _code(study, "boris", start=0)
-    _code(study, "ani", layer=CONSENSUS_LAYER, start=0)
+    code_work(study, "ani")
+    code_work(study, "boris", start=WORK + 1)  # 16 of 18 characters shared
+    code_work(study, "boris", start=0)
+    code_work(study, "ani", layer=CONSENSUS_LAYER, start=0)
 
     def chosen(source: str) -> list[tuple[str, str, int]]:
         frame = study.coding_sources.select_codings(source)
@@ -128,8 +116,8 @@ def test_a_coder_filter_outside_the_source_says_which_source_to_ask_for(
 
 def test_asking_for_one_known_coder_means_their_layer(study: Study) -> None:
     add_interview_with_text(study)
-    _code(study, "ani")
-    _code(study, "boris")
+    code_work(study, "ani")
+    code_work(study, "boris")
     with study.transaction() as session:
         from research.services.coding_sources import source_for_coder
 
