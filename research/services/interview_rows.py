@@ -14,9 +14,8 @@ from datetime import datetime
 from typing import Any, NamedTuple, cast
 
 from pydantic import ValidationError
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from interviews.dictionary import DataDictionary, Issue
 from interviews.importers import Transcript
@@ -89,8 +88,8 @@ def attach_transcript(session: Session, row: InterviewRow, transcript: Transcrip
 def attach_transcripts(session: Session, pairs: Sequence[tuple[InterviewRow, Transcript]]) -> None:
     """Give rows (new or stored) their transcripts and store them, passages included.
 
-    The one writer of transcripts (`store_in_batches` hands it transcripts already hashed
-    and cut). Passages are written with the driver's executemany, after the rows they refer
+    The writer of transcripts for stored rows and rows added one by one (an import's new
+    rows are inserted in bulk by `store_in_batches`, with the same columns). Passages are written with the driver's executemany, after the rows they refer
     to, and indexed with them (`search_index.store_passages`): as ORM objects each would be
     inserted on its own, to learn its generated id, which costs more than indexing it.
     """
@@ -138,10 +137,11 @@ def _set_transcript_columns(row: InterviewRow, ready: _Ready, stamp: datetime) -
 
 
 PASSAGES = cast(Table, TranscriptPassageRow.__table__)
+INTERVIEWS = cast(Table, InterviewRow.__table__)
 
 
-# Files read, stored and let go at a time by an import: the transcripts of one batch are
-# all that an import of thousands of files holds in memory.
+# Files read, stored and let go at a time by an import: the transcripts of one batch (and
+# of the next, being read meanwhile) are all that an import of thousands of files holds.
 IMPORT_BATCH = 200
 
 
@@ -150,7 +150,7 @@ def store_in_batches(
     planned: list[tuple[InterviewRow, str]],
     transcripts: Mapping[str, Transcript],
 ) -> list[str]:
-    """Give each planned interview its transcript and store it, a batch at a time.
+    """Store each planned (new) interview with its transcript, a batch at a time.
 
     The next batch's files are read, decoded, made canonical, hashed and cut into passages
     in a worker thread while this one stores the current batch (`bulk.read_ahead`; SQLite
@@ -177,15 +177,47 @@ def store_in_batches(
     # there and then rather than whenever the generator is collected.
     with closing(read_ahead(batches, read)) as prepared:
         for batch, ready in zip(batches, prepared, strict=True):
-            _attach_prepared(session, list(zip((row for row, _ in batch), ready, strict=True)))
+            _insert_new(session, list(zip((row for row, _ in batch), ready, strict=True)))
             del ready  # let go of this batch's texts before the next one is handed over
-            for row, _ in batch:
-                stored.append(row.interview_id)
-                session.expunge(row)
-                # The planned row outlives the batch in the caller's list; its text need
-                # not. Set as committed, so that no history keeps the old value alive.
-                set_committed_value(row, "transcript", None)
+            stored.extend(row.interview_id for row, _ in batch)
     return stored
+
+
+def _insert_new(session: Session, pairs: Sequence[tuple[InterviewRow, _Ready]]) -> None:
+    """Insert new interviews with their transcripts, and their passages.
+
+    One executemany through SQLAlchemy Core, which converts each value as the ORM would
+    (dates, JSON attributes, timestamps), rather than the ORM's flush, whose bookkeeping
+    of each object cost more than the insert itself. The planned rows stay out of the
+    session (they hold no text afterwards); the rows are new, so no passages of theirs are
+    stored yet to delete first.
+    """
+    stamp = utc_now()
+    connection = session.connection()
+    passages: list[tuple[str, int, int, str]] = []
+    values: list[dict[str, Any]] = []
+    for row, ready in pairs:
+        text = ready.transcript.text
+        values.append(
+            {
+                "interview_id": row.interview_id,
+                "respondent_id": row.respondent_id,
+                "interview_date": row.interview_date,
+                "consent": row.consent,
+                "attributes": row.attributes if row.attributes is not None else {},
+                "transcript": text,
+                "transcript_sha256": ready.sha256,
+                "transcript_characters": len(text),
+                "source_name": ready.transcript.source_name,
+                "source_encoding": ready.transcript.encoding,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        )
+        passages.extend((row.interview_id, *cut) for cut in ready.cuts)
+    connection.execute(insert(INTERVIEWS), values)
+    del values
+    search_index.store_passages(connection, passages)
 
 
 def missing_values(

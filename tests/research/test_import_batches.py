@@ -8,6 +8,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from interviews.errors import TranscriptError
 from interviews.importers import read_transcript
@@ -213,3 +214,43 @@ def test_read_ahead_raises_the_error_of_the_item_reached() -> None:
             seen.append(item)
     assert seen == [0, 1]
     assert _read_ahead_threads() == []
+
+
+def test_an_imported_interview_is_stored_as_one_added_on_its_own(
+    study: Study, tmp_path: Path
+) -> None:
+    paths = _files(tmp_path, 1)
+    sheet = write_sheet(tmp_path, [row(paths[0].name, "R0")])
+    study.interviews.import_transcripts(paths, metadata=sheet)
+    values = {
+        "interview_date": "2004-05-01",
+        "place": "martuni",
+        "interviewer": "Interviewer B",
+        "language": "hy;ru",
+        "consent": "yes",
+        "consent_scope": "interview",
+    }
+    study.interviews.add_interview(
+        respondent_id="R0",
+        interview_id="added",
+        values=values,
+        transcript=read_transcript(paths[0]),
+    )
+    columns = (
+        "interview_date, consent, attributes, transcript, transcript_sha256, "
+        "transcript_characters, source_name, source_encoding, created_at, updated_at"
+    )
+    with study.transaction() as session:
+        imported, added = (
+            session.execute(
+                text(f"SELECT {columns} FROM interviews WHERE interview_id = :id"), {"id": name}
+            ).one()
+            for name in ("t00", "added")
+        )
+    # As the driver returns them, unconverted: the same types, the same text.
+    assert imported[:8] == added[:8]
+    for stamp, other in zip(imported[8:], added[8:], strict=True):
+        assert type(stamp) is type(other)
+        if isinstance(stamp, str):
+            assert len(stamp) == len(other)
+            assert stamp[:4] == other[:4] and stamp[10] == other[10]
