@@ -197,12 +197,13 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         # Two ways of naming one code (path, id) or one coder are one key for duplicates.
         code_numbers = _numbering(code_ids)
         coder_numbers = _numbering(coders)
+        # In the order of the stored unique key (interview, span, code, coder, layer).
         keys = np.stack(
             [
                 which,
-                numbered("code", code_numbers),
                 starts,
                 ends,
+                numbered("code", code_numbers),
                 numbered("coder", coder_numbers),
                 numbered("layer", {name: LAYERS.index(name) for name in layers}),
             ]
@@ -226,7 +227,7 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         # a batch's rows from them is one numpy call per column, not a loop over codings.
         columns = {
             "interview_id": np.array(interview_ids, dtype=object)[which],
-            "code_id": _stored(np, code_numbers, code_ids)[keys[1]],
+            "code_id": _stored(np, code_numbers, code_ids)[keys[3]],
             "coder": _stored(np, coder_numbers, coders)[keys[4]],
             "memo": np.array([memos[memo] for memo in fields["memo"]], dtype=object),
             "layer": np.array(fields["layer"], dtype=object),

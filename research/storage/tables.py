@@ -222,11 +222,13 @@ class CodingRow(Base):
         CheckConstraint("length(quote) = end_offset - start_offset", name="quote_matches_span"),
         CheckConstraint("length(coder) > 0", name="coder_not_empty"),
         CheckConstraint(f"layer IN ({_LAYER_NAMES})", name="layer_known"),
+        # A coding's key, the span right after the interview: one interview's codings in
+        # text order (the coding view, per-interview listings) are a range of its index (0013).
         UniqueConstraint(
             "interview_id",
-            "code_id",
             "start_offset",
             "end_offset",
+            "code_id",
             "coder",
             "layer",
             name="uq_codings_no_duplicate",
@@ -240,8 +242,6 @@ class CodingRow(Base):
             "end_offset",
             "coding_id",
         ),
-        # One interview's codings in text order: the coding view and per-interview listings.
-        Index("ix_codings_interview_span", "interview_id", "start_offset", "end_offset"),
         # A coder's codes by time: recent codes in the picker, the list of coders.
         Index("ix_codings_coder_code", "coder", "code_id", "created_at"),
     )

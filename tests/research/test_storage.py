@@ -473,3 +473,63 @@ def test_0012_downgrades_when_only_coder_layers_are_stored(tmp_path: Path) -> No
     engine.dispose()
     assert "coding_passes" not in tables
     assert count == 2
+
+
+def test_0013_keys_codings_in_text_order_and_drops_the_span_index(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    engine = _database_at_0004_with_data(database_url or f"sqlite:///{tmp_path / 'old.db'}")
+    database.upgrade(engine, revision="0012")
+    try:
+        database.upgrade(engine)
+        with engine.connect() as connection:
+            found = inspect(connection)
+            indexes = {index["name"] for index in found.get_indexes("codings")}
+            [unique] = found.get_unique_constraints("codings")
+            count = connection.execute(text("SELECT count(*) FROM codings")).scalar()
+        assert "ix_codings_interview_span" not in indexes
+        assert unique["column_names"] == [
+            "interview_id", "start_offset", "end_offset", "code_id", "coder", "layer"
+        ]
+        assert count == 2
+        # Still one coding per code, span, coder and layer.
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO codings (interview_id, code_id, start_offset, end_offset, "
+                    "quote, coder, memo, created_at, layer) SELECT interview_id, code_id, "
+                    "start_offset, end_offset, quote, coder, memo, created_at, layer "
+                    "FROM codings"
+                )
+            )
+        config = database.alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0012")
+        with engine.connect() as connection:
+            found = inspect(connection)
+            indexes = {index["name"] for index in found.get_indexes("codings")}
+            [unique] = found.get_unique_constraints("codings")
+            count = connection.execute(text("SELECT count(*) FROM codings")).scalar()
+        assert "ix_codings_interview_span" in indexes
+        assert unique["column_names"][:3] == ["interview_id", "code_id", "start_offset"]
+        assert count == 2
+    finally:
+        engine.dispose()
+
+
+def test_one_interviews_codings_in_text_order_are_read_through_the_key(tmp_path: Path) -> None:
+    # SQLite's query plan, whatever database the suite runs on.
+    with (
+        create_study(tmp_path / "study", template="karabakh") as made,
+        made.engine.connect() as connection,
+    ):
+        plan = " ".join(
+            str(row[-1])
+            for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT coding_id FROM codings WHERE interview_id = 'I1' "
+                "ORDER BY start_offset, end_offset"
+            )
+        )
+    assert "INDEX sqlite_autoindex_codings_1 (interview_id=?)" in plan
+    assert "TEMP B-TREE" not in plan
