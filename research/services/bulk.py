@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
@@ -66,7 +66,7 @@ def page_cache_enlarged(session: Session, kib: int = BULK_PAGE_CACHE_KIB) -> Ite
 def read_ahead(
     items: Sequence[Item],
     prepare: Callable[[Item, threading.Event], Prepared],
-) -> Iterator[Prepared]:
+) -> Generator[Prepared, None, None]:
     """`prepare(item, stop)` of each item in order, the next one prepared in a worker thread
     while the caller uses the current one.
 

@@ -89,9 +89,10 @@ def attach_transcripts(session: Session, pairs: Sequence[tuple[InterviewRow, Tra
     """Give rows (new or stored) their transcripts and store them, passages included.
 
     The writer of transcripts for stored rows and rows added one by one (an import's new
-    rows are inserted in bulk by `store_in_batches`, with the same columns). Passages are written with the driver's executemany, after the rows they refer
-    to, and indexed with them (`search_index.store_passages`): as ORM objects each would be
-    inserted on its own, to learn its generated id, which costs more than indexing it.
+    rows are inserted in bulk by `store_in_batches`, with the same columns). Passages are
+    written with the driver's executemany, after the rows they refer to, and indexed with
+    them (`search_index.store_passages`): as ORM objects each would be inserted on its own,
+    to learn its generated id, which costs more than indexing it.
     """
     _attach_prepared(session, [(row, _prepared(transcript)) for row, transcript in pairs])
 
