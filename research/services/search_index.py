@@ -1,7 +1,7 @@
 """Writing the full-text index: passages stored and indexed in bulk, and the index rebuilt.
 
 On SQLite the index is an FTS5 table (`transcript_index`, migration 0008). Passages are
-indexed here, in one statement a batch, rather than by a trigger per passage: inside a
+indexed here, in one executemany a batch, rather than by a trigger per passage: inside a
 trigger each insert is a statement that may need rolling back, and FTS5 writes its
 pending terms out at every such statement, as a segment of its own to merge later, which
 made indexing cost twice as much (revision 0011 drops that trigger; those that delete
@@ -20,6 +20,7 @@ from research.services.search import ARMENIAN_WORD_MARKS
 
 INDEX = "transcript_index"
 _COLUMNS = "interview_id, start_offset, own_end_offset, body"
+_STRIPPED = str.maketrans("", "", ARMENIAN_WORD_MARKS)
 # The same marks left out in SQL, as revision 0008's triggers do.
 _STRIPPED_SQL = "body"
 for _mark in ARMENIAN_WORD_MARKS:
@@ -34,6 +35,13 @@ def has_fts(connection: Connection) -> bool:
         "SELECT count(*) FROM sqlite_master WHERE name = ?", (INDEX,)
     ).scalar()
     return bool(found)
+
+
+def indexed_text(body: str) -> str:
+    """A passage's body as the index reads it: the Armenian in-word marks left out."""
+    if any(mark in body for mark in ARMENIAN_WORD_MARKS):
+        return body.translate(_STRIPPED)
+    return body
 
 
 def store_passages(connection: Connection, passages: Sequence[tuple[str, int, int, str]]) -> None:
@@ -59,14 +67,9 @@ def store_passages(connection: Connection, passages: Sequence[tuple[str, int, in
         f"INSERT INTO transcript_passages (passage_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
         numbered,
     )
-    # One statement indexes the whole batch: SQLite releases the GIL for all of its
-    # tokenising at once, which a thread reading the next files can use (an executemany
-    # takes the GIL back after every row, and waits for it each time while that thread
-    # holds it).
     connection.exec_driver_sql(
-        f"INSERT INTO {INDEX} (rowid, body) SELECT passage_id, {_STRIPPED_SQL} "
-        "FROM transcript_passages WHERE passage_id > ?",
-        (int(largest),),
+        f"INSERT INTO {INDEX} (rowid, body) VALUES (?, ?)",
+        [(row[0], indexed_text(row[4])) for row in numbered],
     )
 
 
