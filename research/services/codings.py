@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
@@ -141,7 +142,8 @@ def add_codings(
     the offsets as arrays against the transcripts' lengths, duplicates by sorting. Quotes
     are then cut from the transcripts (and compared with any quote given) and inserted a
     batch at a time; a batch larger than one is taken interview by interview, so that only
-    the transcripts of one batch are held at once. Any refusal stores nothing.
+    the transcripts of two batches are held at once (the next one's quotes are cut on a
+    second thread while this one is inserted). Any refusal stores nothing.
     """
     batch = codings if isinstance(codings, list) else list(codings)
     if not batch:
@@ -244,10 +246,10 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         connection = session.connection()
         statement = _insert_statement(connection)
         stamp = _as_stored(connection, coded_at)
-        for begin in range(0, count, BULK_BATCH):
-            part = sequence[begin : begin + BULK_BATCH]
-            ids = columns["interview_id"][part].tolist()
-            texts = _transcripts(session, set(ids))
+        parts = [sequence[begin : begin + BULK_BATCH] for begin in range(0, count, BULK_BATCH)]
+
+        def rows_of(part: Any, ids: list[str], texts: dict[str, str]) -> _Rows:
+            """A batch's rows with their quotes cut, or the position of the first refused."""
             first_offsets = starts[part].tolist()
             last_offsets = ends[part].tolist()
             quotes = [
@@ -258,19 +260,14 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
             # alone, or unlike the quote given for it, is refused.
             # A span that splits a user-perceived character (an emoji sequence, a letter
             # and its mark) is refused too.
-            blank = [
-                index
-                for index, (quote, interview_id, start, end) in enumerate(
-                    zip(quotes, ids, first_offsets, last_offsets, strict=True)
-                )
-                if quote.isspace() or not whole_clusters(texts[interview_id], start, end)
-            ]
-            if blank:
-                raise _segment_error(session, batch[int(part[blank[0]])])
+            for index, (quote, interview_id, start, end) in enumerate(
+                zip(quotes, ids, first_offsets, last_offsets, strict=True)
+            ):
+                if quote.isspace() or not whole_clusters(texts[interview_id], start, end):
+                    return _Rows(refused=int(part[index]))
             for index in np.flatnonzero(checked[part]).tolist():
-                coding = batch[int(part[index])]
-                if normalise(str(coding.quote)) != quotes[index]:
-                    raise _segment_error(session, coding)
+                if normalise(str(batch[int(part[index])].quote)) != quotes[index]:
+                    return _Rows(refused=int(part[index]))
             rows = zip(
                 ids,
                 columns["code_id"][part].tolist(),
@@ -282,9 +279,36 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
                 repeat(stamp),
                 columns["layer"][part].tolist(),
             )
-            connection.exec_driver_sql(statement, list(rows))
-            del rows, quotes, texts, ids
+            return _Rows(rows=list(rows))
+
+        def cut(part: Any) -> Future[_Rows]:
+            """A batch's transcripts read here (the session's thread); its rows cut in the
+            worker, while the batch before is inserted."""
+            ids = columns["interview_id"][part].tolist()
+            return cutter.submit(rows_of, part, ids, _transcripts(session, set(ids)))
+
+        # One batch is cut ahead: SQLite inserts without Python's lock, so cutting the next
+        # batch's quotes and checking them overlap the insert of this one, on a second core.
+        with ThreadPoolExecutor(max_workers=1) as cutter:
+            ahead = cut(parts[0])
+            for number in range(len(parts)):
+                done = ahead.result()
+                if number + 1 < len(parts):
+                    ahead = cut(parts[number + 1])
+                if done.refused is not None:
+                    ahead.cancel()
+                    raise _segment_error(session, batch[done.refused])
+                connection.exec_driver_sql(statement, done.rows)
+                del done
     return count
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """One batch of bulk storage: its rows for the driver, or the coding that was refused."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    refused: int | None = None
 
 
 def _stored(np: Any, numbers: dict[str, int], stored: dict[str, str]) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,22 @@ def test_a_bad_coding_in_a_later_batch_stores_none_of_the_earlier(
     ]
     with pytest.raises(QuoteMismatchError, match="interview I02"):
         two_interviews.codings.add_codings(batch)
+    assert counts(two_interviews)[2] == 0
+
+
+def test_a_bad_coding_in_the_first_batch_is_named_while_the_next_is_cut_ahead(
+    two_interviews: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Key order puts I01's codings first; the whitespace span at its very start is in the
+    # first batch, refused while the batches after it are being cut; no worker outlives it.
+    monkeypatch.setattr(codings, "BULK_BATCH", 2)
+    text = "  " + OTHER_TEXT
+    add_interview_with_text(two_interviews, text, interview_id="I00")
+    batch = [*_spans("I01", MIXED_TEXT, "anna"), NewCoding("I00", "unemployment", 0, 2, "anna")]
+    before = threading.active_count()
+    with pytest.raises(SegmentError, match="interview I00"):
+        two_interviews.codings.add_codings(batch)
+    assert threading.active_count() == before
     assert counts(two_interviews)[2] == 0
 
 
