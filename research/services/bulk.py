@@ -1,5 +1,5 @@
 """What the bulk paths share (import, bulk codings, export): Python's cycle collector paused,
-and SQLite given a larger page cache.
+SQLite given a larger page cache, and the next batch's input prepared on a second core.
 
 Rows, tuples and ORM states made by the thousand form few or no cycles, yet every 700 new
 objects start a collection, and the older generations are walked again and again as the
@@ -10,20 +10,29 @@ SQLite's page cache is 2 MiB by default: a bulk insert into a table with several
 spills dirty pages and reads them back all through the transaction, which in the bench made
 storing a million codings take twice as long as with 64 MiB (a bound, not an allocation:
 pages are cached as they are touched).
+
+SQLite releases the GIL while it executes a statement (FTS5 tokenising a batch of passages,
+inserting rows, writing pages), so reading and decoding the next batch of files in a thread
+of its own overlaps that work instead of waiting for it (`read_ahead`).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 # In KiB, as SQLite's negative cache_size takes it.
 BULK_PAGE_CACHE_KIB = 64 * 1024
+
+Item = TypeVar("Item")
+Prepared = TypeVar("Prepared")
 
 
 @contextmanager
@@ -52,3 +61,35 @@ def page_cache_enlarged(session: Session, kib: int = BULK_PAGE_CACHE_KIB) -> Ite
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def read_ahead(
+    items: Sequence[Item],
+    prepare: Callable[[Item, threading.Event], Prepared],
+) -> Generator[Prepared, None, None]:
+    """`prepare(item, stop)` of each item in order, the next one prepared in a worker thread
+    while the caller uses the current one.
+
+    At most one item is prepared ahead, so that at most two results exist at once (the one
+    the caller holds, the one being made), as long as the caller lets go of each result
+    before asking for the next. `prepare` must not touch the caller's database
+    connection: it runs in the worker thread. An error it raises is raised to the caller, as
+    it was raised, when the caller reaches that item. When the caller stops early (an error of
+    its own, or the iterator closed), `stop` is set, so that a `prepare` that checks it between
+    steps gives up, and the worker is waited for: no thread outlives the iteration.
+    """
+    if not items:
+        return
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as pool:
+        pending: Future[Prepared] = pool.submit(prepare, items[0], stop)
+        try:
+            for index in range(len(items)):
+                ready = pending.result()
+                if index + 1 < len(items):
+                    pending = pool.submit(prepare, items[index + 1], stop)
+                yield ready
+                del ready  # the caller is done with it: only the next one is held
+        finally:
+            stop.set()
+            pending.cancel()

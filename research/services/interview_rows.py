@@ -7,13 +7,15 @@ share these steps, so that a record is built and judged the same way everywhere.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any, cast
+from contextlib import closing
+from datetime import datetime
+from typing import Any, NamedTuple, cast
 
 from pydantic import ValidationError
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from interviews.dictionary import DataDictionary, Issue
 from interviews.importers import Transcript
@@ -21,6 +23,7 @@ from interviews.models import CORE_INTERVIEW_FIELDS, Interview, split_interview_
 from research.errors import InvalidRecordError
 from research.services import search_index, study_info
 from research.services.attributes import from_storage, missing_required, to_storage
+from research.services.bulk import read_ahead
 from research.services.search import passage_cuts
 from research.storage.tables import InterviewRow, RespondentRow, TranscriptPassageRow, utc_now
 
@@ -85,22 +88,36 @@ def attach_transcript(session: Session, row: InterviewRow, transcript: Transcrip
 def attach_transcripts(session: Session, pairs: Sequence[tuple[InterviewRow, Transcript]]) -> None:
     """Give rows (new or stored) their transcripts and store them, passages included.
 
-    The one writer of transcripts. Passages are written with the driver's executemany,
-    after the rows they refer to, and indexed with them (`search_index.store_passages`):
-    as ORM objects each would be inserted on its own, to learn its generated id, which
-    costs more than indexing it.
+    The writer of transcripts for stored rows and rows added one by one (an import's new
+    rows are inserted in bulk by `store_in_batches`, with the same columns). Passages are
+    written with the driver's executemany, after the rows they refer to, and indexed with
+    them (`search_index.store_passages`): as ORM objects each would be inserted on its own,
+    to learn its generated id, which costs more than indexing it.
     """
+    _attach_prepared(session, [(row, _prepared(transcript)) for row, transcript in pairs])
+
+
+class _Ready(NamedTuple):
+    """A transcript with what storing it needs computed: its hash and its passages."""
+
+    transcript: Transcript
+    sha256: str
+    cuts: list[tuple[int, int, str]]
+
+
+def _prepared(transcript: Transcript) -> _Ready:
+    text = transcript.text
+    return _Ready(
+        transcript, hashlib.sha256(text.encode("utf-8")).hexdigest(), passage_cuts(text)
+    )
+
+
+def _attach_prepared(session: Session, pairs: Sequence[tuple[InterviewRow, _Ready]]) -> None:
     stamp = utc_now()
     passages: list[tuple[str, int, int, str]] = []
-    for row, transcript in pairs:
-        text = transcript.text
-        row.transcript = text
-        row.transcript_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        row.transcript_characters = len(text)
-        row.source_name = transcript.source_name
-        row.source_encoding = transcript.encoding
-        row.updated_at = stamp
-        passages.extend((row.interview_id, *cut) for cut in passage_cuts(text))
+    for row, ready in pairs:
+        _set_transcript_columns(row, ready, stamp)
+        passages.extend((row.interview_id, *cut) for cut in ready.cuts)
     session.add_all(row for row, _ in pairs)
     session.flush()
     connection = session.connection()
@@ -110,11 +127,22 @@ def attach_transcripts(session: Session, pairs: Sequence[tuple[InterviewRow, Tra
     search_index.store_passages(connection, passages)
 
 
+def _set_transcript_columns(row: InterviewRow, ready: _Ready, stamp: datetime) -> None:
+    text = ready.transcript.text
+    row.transcript = text
+    row.transcript_sha256 = ready.sha256
+    row.transcript_characters = len(text)
+    row.source_name = ready.transcript.source_name
+    row.source_encoding = ready.transcript.encoding
+    row.updated_at = stamp
+
+
 PASSAGES = cast(Table, TranscriptPassageRow.__table__)
+INTERVIEWS = cast(Table, InterviewRow.__table__)
 
 
-# Files read, stored and let go at a time by an import: the transcripts of one batch are
-# all that an import of thousands of files holds in memory.
+# Files read, stored and let go at a time by an import: the transcripts of one batch (and
+# of the next, being read meanwhile) are all that an import of thousands of files holds.
 IMPORT_BATCH = 200
 
 
@@ -123,22 +151,74 @@ def store_in_batches(
     planned: list[tuple[InterviewRow, str]],
     transcripts: Mapping[str, Transcript],
 ) -> list[str]:
-    """Give each planned interview its transcript and store it, a batch at a time.
+    """Store each planned (new) interview with its transcript, a batch at a time.
 
-    Each batch is flushed and let go of (the session keeps none of its texts), so memory
-    holds one batch of transcripts however many files there are. Returns the ids stored.
+    The next batch's files are read, decoded, made canonical, hashed and cut into passages
+    in a worker thread while this one stores the current batch (`bulk.read_ahead`; SQLite
+    releases the GIL while it indexes and writes): memory holds two batches of transcripts
+    at most however many files there are. The database is written from the caller's thread
+    alone, in its transaction. A file that cannot be read raises its own error when its
+    batch is reached, after the worker has stopped; the caller's rollback then leaves
+    nothing stored. Returns the ids stored.
     """
+    batches = [
+        planned[begin : begin + IMPORT_BATCH] for begin in range(0, len(planned), IMPORT_BATCH)
+    ]
+
+    def read(batch: list[tuple[InterviewRow, str]], stop: threading.Event) -> list[_Ready]:
+        ready = []
+        for _, file_name in batch:
+            if stop.is_set():
+                break  # the caller has stopped: what is left would never be stored
+            ready.append(_prepared(transcripts[file_name]))
+        return ready
+
     stored: list[str] = []
-    for begin in range(0, len(planned), IMPORT_BATCH):
-        batch = planned[begin : begin + IMPORT_BATCH]
-        attach_transcripts(session, [(row, transcripts[file_name]) for row, file_name in batch])
-        for row, _ in batch:
-            stored.append(row.interview_id)
-            session.expunge(row)
-            # The planned row outlives the batch in the caller's list; its text need not.
-            # Set as committed, so that no history keeps the old value alive instead.
-            set_committed_value(row, "transcript", None)
+    # Closed on the way out, an error included, so that the worker is stopped and joined
+    # there and then rather than whenever the generator is collected.
+    with closing(read_ahead(batches, read)) as prepared:
+        for batch, ready in zip(batches, prepared, strict=True):
+            _insert_new(session, list(zip((row for row, _ in batch), ready, strict=True)))
+            del ready  # let go of this batch's texts before the next one is handed over
+            stored.extend(row.interview_id for row, _ in batch)
     return stored
+
+
+def _insert_new(session: Session, pairs: Sequence[tuple[InterviewRow, _Ready]]) -> None:
+    """Insert new interviews with their transcripts, and their passages.
+
+    One executemany through SQLAlchemy Core, which converts each value as the ORM would
+    (dates, JSON attributes, timestamps), rather than the ORM's flush, whose bookkeeping
+    of each object cost more than the insert itself. The planned rows stay out of the
+    session (they hold no text afterwards); the rows are new, so no passages of theirs are
+    stored yet to delete first.
+    """
+    stamp = utc_now()
+    connection = session.connection()
+    passages: list[tuple[str, int, int, str]] = []
+    values: list[dict[str, Any]] = []
+    for row, ready in pairs:
+        text = ready.transcript.text
+        values.append(
+            {
+                "interview_id": row.interview_id,
+                "respondent_id": row.respondent_id,
+                "interview_date": row.interview_date,
+                "consent": row.consent,
+                "attributes": row.attributes if row.attributes is not None else {},
+                "transcript": text,
+                "transcript_sha256": ready.sha256,
+                "transcript_characters": len(text),
+                "source_name": ready.transcript.source_name,
+                "source_encoding": ready.transcript.encoding,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        )
+        passages.extend((row.interview_id, *cut) for cut in ready.cuts)
+    connection.execute(insert(INTERVIEWS), values)
+    del values
+    search_index.store_passages(connection, passages)
 
 
 def missing_values(
