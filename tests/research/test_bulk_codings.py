@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from interviews.errors import QuoteMismatchError, SegmentError
 from research.errors import ConflictError, NotFoundError, ResearchError
-from research.services import bulk, codings
+from research.services import bulk, bulk_codings, codings
 from research.services.codings import NewCoding
 from research.study import Study, create_study
 from tests.research.helpers import INTERVIEW, MIXED_TEXT, add_interview_with_text, counts
@@ -43,7 +43,7 @@ def test_batches_larger_than_one_insert_keep_every_quote_exact(
     two_interviews: Study, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Several batches, cut interview by interview, interleaved in the input.
-    monkeypatch.setattr(codings, "BULK_BATCH", 3)
+    monkeypatch.setattr(bulk_codings, "BULK_BATCH", 3)
     batch = [
         coding
         for pair in zip(
@@ -64,7 +64,7 @@ def test_batches_larger_than_one_insert_keep_every_quote_exact(
 def test_a_bad_coding_in_a_later_batch_stores_none_of_the_earlier(
     two_interviews: Study, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(codings, "BULK_BATCH", 2)
+    monkeypatch.setattr(bulk_codings, "BULK_BATCH", 2)
     batch = [
         *_spans("I01", MIXED_TEXT, "pavel"),
         NewCoding("I02", "unemployment", 0, 6, "pavel", quote="not what it says"),
@@ -79,7 +79,7 @@ def test_a_bad_coding_in_the_first_batch_is_named_while_the_next_is_cut_ahead(
 ) -> None:
     # Key order puts I01's codings first; the whitespace span at its very start is in the
     # first batch, refused while the batches after it are being cut; no worker outlives it.
-    monkeypatch.setattr(codings, "BULK_BATCH", 2)
+    monkeypatch.setattr(bulk_codings, "BULK_BATCH", 2)
     text = "  " + OTHER_TEXT
     add_interview_with_text(two_interviews, text, interview_id="I00")
     batch = [*_spans("I01", MIXED_TEXT, "anna"), NewCoding("I00", "unemployment", 0, 2, "anna")]
@@ -179,13 +179,13 @@ def test_a_bulk_store_runs_with_a_larger_page_cache_and_gives_it_back(
 ) -> None:
     # SQLite's own cache (2 MiB by default) is what the bulk path enlarges: a study file.
     seen: list[int] = []
-    real = codings._insert_statement
+    real = bulk_codings._insert_statement
 
     def spying(connection: Connection) -> str:
         seen.append(connection.exec_driver_sql("PRAGMA cache_size").scalar())
         return real(connection)
 
-    monkeypatch.setattr(codings, "_insert_statement", spying)
+    monkeypatch.setattr(bulk_codings, "_insert_statement", spying)
     with create_study(tmp_path / "file-study", template="karabakh") as study:
         add_interview_with_text(study, OTHER_TEXT, interview_id="I02")
         with study.transaction() as session:
