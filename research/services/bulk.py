@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -33,6 +33,8 @@ BULK_PAGE_CACHE_KIB = 64 * 1024
 
 Item = TypeVar("Item")
 Prepared = TypeVar("Prepared")
+# What an exhausted iterator of items gives instead of an item.
+_DONE = object()
 
 
 @contextmanager
@@ -64,32 +66,38 @@ def page_cache_enlarged(session: Session, kib: int = BULK_PAGE_CACHE_KIB) -> Ite
 
 
 def read_ahead(
-    items: Sequence[Item],
+    items: Iterable[Item],
     prepare: Callable[[Item, threading.Event], Prepared],
 ) -> Generator[Prepared, None, None]:
     """`prepare(item, stop)` of each item in order, the next one prepared in a worker thread
     while the caller uses the current one.
 
-    At most one item is prepared ahead, so that at most two results exist at once (the one
-    the caller holds, the one being made), as long as the caller lets go of each result
-    before asking for the next. `prepare` must not touch the caller's database
-    connection: it runs in the worker thread. An error it raises is raised to the caller, as
-    it was raised, when the caller reaches that item. When the caller stops early (an error of
-    its own, or the iterator closed), `stop` is set, so that a `prepare` that checks it between
-    steps gives up, and the worker is waited for: no thread outlives the iteration.
+    The items are drawn on the caller's thread, one ahead of the caller: an iterator may
+    read them from the caller's database connection as they are drawn. At most one item is
+    prepared ahead, so that at most two results exist at once (the one the caller holds,
+    the one being made), as long as the caller lets go of each result before asking for
+    the next. `prepare` must not touch the caller's database connection: it runs in the
+    worker thread. An error it raises is raised to the caller, as it was raised, when the
+    caller reaches that item. When the caller stops early (an error of its own, or the
+    iterator closed), `stop` is set, so that a `prepare` that checks it between steps gives
+    up, and the worker is waited for: no thread outlives the iteration.
     """
-    if not items:
+    following = iter(items)
+    try:
+        first = next(following)
+    except StopIteration:
         return
     stop = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as pool:
-        pending: Future[Prepared] = pool.submit(prepare, items[0], stop)
+        pending: Future[Prepared] | None = pool.submit(prepare, first, stop)
         try:
-            for index in range(len(items)):
+            while pending is not None:
                 ready = pending.result()
-                if index + 1 < len(items):
-                    pending = pool.submit(prepare, items[index + 1], stop)
+                item = next(following, _DONE)
+                pending = None if item is _DONE else pool.submit(prepare, cast(Item, item), stop)
                 yield ready
                 del ready  # the caller is done with it: only the next one is held
         finally:
             stop.set()
-            pending.cancel()
+            if pending is not None:
+                pending.cancel()

@@ -8,8 +8,8 @@ a coding is refused in bulk exactly when it would be refused alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
@@ -24,7 +24,7 @@ from interviews.graphemes import whole_clusters
 from interviews.layers import LAYERS
 from interviews.text import normalise
 from research.errors import ConflictError, NotFoundError, ResearchError
-from research.services.bulk import collector_paused, page_cache_enlarged
+from research.services.bulk import collector_paused, page_cache_enlarged, read_ahead
 from research.services.codebooks import load_codebook
 from research.services.coding_inputs import NewCoding, read_transcripts, segment_error
 from research.services.coding_rules import (
@@ -150,8 +150,15 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         stamp = _as_stored(connection, coded_at)
         parts = [sequence[begin : begin + BULK_BATCH] for begin in range(0, count, BULK_BATCH)]
 
-        def rows_of(part: Any, ids: list[str], texts: dict[str, str]) -> _Rows:
+        def batches() -> Iterator[tuple[Any, list[str], dict[str, str]]]:
+            """Each batch with its interviews' transcripts, read on the session's thread."""
+            for part in parts:
+                ids = columns["interview_id"][part].tolist()
+                yield part, ids, read_transcripts(session, set(ids))
+
+        def rows_of(loaded: tuple[Any, list[str], dict[str, str]], _stop: object) -> _Rows:
             """A batch's rows with their quotes cut, or the position of the first refused."""
+            part, ids, texts = loaded
             first_offsets = starts[part].tolist()
             last_offsets = ends[part].tolist()
             quotes = [
@@ -183,22 +190,11 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
             )
             return _Rows(rows=list(rows))
 
-        def cut(part: Any) -> Future[_Rows]:
-            """A batch's transcripts read here (the session's thread); its rows cut in the
-            worker, while the batch before is inserted."""
-            ids = columns["interview_id"][part].tolist()
-            return cutter.submit(rows_of, part, ids, read_transcripts(session, set(ids)))
-
         # One batch is cut ahead: SQLite inserts without Python's lock, so cutting the next
         # batch's quotes and checking them overlap the insert of this one, on a second core.
-        with ThreadPoolExecutor(max_workers=1) as cutter:
-            ahead = cut(parts[0])
-            for number in range(len(parts)):
-                done = ahead.result()
-                if number + 1 < len(parts):
-                    ahead = cut(parts[number + 1])
+        with closing(read_ahead(batches(), rows_of)) as cut:
+            for done in cut:
                 if done.refused is not None:
-                    ahead.cancel()
                     raise segment_error(session, batch[done.refused])
                 connection.exec_driver_sql(statement, done.rows)
                 del done

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import tracemalloc
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -184,6 +185,23 @@ def test_read_ahead_prepares_one_item_ahead_and_holds_two_at_most() -> None:
     assert seen == list(range(10))
     assert _Held.most <= 2
     assert _Held.alive == 0
+
+
+def test_read_ahead_draws_its_items_on_the_callers_thread_one_ahead() -> None:
+    # An iterator of items may read them from the caller's database connection.
+    drawn: list[tuple[int, int]] = []
+
+    def items() -> Iterator[int]:
+        for item in range(6):
+            drawn.append((item, threading.get_ident()))
+            yield item
+
+    seen = []
+    for item in read_ahead(items(), lambda item, stop: item):
+        assert len(drawn) <= item + 2
+        seen.append(item)
+    assert seen == list(range(6))
+    assert {thread for _, thread in drawn} == {threading.get_ident()}
 
 
 def test_read_ahead_stops_and_joins_its_worker_when_the_caller_stops() -> None:
