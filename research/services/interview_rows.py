@@ -128,13 +128,22 @@ def _attach_prepared(session: Session, pairs: Sequence[tuple[InterviewRow, _Read
 
 
 def _set_transcript_columns(row: InterviewRow, ready: _Ready, stamp: datetime) -> None:
+    for name, value in _transcript_columns(ready, stamp).items():
+        setattr(row, name, value)
+
+
+def _transcript_columns(ready: _Ready, stamp: datetime) -> dict[str, Any]:
+    """The columns a transcript writes, by name: the text, its hash, its length in
+    characters, where it came from, and when."""
     text = ready.transcript.text
-    row.transcript = text
-    row.transcript_sha256 = ready.sha256
-    row.transcript_characters = len(text)
-    row.source_name = ready.transcript.source_name
-    row.source_encoding = ready.transcript.encoding
-    row.updated_at = stamp
+    return {
+        "transcript": text,
+        "transcript_sha256": ready.sha256,
+        "transcript_characters": len(text),
+        "source_name": ready.transcript.source_name,
+        "source_encoding": ready.transcript.encoding,
+        "updated_at": stamp,
+    }
 
 
 PASSAGES = cast(Table, TranscriptPassageRow.__table__)
@@ -198,7 +207,6 @@ def _insert_new(session: Session, pairs: Sequence[tuple[InterviewRow, _Ready]]) 
     passages: list[tuple[str, int, int, str]] = []
     values: list[dict[str, Any]] = []
     for row, ready in pairs:
-        text = ready.transcript.text
         values.append(
             {
                 "interview_id": row.interview_id,
@@ -206,13 +214,8 @@ def _insert_new(session: Session, pairs: Sequence[tuple[InterviewRow, _Ready]]) 
                 "interview_date": row.interview_date,
                 "consent": row.consent,
                 "attributes": row.attributes if row.attributes is not None else {},
-                "transcript": text,
-                "transcript_sha256": ready.sha256,
-                "transcript_characters": len(text),
-                "source_name": ready.transcript.source_name,
-                "source_encoding": ready.transcript.encoding,
                 "created_at": stamp,
-                "updated_at": stamp,
+                **_transcript_columns(ready, stamp),
             }
         )
         passages.extend((row.interview_id, *cut) for cut in ready.cuts)
