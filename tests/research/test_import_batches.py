@@ -19,7 +19,7 @@ from research.services import interviews as interviews_service
 from research.services.bulk import read_ahead
 from research.study import Study
 from tests.research.helpers import counts
-from tests.research.test_imports import row, write_sheet
+from tests.research.test_imports import INTERVIEW_VALUES, row, write_sheet
 
 
 def _files(folder: Path, count: int) -> list[Path]:
@@ -55,19 +55,6 @@ def test_a_bare_import_in_several_batches_stores_every_file(study: Study, tmp_pa
     assert sorted(report.interviews_created) == sorted(report.files.values())
     assert len(report.interviews_created) == 5
     assert counts(study) == (5, 5, 0)
-
-
-@pytest.mark.usefixtures("small_batches")
-@pytest.mark.parametrize("with_sheet", [True, False], ids=["sheet", "bare"])
-def test_an_undecodable_file_in_a_later_batch_leaves_nothing_stored(
-    study: Study, tmp_path: Path, with_sheet: bool
-) -> None:
-    paths = _files(tmp_path, 5)
-    paths[4].write_bytes(b"caf\xe9 \x81\x81\n")
-    sheet = write_sheet(tmp_path, [row(path.name, f"R{n}") for n, path in enumerate(paths)])
-    with pytest.raises(TranscriptError, match="t04.txt"):
-        study.interviews.import_transcripts(paths, metadata=sheet if with_sheet else None)
-    assert counts(study) == (0, 0, 0)
 
 
 def test_a_missing_file_is_refused_before_any_file_is_read(
@@ -131,7 +118,7 @@ def _read_ahead_threads() -> list[threading.Thread]:
 
 @pytest.mark.usefixtures("small_batches")
 @pytest.mark.parametrize("with_sheet", [True, False], ids=["sheet", "bare"])
-def test_an_undecodable_file_read_ahead_raises_its_own_error_and_leaves_no_thread(
+def test_an_undecodable_file_in_a_later_batch_raises_its_own_error_leaving_nothing(
     study: Study, tmp_path: Path, with_sheet: bool
 ) -> None:
     paths = _files(tmp_path, 7)
@@ -240,18 +227,10 @@ def test_an_imported_interview_is_stored_as_one_added_on_its_own(
     paths = _files(tmp_path, 1)
     sheet = write_sheet(tmp_path, [row(paths[0].name, "R0")])
     study.interviews.import_transcripts(paths, metadata=sheet)
-    values = {
-        "interview_date": "2004-05-01",
-        "place": "martuni",
-        "interviewer": "Interviewer B",
-        "language": "hy;ru",
-        "consent": "yes",
-        "consent_scope": "interview",
-    }
     study.interviews.add_interview(
         respondent_id="R0",
         interview_id="added",
-        values=values,
+        values=INTERVIEW_VALUES,
         transcript=read_transcript(paths[0]),
     )
     columns = (

@@ -24,19 +24,20 @@ def write_sheet(folder: Path, rows: list[str]) -> Path:
     return sheet
 
 
+# The values of a sheet's row, in its columns' order: the respondent's, then the interview's.
+RESPONDENT_VALUES = {"gender": "female", "birth_year": "1960", "role": "stayed"}
+INTERVIEW_VALUES = {
+    "interview_date": "2004-05-01",
+    "place": "martuni",
+    "interviewer": "Interviewer B",
+    "language": "hy;ru",
+    "consent": "yes",
+    "consent_scope": "interview",
+}
+
+
 def row(file: str, respondent: str, interview: str = "", **changes: str) -> str:
-    values = {
-        "gender": "female",
-        "birth_year": "1960",
-        "role": "stayed",
-        "interview_date": "2004-05-01",
-        "place": "martuni",
-        "interviewer": "Interviewer B",
-        "language": "hy;ru",
-        "consent": "yes",
-        "consent_scope": "interview",
-        **changes,
-    }
+    values = {**RESPONDENT_VALUES, **INTERVIEW_VALUES, **changes}
     return ",".join([file, respondent, interview, *values.values()])
 
 
