@@ -11,6 +11,11 @@ spills dirty pages and reads them back all through the transaction, which in the
 storing a million codings take twice as long as with 64 MiB (a bound, not an allocation:
 pages are cached as they are touched).
 
+A service that writes in bulk says so (`@in_bulk`): a call of it through an open study
+(`Study`) then runs in a bulk transaction, which on a SQLite study nobody else has open
+writes each new page once (a rollback journal) instead of twice (the write-ahead log and
+its checkpoint).
+
 SQLite releases the GIL while it executes a statement (FTS5 tokenising a batch of passages,
 inserting rows, writing pages), so reading and decoding the next batch of files in a thread
 of its own overlaps that work instead of waiting for it (`read_ahead`).
@@ -23,7 +28,7 @@ import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -32,9 +37,23 @@ if TYPE_CHECKING:
 BULK_PAGE_CACHE_KIB = 64 * 1024
 
 Item = TypeVar("Item")
+Service = TypeVar("Service", bound=Callable[..., Any])
+# The services marked by `in_bulk`.
+_BULK_WRITERS: set[Callable[..., Any]] = set()
 Prepared = TypeVar("Prepared")
 # What an exhausted iterator of items gives instead of an item.
 _DONE = object()
+
+
+def in_bulk(service: Service) -> Service:
+    """Mark a service as one that writes in bulk (imports, bulk codings)."""
+    _BULK_WRITERS.add(service)
+    return service
+
+
+def writes_in_bulk(service: Callable[..., Any]) -> bool:
+    """Whether a service is marked by `in_bulk`."""
+    return service in _BULK_WRITERS
 
 
 @contextmanager

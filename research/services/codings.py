@@ -31,6 +31,7 @@ from interviews.segments import check_segment, find_quote
 from interviews.text import Utf16Index
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import bulk_codings, codebooks, study_info
+from research.services.bulk import in_bulk
 from research.services.codebooks import load_codebook
 from research.services.coding_inputs import NewCoding, read_transcript, read_transcripts
 from research.services.coding_rules import (
@@ -107,6 +108,7 @@ def code_quote(
     )
 
 
+@in_bulk
 def add_codings(
     session: Session, codings: Iterable[NewCoding], *, coded_at: datetime | None = None
 ) -> int:

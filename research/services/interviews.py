@@ -22,7 +22,7 @@ from interviews.models import CORE_INTERVIEW_FIELDS, pseudonym_from, unique_pseu
 from research.errors import ConflictError, NotFoundError, ResearchError
 from research.services import metadata_sheets, study_info, transcript_search
 from research.services.attributes import check_record, from_storage, missing_required
-from research.services.bulk import collector_paused, page_cache_enlarged
+from research.services.bulk import collector_paused, in_bulk, page_cache_enlarged
 from research.services.filters import matches_all, parse_conditions
 from research.services.interview_rows import (
     attach_transcript,
@@ -395,6 +395,7 @@ class TranscriptFiles(Mapping[str, Transcript]):
         return len(self._paths)
 
 
+@in_bulk
 def import_transcripts(
     session: Session,
     files: Iterable[Path],

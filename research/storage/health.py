@@ -175,6 +175,7 @@ def _write_ahead_logged(path: Path) -> bool:
 
 def _read_only(path: Path, read: Any) -> Any:
     """Run `read(connection)` on a connection that cannot write and creates no file."""
+    _roll_back_cut_short(path)
     # In WAL mode with no log beside it, nobody has the file open: read it as immutable, or
     # SQLite would create -wal and -shm files that a read-only connection cannot remove. A
     # file in rollback mode is read with its locks (another program may be writing it).
@@ -187,6 +188,31 @@ def _read_only(path: Path, read: Any) -> Any:
         raise StudyDatabaseError(str(path), _cause(error, path)) from None
     try:
         return read(connection)
+    except sqlite3.Error as error:
+        raise StudyDatabaseError(str(path), _cause(error, path)) from None
+    finally:
+        connection.close()
+
+
+def _roll_back_cut_short(path: Path) -> None:
+    """Let SQLite roll back a transaction cut short in rollback-journal mode (a bulk import
+    whose process died leaves its journal beside the file), as any connection that may
+    write does when it first reads: a read-only one could not, and would refuse the file.
+
+    SQLite rolls back only a journal that no live writer holds; a writer still at work is
+    waited for, or left alone.
+    """
+    try:
+        if Path(f"{path}-journal").stat().st_size == 0:
+            return
+    except OSError:
+        return
+    try:
+        connection = sqlite3.connect(path, timeout=30)
+    except sqlite3.Error as error:
+        raise StudyDatabaseError(str(path), _cause(error, path)) from None
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:
         raise StudyDatabaseError(str(path), _cause(error, path)) from None
     finally:

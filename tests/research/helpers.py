@@ -19,6 +19,7 @@ from research.services.respondents import add_respondent
 from research.settings import DATABASE_FILE
 from research.storage.tables import CodingRow, InterviewRow, RespondentRow
 from research.study import Study
+from tests.research.study_files import file_digest
 
 RESPONDENT: dict[str, Any] = {
     "gender": "female",
@@ -96,10 +97,11 @@ def folder_state(folder: Path) -> dict[str, str]:
     """Every file under `folder` (its path inside) with the SHA-256 of its bytes.
 
     Compared before and after a refused command, it shows that nothing was written: no
-    byte of the study changed and no journal, log or backup appeared beside it.
+    byte of the study changed (`study_files.file_digest`) and no journal, log or backup
+    appeared beside it.
     """
     return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        str(path.relative_to(folder)): file_digest(path)
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
@@ -158,14 +160,14 @@ def _assert_unwritable(path: Path) -> None:
 def study_fingerprint(study: Study) -> str:
     """A SHA-256 digest of a study as stored, to show that a refusal changed nothing.
 
-    On SQLite it digests the bytes of `study.db` and of `study.db-wal` when there is one
-    (`-shm` is left out: an index of the log that each opener rebuilds). The test's own
-    connections are released first: SQLite folds the write-ahead log into the database
-    file when the last connection closes, so before and after a command (which opens and
-    closes a connection of its own) the study is, in the same state, the same bytes; a
-    command that commits, or writes pages it then rolls back, changes them. On PostgreSQL,
-    where there is no file, it digests every table's rows (`alembic_version` included),
-    each table's rows sorted.
+    On SQLite it digests the bytes of `study.db` (`study_files.file_digest`) and of
+    `study.db-wal` when there is one (`-shm` is left out: an index of the log that each
+    opener rebuilds). The test's own connections are released first: SQLite folds the
+    write-ahead log into the database file when the last connection closes, so before and
+    after a command (which opens and closes a connection of its own) the study is, in the
+    same state, the same bytes; a command that commits, or writes pages it then rolls
+    back, changes them. On PostgreSQL, where there is no file, it digests every table's
+    rows (`alembic_version` included), each table's rows sorted.
     """
     study.close()
     digest = hashlib.sha256()
@@ -173,7 +175,7 @@ def study_fingerprint(study: Study) -> str:
         database = study.folder / DATABASE_FILE
         for path in (database, database.with_name(database.name + "-wal")):
             if path.exists():
-                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+                digest.update(path.name.encode() + b"\0" + file_digest(path).encode())
         return digest.hexdigest()
     metadata = MetaData()
     with study.engine.connect() as connection:
