@@ -88,13 +88,20 @@ def child_import(size: int, words: int) -> None:
     print(f"{seconds} {peak_mib()}")
 
 
+def _as_a_bulk_transaction_writes(connection: sqlite3.Connection) -> None:
+    """A baseline's connection set as the toolkit's bulk transactions are on a study nobody
+    else has open: a rollback journal, synchronous FULL (`research.storage.database.BULK`)."""
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.execute("PRAGMA synchronous = FULL")
+
+
 def child_import_baseline(size: int, words: int) -> None:
     """The same files through plain sqlite3: read, decode, insert in one transaction."""
     files, _ = study_files(size, words)
     database = OUT / f"s{size}" / "baseline.db"
     database.unlink(missing_ok=True)
     connection = sqlite3.connect(database)
-    connection.execute("PRAGMA journal_mode = WAL")
+    _as_a_bulk_transaction_writes(connection)
     connection.execute("CREATE TABLE transcripts (name TEXT PRIMARY KEY, transcript TEXT)")
     started = time.perf_counter()
     with connection:
@@ -114,7 +121,7 @@ def child_import_indexed_baseline(size: int, words: int) -> None:
     database = OUT / f"s{size}" / "baseline-indexed.db"
     database.unlink(missing_ok=True)
     connection = sqlite3.connect(database)
-    connection.execute("PRAGMA journal_mode = WAL")
+    _as_a_bulk_transaction_writes(connection)
     connection.execute("CREATE TABLE transcripts (name TEXT PRIMARY KEY, transcript TEXT)")
     connection.execute(
         "CREATE VIRTUAL TABLE transcript_words USING fts5("
@@ -325,8 +332,7 @@ def baseline_codings(study: Study, codings: list[NewCoding], *, in_key_order: bo
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     connection = sqlite3.connect(database)
-    connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA synchronous = NORMAL")
+    _as_a_bulk_transaction_writes(connection)
     connection.execute("PRAGMA cache_size = -65536")
     # Columns, checks, unique key and indexes as the study has them; plain sqlite3 leaves
     # foreign keys off, so the copy needs no interviews or codes to refer to.

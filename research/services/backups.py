@@ -53,6 +53,7 @@ from research.settings import (
     write_settings,
 )
 from research.storage import database, health
+from research.storage.revisions import is_search_index
 from research.storage.tables import Base, StudyInfo
 
 FORMAT = "research-study-archive"
@@ -341,8 +342,13 @@ def _load(
                     f"{where}: no table {table_manifest.name!r} at schema revision "
                     f"{manifest.schema_revision}"
                 )
-            # A generated column (the search vector on PostgreSQL) is the database's own.
-            expected = [column.name for column in table.columns if column.computed is None]
+            # The search vector on PostgreSQL is the index's own, made anew below (generated
+            # from each passage's body before revision 0014).
+            expected = [
+                column.name
+                for column in table.columns
+                if column.computed is None and not is_search_index(column.name)
+            ]
             if sorted(table_manifest.columns) != sorted(expected):
                 raise ArchiveError(
                     f"{where}: columns {', '.join(table_manifest.columns)} do not match the "

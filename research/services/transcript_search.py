@@ -14,7 +14,7 @@ page says how many interviews with hits were held back.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,6 +115,7 @@ class _Candidate:
     interview_id: str
     own_end_offset: int
     start_offset: int
+    end_offset: int
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,7 @@ def _candidates(session: Session, query: Query, *, indexed: bool) -> list[_Candi
             TranscriptPassageRow.interview_id,
             TranscriptPassageRow.own_end_offset,
             TranscriptPassageRow.start_offset,
+            TranscriptPassageRow.end_offset,
         )
         .join(InterviewRow, InterviewRow.interview_id == TranscriptPassageRow.interview_id)
         .order_by(*INTERVIEW_ORDER, TranscriptPassageRow.start_offset)
@@ -307,18 +309,43 @@ def _interviews(
 def _bodies(
     session: Session, candidates: Sequence[_Candidate]
 ) -> Iterator[tuple[_Candidate, str]]:
-    """Each candidate with its passage's text, read a batch at a time, in order."""
+    """Each candidate with its passage's text, read a batch at a time, in order.
+
+    A passage holds no copy of its text: each batch reads, per interview, the one stretch
+    of the transcript that spans its passages there, and cuts them from it.
+    """
     for first in range(0, len(candidates), _BATCH):
         batch = candidates[first : first + _BATCH]
-        bodies = dict(
-            session.execute(
-                select(TranscriptPassageRow.passage_id, TranscriptPassageRow.body).where(
-                    TranscriptPassageRow.passage_id.in_([c.passage_id for c in batch])
-                )
-            ).all()
-        )
+        spans = _spans((c.interview_id, c.start_offset, c.end_offset) for c in batch)
+        texts = _stretches(session, spans)
         for candidate in batch:
-            yield candidate, bodies[candidate.passage_id]
+            low = spans[candidate.interview_id][0]
+            stretch = texts[candidate.interview_id]
+            yield candidate, stretch[candidate.start_offset - low : candidate.end_offset - low]
+
+
+def _spans(pieces: Iterable[tuple[str, int, int]]) -> dict[str, tuple[int, int]]:
+    """For each interview, the least span [low, high) covering its pieces (start, end)."""
+    spans: dict[str, tuple[int, int]] = {}
+    for interview_id, start, end in pieces:
+        low, high = spans.get(interview_id, (start, end))
+        spans[interview_id] = (min(low, start), max(high, end))
+    return spans
+
+
+def _stretches(session: Session, spans: dict[str, tuple[int, int]]) -> dict[str, str]:
+    """For each interview, its transcript's text over [low, high), in one query."""
+    interview = InterviewRow.interview_id
+    first = case({i: low + 1 for i, (low, _) in spans.items()}, value=interview)
+    length = case({i: high - low for i, (low, high) in spans.items()}, value=interview)
+    return {
+        interview_id: stretch or ""
+        for interview_id, stretch in session.execute(
+            select(interview, func.substr(InterviewRow.transcript, first, length)).where(
+                interview.in_(list(spans))
+            )
+        ).all()
+    }
 
 
 def _owned(candidate: _Candidate, body: str, query: Query) -> list[tuple[int, int]]:
@@ -349,22 +376,9 @@ def _in_context(
         return []
     reach = context_words * _CHARACTERS_PER_WORD + 1
     # One window of text per interview, from before its first hit to after its last.
-    windows: dict[str, tuple[int, int]] = {}
-    for interview_id, start, end in page:
-        low, high = windows.get(interview_id, (start, end))
-        windows[interview_id] = (min(low, start), max(high, end))
+    windows = _spans(page)
     bounds = {i: (max(0, low - reach), high + reach) for i, (low, high) in windows.items()}
-    interview = InterviewRow.interview_id
-    first = case({i: low + 1 for i, (low, _) in bounds.items()}, value=interview)
-    length = case({i: high - low for i, (low, high) in bounds.items()}, value=interview)
-    texts: dict[str, str] = {
-        interview_id: window or ""
-        for interview_id, window in session.execute(
-            select(interview, func.substr(InterviewRow.transcript, first, length)).where(
-                interview.in_(list(bounds))
-            )
-        ).all()
-    }
+    texts = _stretches(session, bounds)
     codings = session.execute(
         select(CodingRow.interview_id, CodingRow.start_offset, CodingRow.end_offset, CodeRow.path)
         .join(CodeRow, CodeRow.code_id == CodingRow.code_id)

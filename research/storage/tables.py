@@ -177,20 +177,23 @@ class InterviewRow(Base):
 class TranscriptPassageRow(Base):
     """A passage of a transcript as the full-text index sees it.
 
-    Passages cover the transcript: each owns [start_offset, own_end_offset) and its `body`
-    is the canonical text from `start_offset`, running a little past `own_end_offset`, so
-    that a phrase starting near the end of one passage is wholly inside it. The index is
-    SQLite FTS5 (`transcript_index`, kept in step by triggers) or, on PostgreSQL, a GIN
-    index on the body's `simple` text-search vector (`search_vector`, a stored generated
-    column); both are made by migration 0008. They are replaced with the transcript
-    (`services.interview_rows.attach_transcripts`, in bulk) and deleted by the database
-    with their interview.
+    Passages cover the transcript: each owns [start_offset, own_end_offset), and its body,
+    `transcript[start_offset:end_offset]`, runs a little past `own_end_offset`, so that a
+    phrase starting near the end of one passage is wholly inside it. A passage holds no
+    copy of its text (revision 0014): the text is read from the interview's transcript. The
+    index is SQLite FTS5 (`transcript_index`) or, on PostgreSQL, a GIN index on each
+    passage's `simple` text-search vector (`search_vector`); both are made by migration
+    0008 and written by the service that stores passages
+    (`services.search_index.store_passages`). Passages are replaced with their transcript
+    and go with their interview; on SQLite, triggers on `interviews` take the old text's
+    passages out of the index and delete them before the text changes (revision 0014).
     """
 
     __tablename__ = "transcript_passages"
     __table_args__ = (
         CheckConstraint("start_offset >= 0", name="start_not_negative"),
         CheckConstraint("own_end_offset > start_offset", name="span_not_empty"),
+        CheckConstraint("end_offset >= own_end_offset", name="body_covers_own_part"),
         Index("ix_transcript_passages_interview", "interview_id", "start_offset"),
     )
 
@@ -200,8 +203,7 @@ class TranscriptPassageRow(Base):
     )
     start_offset: Mapped[int] = mapped_column(Integer)
     own_end_offset: Mapped[int] = mapped_column(Integer)
-    body: Mapped[str] = mapped_column(Text)
-
+    end_offset: Mapped[int] = mapped_column(Integer)
 
 
 _LAYER_NAMES = ", ".join(f"'{layer}'" for layer in LAYERS)

@@ -37,7 +37,8 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-# The same cut as research.services.search.passages_of (revisions import no application code).
+# The cut research.services.search.passages_of made at this revision (revisions import no
+# application code).
 PASSAGE_CHARACTERS = 3000
 OVERLAP = 400
 _WHITESPACE = re.compile(r"\s+")
