@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
 from operator import attrgetter
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,9 +34,7 @@ from research.services.coding_rules import (
     checked_memo,
     duplicate_error,
 )
-from research.storage.tables import CodingRow, InterviewRow, utc_now
-
-CODINGS = cast(Table, CodingRow.__table__)
+from research.storage.tables import CODINGS, InterviewRow, utc_now
 
 # Rows cut and inserted at a time by `add_codings`: their quotes, and the transcripts they
 # come from, are all that bulk storage holds in memory besides the offsets.

@@ -9,12 +9,11 @@ import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     RowMapping,
     Select,
-    Table,
     func,
     insert,
     select,
@@ -50,9 +49,7 @@ from research.services.interviews import (
     record_attributes,
 )
 from research.services.records import CodingPage, CodingRecord
-from research.storage.tables import CodingRow, InterviewRow, utc_now
-
-CODINGS = cast(Table, CodingRow.__table__)
+from research.storage.tables import CODINGS, CodingRow, InterviewRow, utc_now
 
 
 def add_coding(

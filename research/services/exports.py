@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Select, Table, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from analysis.sources import CodingSource, SourceKind
@@ -33,14 +33,13 @@ from research.services.filters import matches_all, parse_conditions
 from research.services.formulas import inert_strings
 from research.services.interview_rows import missing_values
 from research.storage import database
-from research.storage.tables import CodingRow, InterviewRow, RespondentRow
+from research.storage.tables import CODINGS, InterviewRow, RespondentRow
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 Frame = TypeVar("Frame", "pa.RecordBatch", "pa.Table")
 
-CODINGS = cast(Table, CodingRow.__table__)
 BATCH_SIZE = 50_000
 # The coding's own columns, in export order; attributes come between the ids and the code.
 LEADING = ("coding_id", "interview_id", "respondent_id")

@@ -11,10 +11,10 @@ import threading
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import closing
 from datetime import datetime
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from interviews.dictionary import DataDictionary, Issue
@@ -25,7 +25,13 @@ from research.services import search_index, study_info
 from research.services.attributes import from_storage, missing_required, to_storage
 from research.services.bulk import read_ahead
 from research.services.search import passage_cuts
-from research.storage.tables import InterviewRow, RespondentRow, TranscriptPassageRow, utc_now
+from research.storage.tables import (
+    INTERVIEWS,
+    PASSAGES,
+    InterviewRow,
+    RespondentRow,
+    utc_now,
+)
 
 # Up to this many interviews are judged by id; more are judged by reading them all.
 AMONG_LIMIT = 500
@@ -146,8 +152,6 @@ def _transcript_columns(ready: _Ready, stamp: datetime) -> dict[str, Any]:
     }
 
 
-PASSAGES = cast(Table, TranscriptPassageRow.__table__)
-INTERVIEWS = cast(Table, InterviewRow.__table__)
 
 
 # Files read, stored and let go at a time by an import: the transcripts of one batch (and

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -321,3 +322,10 @@ class FormSubmissionRow(Base):
     # Filled in the same transaction as the claim; a claim whose record fails is rolled back.
     record_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+# The Core tables behind the rows, for statements that write or read in bulk (executemany,
+# streamed exports) without the ORM's bookkeeping of each object.
+CODINGS = cast(Table, CodingRow.__table__)
+INTERVIEWS = cast(Table, InterviewRow.__table__)
+PASSAGES = cast(Table, TranscriptPassageRow.__table__)
