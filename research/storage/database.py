@@ -305,6 +305,19 @@ def upgrade_on(connection: Connection, revision: str = "head") -> None:
     command.upgrade(config, revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take a database back to `revision`, in one transaction, foreign keys off on SQLite as
+    for an upgrade (`migration_connection`): a revision that copies a table (Alembic's batch
+    mode) must not cascade into the rows that refer to it. A revision that refuses (data
+    the older schema cannot hold) leaves the database as it was."""
+    from alembic import command
+
+    with migration_connection(engine) as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
 def known_revision(revision: str) -> bool:
     """Whether this version of the toolkit ships the migration `revision`."""
     from alembic.script import ScriptDirectory

@@ -7,7 +7,6 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from alembic import command
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, inspect, text
@@ -350,10 +349,7 @@ def test_the_migration_indexes_the_transcripts_already_stored(
     try:
         assert _matching_passages(engine, "ՄԱՐՏՈՒՆԻ") == [("I1", cuts[-1][0])]
         assert len(_matching_passages(engine, "слово")) == len(cuts) > 1
-        config = database.alembic_config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0006")
+        database.downgrade(engine, "0006")
         assert "transcript_passages" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()

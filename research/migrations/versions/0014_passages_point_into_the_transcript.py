@@ -13,6 +13,8 @@ part it owns, and the end of its body (`end_offset`); its text is
   passage of the old text out of the index, cut from the old transcript by its offsets,
   and delete those passages. A passage can therefore never outlive the text it was cut
   from. The service indexes new passages itself (revision 0011).
+  A later revision that copies `interviews` (Alembic's batch mode) drops these
+  triggers and must make them again.
 - PostgreSQL: the stored vector was generated from the body; it becomes a plain column
   the service fills when it stores a passage (`research.services.search_index`). Its
   values stay as they were computed.
