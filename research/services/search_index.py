@@ -6,10 +6,10 @@ FTS5 table (`transcript_index`, migration 0008). Passages are indexed here, in o
 executemany a batch, rather than by a trigger per passage: inside a trigger each insert is
 a statement that may need rolling back, and FTS5 writes its pending terms out at every such
 statement, as a segment of its own to merge later, which made indexing cost twice as much
-(revision 0011). Triggers on `interviews` take a text's passages out of the index before
-the text is replaced or its interview deleted (revision 0014). On PostgreSQL each passage's
-stored text-search vector is computed by the database from the body given here. A SQLite
-built without FTS5 has no index to write.
+(revision 0011). Triggers take a deleted passage out of the index, and delete an
+interview's passages before its text is replaced or it is deleted (revision 0014). On
+PostgreSQL each passage's stored text-search vector is computed by the database from the
+body given here. A SQLite built without FTS5 has no index to write.
 """
 
 from __future__ import annotations

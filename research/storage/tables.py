@@ -186,8 +186,8 @@ class TranscriptPassageRow(Base):
     passage's `simple` text-search vector (`search_vector`); both are made by migration
     0008 and written by the service that stores passages
     (`services.search_index.store_passages`). Passages are replaced with their transcript
-    and go with their interview; on SQLite, triggers on `interviews` take the old text's
-    passages out of the index and delete them before the text changes (revision 0014).
+    and go with their interview; on SQLite, triggers delete them before the text changes
+    and take each deleted passage out of the index (revision 0014).
     """
 
     __tablename__ = "transcript_passages"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, inspect, text
 
+from research.services import search
 from research.services.search import passage_cuts
 from research.storage import database
 from research.study import Study, create_study
@@ -37,6 +38,15 @@ def _as_offsets(text_: str) -> list[tuple[str, int, int, int]]:
     """The passages of interview I01 with `text_`, as stored: offsets only."""
     cuts = passage_cuts(text_)
     return [("I01", start, own_end, start + len(body)) for start, own_end, body in cuts]
+
+
+def _words_per_passage(text_: str) -> dict[str, int]:
+    """Each word of `text_` (as LONG writes them) with the number of passages holding it."""
+    words: dict[str, int] = {}
+    for _, _, body in passage_cuts(text_):
+        for word in set(body.replace("՞", "").lower().split()):
+            words[word] = words.get(word, 0) + 1
+    return words
 
 
 def _indexed_words(engine: Engine) -> dict[str, int]:
@@ -80,11 +90,7 @@ def test_a_passage_keeps_offsets_into_its_transcript_and_no_copy_of_it(study: St
 def test_the_index_holds_each_passages_text(study: Study) -> None:
     add_interview_with_text(study, LONG)
     if study.engine.dialect.name == "sqlite":
-        words: dict[str, int] = {}
-        for _, _, body in passage_cuts(LONG):
-            for word in set(body.replace("՞", "").lower().split()):
-                words[word] = words.get(word, 0) + 1
-        assert _indexed_words(study.engine) == words
+        assert _indexed_words(study.engine) == _words_per_passage(LONG)
         return
     # PostgreSQL: each stored vector is that of its passage's text, read from the transcript.
     with study.engine.connect() as connection:
@@ -111,6 +117,21 @@ def test_a_replaced_transcript_takes_its_old_words_out_of_the_index(sqlite_study
     assert sqlite_study.transcript_search.search_transcripts("работа0").hits == []
     [hit] = sqlite_study.transcript_search.search_transcripts("другой текст").hits
     assert hit.match == "другой текст"
+
+
+def test_the_same_text_cut_anew_leaves_only_its_new_passages_in_the_index(
+    sqlite_study: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Passages stored at another size (as before revision 0014), then the same text given
+    # again: no column of the interview changes, and its old passages are deleted.
+    passages, words = _as_offsets(LONG), _words_per_passage(LONG)
+    monkeypatch.setattr(search, "PASSAGE_CHARACTERS", 1000)
+    add_interview_with_text(sqlite_study, LONG)
+    assert len(_passages(sqlite_study.engine)) > len(passages)
+    monkeypatch.undo()
+    sqlite_study.interviews.set_transcript("I01", transcript(LONG))
+    assert _passages(sqlite_study.engine) == passages
+    assert _indexed_words(sqlite_study.engine) == words
 
 
 def test_an_interview_removed_or_its_respondent_takes_its_words_out_of_the_index(

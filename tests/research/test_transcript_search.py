@@ -282,8 +282,8 @@ def test_search_reads_every_passage_when_sqlite_has_no_full_text_index(tmp_path:
         (tmp_path / "anna.txt").write_text("Moscow, said Anna.", encoding="utf-8")
         study.interviews.import_transcripts([tmp_path / "anna.txt"])
         with study.transaction() as session:
-            # Revision 0014's triggers on interviews delete; the service inserts.
-            for trigger in ("retext", "forget"):
+            # Revision 0014's triggers delete; the service inserts.
+            for trigger in ("retext", "forget", "delete"):
                 session.execute(text(f"DROP TRIGGER transcript_index_{trigger}"))
             session.execute(text("DROP TABLE transcript_index"))
             assert not has_index(session)

@@ -7,14 +7,15 @@ part it owns, and the end of its body (`end_offset`); its text is
 `transcript[start_offset:end_offset]`, read from the interview when a search shows a hit.
 
 - SQLite: the FTS5 index is contentless, so deleting a passage from it needs the text it
-  was indexed with. The triggers that did so on `transcript_passages` go; triggers on
-  `interviews` take their place. Before a transcript is replaced (`UPDATE OF transcript`)
-  or its interview deleted (the cascade from a respondent included), they take every
-  passage of the old text out of the index, cut from the old transcript by its offsets,
-  and delete those passages. A passage can therefore never outlive the text it was cut
-  from. The service indexes new passages itself (revision 0011).
-  A later revision that copies `interviews` (Alembic's batch mode) drops these
-  triggers and must make them again.
+  was indexed with. Revision 0008's triggers read it from the passage's body; the delete
+  trigger now cuts it from the interview's transcript by the passage's offsets. So that
+  the transcript still holds that text whenever a passage is deleted, triggers on
+  `interviews` delete an interview's passages before its transcript is replaced
+  (`UPDATE OF transcript`) or the interview deleted (the cascade from a respondent
+  included): a passage can never outlive the text it was cut from. The service indexes
+  new passages itself (revision 0011). A later revision that copies `interviews` or
+  `transcript_passages` (Alembic's batch mode) drops these triggers and must make them
+  again.
 - PostgreSQL: the stored vector was generated from the body; it becomes a plain column
   the service fills when it stores a passage (`research.services.search_index`). Its
   values stay as they were computed.
@@ -47,21 +48,28 @@ def _stripped(expression: str) -> str:
 
 
 def _forget(event: str) -> str:
-    """A trigger that takes the old transcript's passages out of the index, then deletes them."""
-    old_body = _stripped(
-        "substr(old.transcript, start_offset + 1, end_offset - start_offset)"
-    )
+    """A trigger that deletes an interview's passages before its text changes or it goes."""
     name = "retext" if event.startswith("UPDATE") else "forget"
     return (
         f"CREATE TRIGGER transcript_index_{name} BEFORE {event} ON interviews BEGIN "
-        "INSERT INTO transcript_index(transcript_index, rowid, body) "
-        f"SELECT 'delete', passage_id, {old_body} "
-        "FROM transcript_passages WHERE interview_id = old.interview_id; "
         "DELETE FROM transcript_passages WHERE interview_id = old.interview_id; END"
     )
 
 
 INTERVIEW_TRIGGERS = (_forget("UPDATE OF transcript"), _forget("DELETE"))
+# A passage deleted in any way (by the triggers above, by the service that replaces a text
+# with the same text, which changes no column) leaves the index. Its text is cut from its
+# interview's transcript, which still holds the text the passage was cut from: the
+# triggers on interviews delete the passages before the text changes or the row goes.
+_STORED_BODY = _stripped(
+    "substr((SELECT transcript FROM interviews WHERE interview_id = old.interview_id), "
+    "old.start_offset + 1, old.end_offset - old.start_offset)"
+)
+PASSAGE_DELETE = (
+    "CREATE TRIGGER transcript_index_delete AFTER DELETE ON transcript_passages BEGIN "
+    "INSERT INTO transcript_index(transcript_index, rowid, body) "
+    f"VALUES ('delete', old.passage_id, {_STORED_BODY}); END"
+)
 
 # Revision 0008's triggers on passages, made again by a downgrade.
 _OLD_BODY = _stripped("old.body")
@@ -111,7 +119,7 @@ def upgrade() -> None:
             op.f("ck_transcript_passages_body_covers_own_part"), "end_offset >= own_end_offset"
         )
     if fts:
-        for trigger in INTERVIEW_TRIGGERS:
+        for trigger in (PASSAGE_DELETE, *INTERVIEW_TRIGGERS):
             op.execute(trigger)
 
 
@@ -119,7 +127,7 @@ def downgrade() -> None:
     connection = op.get_bind()
     fts = _has_fts(connection)
     if fts:
-        for name in ("retext", "forget"):
+        for name in ("retext", "forget", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS transcript_index_{name}")
     op.add_column("transcript_passages", sa.Column("body", sa.Text(), nullable=True))
     op.execute(
