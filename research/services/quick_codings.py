@@ -58,6 +58,9 @@ def add_coding_to_file(
         return None
     try:
         connection.execute("PRAGMA foreign_keys = ON")
+        # As every connection to a study is set (a process that died in a bulk import may
+        # have left it in rollback-journal mode).
+        health.use_the_log(connection)
         connection.execute("PRAGMA synchronous = NORMAL")
         # The write lock first, as every writing transaction of a study takes it.
         connection.execute("BEGIN IMMEDIATE")

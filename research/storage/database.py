@@ -197,6 +197,8 @@ def _back_to_the_log(dbapi_connection: Any, record: Any) -> None:
     """On a connection's return to the pool, take up the write-ahead log again after a bulk
     transaction (a connection of another process that opened meanwhile does not stop it)."""
     if record.info.pop(_BULK_JOURNAL, False):
+        if dbapi_connection is None:
+            return  # invalidated (an interrupt, a lost connection): the next one takes it up
         try:
             dbapi_connection.execute("PRAGMA journal_mode = WAL")
             dbapi_connection.execute("PRAGMA synchronous = NORMAL")
@@ -210,14 +212,7 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    try:
-        cursor.execute("PRAGMA journal_mode = WAL")
-    except sqlite3.OperationalError as error:
-        # A bulk transaction of another connection holds the study in its rollback journal:
-        # this one reads as that journal allows, waiting its turn, and the bulk writer takes
-        # up the log again when it is done.
-        if "locked" not in str(error):
-            raise
+    health.use_the_log(dbapi_connection)
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 

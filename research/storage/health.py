@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,9 @@ def check_sqlite_file(path: Path, *, is_study_table: Callable[[str], bool]) -> S
 def read_sqlite_facts(path: Path) -> StudyFacts:
     """The tables and revision of a SQLite file, read without writing; StudyDatabaseError for a
     file that is not SQLite or whose header says it is damaged."""
+    # A transaction cut short in rollback-journal mode may leave the header counting pages
+    # its commit had not written yet: the journal puts the file back before it is judged.
+    _roll_back_cut_short(path)
     _check_header(path)
     return _read_only(path, _facts)  # type: ignore[no-any-return]
 
@@ -192,6 +196,34 @@ def _read_only(path: Path, read: Any) -> Any:
         raise StudyDatabaseError(str(path), _cause(error, path)) from None
     finally:
         connection.close()
+
+
+# How long a new connection waits for another connection's bulk transaction (as writers wait
+# for SQLite's lock, `database.make_engine`).
+_WAIT_FOR_BULK_SECONDS = 30.0
+
+
+def use_the_log(dbapi_connection: sqlite3.Connection) -> None:
+    """Put a new SQLite connection in write-ahead-log mode, waiting for a bulk transaction
+    of another connection (in rollback-journal mode) to end first.
+
+    SQLite refuses the switch at once while another connection holds the study in its
+    rollback journal. A connection that went on without the log would read holding locks
+    that a bulk writer must wait for at its commit: a long read could make the import
+    fail. So a new connection waits, up to the time writers wait for each other, and then
+    takes up the log itself.
+    """
+    deadline = time.monotonic() + _WAIT_FOR_BULK_SECONDS
+    pause = 0.01
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
 
 
 def _roll_back_cut_short(path: Path) -> None:

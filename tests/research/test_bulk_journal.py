@@ -3,9 +3,11 @@ write-ahead log again afterwards, and all-or-nothing either way."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -104,17 +106,50 @@ def test_a_bulk_transaction_keeps_the_log_while_another_connection_has_the_study
     assert _file_journal(sqlite_study) == "wal"
 
 
-def test_a_study_opened_during_a_bulk_transaction_reads_and_the_log_comes_back(
+def test_a_study_opened_during_a_bulk_transaction_waits_for_it_then_takes_up_the_log(
     sqlite_study: Study,
 ) -> None:
-    with sqlite_study.transaction(bulk=True) as session:
-        _add_respondent(session, "R1")
-        # Another process's study opens and reads what was committed before the transaction.
-        with open_study(sqlite_study.folder) as other:
-            assert counts(other) == (0, 0, 0)
-            assert _journal(session) == "delete"
+    # A connection that read in rollback-journal mode meanwhile would hold locks the bulk
+    # writer must wait for at its commit: a new one waits for the transaction instead.
+    started, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def bulk() -> None:
+        try:
+            with sqlite_study.transaction(bulk=True) as session:
+                assert _journal(session) == "delete"
+                _add_respondent(session, "R1")
+                started.set()
+                release.wait(10)
+        except BaseException as error:  # noqa: BLE001 (reported by the test below)
+            failures.append(error)
+            started.set()
+
+    writer = threading.Thread(target=bulk)
+    writer.start()
+    assert started.wait(10)
+    threading.Timer(0.5, release.set).start()
     with open_study(sqlite_study.folder) as other:
+        # Opened while the transaction ran: it waited, and reads what the bulk committed.
         assert counts(other) == (1, 0, 0)
+        with other.transaction() as session:
+            assert _journal(session) == "wal"
+    writer.join(10)
+    assert not failures
+    assert _file_journal(sqlite_study) == "wal"
+
+
+def test_an_interrupted_bulk_transaction_gives_its_connection_back_and_leaves_the_log(
+    sqlite_study: Study,
+) -> None:
+    # Ctrl-C (or a lost connection) invalidates the connection inside the transaction.
+    for _ in range(3):
+        with pytest.raises(KeyboardInterrupt), sqlite_study.transaction(bulk=True) as session:
+            _add_respondent(session, "R1")
+            session.connection().invalidate()
+            raise KeyboardInterrupt
+    assert sqlite_study.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert counts(sqlite_study) == (0, 0, 0)
     assert _file_journal(sqlite_study) == "wal"
 
 
@@ -158,3 +193,38 @@ with study.transaction(bulk=True) as session:
             assert session.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
             assert _journal(session) == "wal"
     assert not journal.exists()
+
+
+def test_a_study_whose_import_died_in_its_commit_opens_as_it_was_before(
+    sqlite_study: Study, tmp_path: Path
+) -> None:
+    # A commit in rollback-journal mode writes page 1 (its header counts the new pages)
+    # before the pages that follow: a process killed in between leaves a file shorter than
+    # its header says, with the journal that puts it back beside it.
+    with sqlite_study.transaction() as session:
+        _add_respondent(session, "R0")
+    sqlite_study.close()
+    folder = sqlite_study.folder
+    writer = sqlite3.connect(folder / "study.db", isolation_level=None)
+    writer.execute("PRAGMA journal_mode = DELETE")
+    writer.execute("PRAGMA cache_size = 10")  # pages spill into the file before the commit
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("PRAGMA user_version = 7")  # page 1 changes, so the journal holds it
+    for number in range(1, 400):
+        writer.execute(RESPONDENT.format(f"R{number}-" + "x" * 400))
+    crashed = tmp_path / "crashed"
+    shutil.copytree(folder, crashed)  # the files as the dead process left them
+    writer.execute("ROLLBACK")
+    writer.close()
+    database = crashed / "study.db"
+    content = bytearray(database.read_bytes())
+    pages = len(content) // int.from_bytes(content[16:18], "big")
+    content[28:32] = (pages + 1000).to_bytes(4, "big")
+    database.write_bytes(bytes(content))
+    assert (crashed / "study.db-journal").stat().st_size > 0
+    with open_study(crashed) as reopened:
+        assert counts(reopened) == (1, 0, 0)
+        with reopened.transaction() as session:
+            assert session.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+            assert session.connection().exec_driver_sql("PRAGMA user_version").scalar() == 0
+    assert not (crashed / "study.db-journal").exists()

@@ -196,3 +196,20 @@ def test_a_consensus_twin_does_not_stop_a_coder_coding_in_their_own_layer(
         stored = study.codings.list_codings()
     assert sorted(coding.layer for coding in stored) == ["coder", "consensus"]
     assert study.codings.get_coding(record.coding_id) == record
+
+
+def test_a_study_left_in_rollback_mode_is_written_through_the_log_again(
+    template_study: Path, tmp_path: Path
+) -> None:
+    # A process that died in a bulk import leaves the file in rollback-journal mode.
+    folder = _copy(template_study, tmp_path / "s")
+    raw = sqlite3.connect(folder / DATABASE_FILE)
+    assert raw.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+    raw.close()
+    record = add_coding_to_file(folder / DATABASE_FILE, **_span(3, 12))
+    assert record is not None
+    raw = sqlite3.connect(folder / DATABASE_FILE)
+    try:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        raw.close()
