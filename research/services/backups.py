@@ -524,8 +524,19 @@ def _check_references(connection: Connection, archive_path: Path) -> None:
 
 
 def _check_passages(connection: Connection, archive_path: Path) -> None:
-    """Refuse passages that do not lie within their interview's transcript: the index is
-    made from the text they point to."""
+    """Refuse passages that do not lie within their interview's transcript, and (SQLite)
+    transcripts holding a NUL character, which SQLite's text functions stop at: the index
+    is made from the text the passages point to. PostgreSQL's text cannot hold NUL."""
+    if connection.dialect.name == "sqlite":
+        with_nul = connection.exec_driver_sql(
+            "SELECT interview_id FROM interviews WHERE instr(transcript, char(0)) > 0 "
+            "ORDER BY interview_id LIMIT 1"
+        ).scalar()
+        if with_nul is not None:
+            raise ArchiveError(
+                f"{archive_path.name}: {table_entry('interviews')}: the transcript of "
+                f"interview {with_nul!r} holds a NUL character, which no transcript may"
+            )
     outside = connection.exec_driver_sql(
         "SELECT p.interview_id, count(*) OVER () FROM transcript_passages AS p "
         "JOIN interviews AS i ON i.interview_id = p.interview_id "
