@@ -357,6 +357,7 @@ def _load(
             counts[table.name] = _load_table(connection, archive, table, table_manifest, where)
         _check_references(connection, archive_path)
         database.upgrade_on(connection, "head")
+        _check_passages(connection, archive_path)
         # Passages were loaded as rows; the full-text index is made from them anew.
         search_index.rebuild(connection)
         if connection.dialect.name == "postgresql":
@@ -519,6 +520,34 @@ def _check_references(connection: Connection, archive_path: Path) -> None:
         raise ArchiveError(
             f"{archive_path.name}: {len(broken)} rows refer to rows that are not in the archive "
             f"(first: a {table} row refers to a missing {parent} row)"
+        )
+
+
+def _check_passages(connection: Connection, archive_path: Path) -> None:
+    """Refuse passages that do not lie within their interview's transcript, and (SQLite)
+    transcripts holding a NUL character, which SQLite's text functions stop at: the index
+    is made from the text the passages point to. PostgreSQL's text cannot hold NUL."""
+    if connection.dialect.name == "sqlite":
+        with_nul = connection.exec_driver_sql(
+            "SELECT interview_id FROM interviews WHERE instr(transcript, char(0)) > 0 "
+            "ORDER BY interview_id LIMIT 1"
+        ).scalar()
+        if with_nul is not None:
+            raise ArchiveError(
+                f"{archive_path.name}: {table_entry('interviews')}: the transcript of "
+                f"interview {with_nul!r} holds a NUL character, which no transcript may"
+            )
+    outside = connection.exec_driver_sql(
+        "SELECT p.interview_id, count(*) OVER () FROM transcript_passages AS p "
+        "JOIN interviews AS i ON i.interview_id = p.interview_id "
+        "WHERE i.transcript_characters IS NULL OR p.end_offset > i.transcript_characters "
+        "OR p.own_end_offset > p.end_offset ORDER BY p.interview_id LIMIT 1"
+    ).first()
+    if outside is not None:
+        interview_id, count = outside
+        raise ArchiveError(
+            f"{archive_path.name}: {table_entry('transcript_passages')}: {count} passages do not "
+            f"lie within their interview's transcript (first: interview {interview_id!r})"
         )
 
 

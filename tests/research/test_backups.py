@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -302,3 +303,51 @@ def test_a_backup_taken_while_another_writer_works_holds_only_committed_rows(
             "R02",
             "bare",
         ]
+
+
+def test_passages_outside_their_transcripts_are_refused(
+    archive: Path, tmp_path: Path, database_url: str | None
+) -> None:
+    # The index is made from the text passages point to: one past its transcript's end is
+    # refused, naming the table and the interview.
+    with zipfile.ZipFile(archive) as opened:
+        manifest = json.loads(opened.read("manifest.json"))
+        rows = [
+            json.loads(line)
+            for line in opened.read("tables/transcript_passages.jsonl").splitlines()
+        ]
+    [columns] = [t["columns"] for t in manifest["tables"] if t["name"] == "transcript_passages"]
+    rows[-1][columns.index("end_offset")] = 10**6
+    body = "".join(json.dumps(row) + "\n" for row in rows).encode()
+    hostile = _rewrite(
+        archive, tmp_path / "odd.zip", replace={"tables/transcript_passages.jsonl": body}
+    )
+    interview_id = rows[-1][columns.index("interview_id")]
+    _refused(
+        hostile,
+        tmp_path / "restored",
+        re.escape(
+            f"transcript_passages.jsonl: 1 passages do not lie within their interview's "
+            f"transcript (first: interview {interview_id!r})"
+        ),
+        _empty(database_url),
+    )
+
+
+def test_a_transcript_holding_a_nul_character_is_refused(archive: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(archive) as opened:
+        manifest = json.loads(opened.read("manifest.json"))
+        rows = [json.loads(line) for line in opened.read("tables/interviews.jsonl").splitlines()]
+    [columns] = [t["columns"] for t in manifest["tables"] if t["name"] == "interviews"]
+    at = columns.index("transcript")
+    rows[0][at] = rows[0][at][:5] + "\x00" + rows[0][at][6:]
+    # SQLite counts characters up to the NUL: a count that agrees passes the table's check.
+    rows[0][columns.index("transcript_characters")] = 5
+    body = "".join(json.dumps(row) + "\n" for row in rows).encode()
+    hostile = _rewrite(archive, tmp_path / "nul.zip", replace={"tables/interviews.jsonl": body})
+    interview_id = rows[0][columns.index("interview_id")]
+    _refused(
+        hostile,
+        tmp_path / "restored",
+        re.escape(f"interviews.jsonl: the transcript of interview {interview_id!r} holds a NUL"),
+    )
