@@ -152,8 +152,6 @@ def _transcript_columns(ready: _Ready, stamp: datetime) -> dict[str, Any]:
     }
 
 
-
-
 # Files read, stored and let go at a time by an import: the transcripts of one batch (and
 # of the next, being read meanwhile) are all that an import of thousands of files holds.
 IMPORT_BATCH = 200

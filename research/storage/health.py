@@ -74,6 +74,7 @@ def read_sqlite_facts(path: Path) -> StudyFacts:
 
 def quick_check_sqlite(path: Path) -> None:
     """Refuse (StudyDatabaseError) a SQLite file whose pages `PRAGMA quick_check` finds damaged."""
+    _roll_back_cut_short(path)
     found = _read_only(path, lambda connection: connection.execute("PRAGMA quick_check").fetchall())
     # Each problem on one line, without the heading SQLite puts before the first.
     problems = [
@@ -178,8 +179,8 @@ def _write_ahead_logged(path: Path) -> bool:
 
 
 def _read_only(path: Path, read: Any) -> Any:
-    """Run `read(connection)` on a connection that cannot write and creates no file."""
-    _roll_back_cut_short(path)
+    """Run `read(connection)` on a connection that cannot write and creates no file (the
+    caller first lets SQLite roll back a transaction cut short, `_roll_back_cut_short`)."""
     # In WAL mode with no log beside it, nobody has the file open: read it as immutable, or
     # SQLite would create -wal and -shm files that a read-only connection cannot remove. A
     # file in rollback mode is read with its locks (another program may be writing it).
