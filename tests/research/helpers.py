@@ -4,12 +4,14 @@ and a fingerprint of a whole study."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import stat
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import MetaData, func, select
@@ -17,6 +19,7 @@ from sqlalchemy import MetaData, func, select
 from interviews.importers import Transcript
 from research.services.respondents import add_respondent
 from research.settings import DATABASE_FILE
+from research.storage.revisions import MIGRATIONS_DIR
 from research.storage.tables import CodingRow, InterviewRow, RespondentRow
 from research.study import Study
 from tests.research.study_files import file_digest
@@ -185,3 +188,15 @@ def study_fingerprint(study: Study) -> str:
             digest.update(table.name.encode() + repr(rows).encode())
     study.close()
     return digest.hexdigest()
+
+
+def shipped_revision(file_name: str) -> ModuleType:
+    """A revision file of the shipped migrations, loaded as a module (its own constants and
+    functions, as that revision used them)."""
+    spec = importlib.util.spec_from_file_location(
+        f"revision_{file_name}", MIGRATIONS_DIR / "versions" / f"{file_name}.py"
+    )
+    assert spec is not None and spec.loader is not None
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    return revision

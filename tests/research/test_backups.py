@@ -154,6 +154,21 @@ def _manifest(archive: Path) -> dict[str, Any]:
         return dict(json.loads(opened.read("manifest.json")))
 
 
+def _rows(archive: Path, table: str) -> tuple[list[str], list[list[Any]]]:
+    """A table of an archive: its columns, as the manifest names them, and its rows."""
+    with zipfile.ZipFile(archive) as opened:
+        manifest = json.loads(opened.read("manifest.json"))
+        rows = [json.loads(line) for line in opened.read(f"tables/{table}.jsonl").splitlines()]
+    [columns] = [t["columns"] for t in manifest["tables"] if t["name"] == table]
+    return columns, rows
+
+
+def _with_rows(archive: Path, target: Path, table: str, rows: list[list[Any]]) -> Path:
+    """A copy of an archive with `table` holding `rows` instead."""
+    body = "".join(json.dumps(row) + "\n" for row in rows).encode()
+    return _rewrite(archive, target, replace={f"tables/{table}.jsonl": body})
+
+
 def _refused(archive: Path, target: Path, match: str, database_url: str | None = None) -> None:
     with pytest.raises(ArchiveError, match=match):
         backups.restore_backup(archive, target, database_url=database_url)
@@ -243,11 +258,9 @@ def test_a_damaged_row_leaves_nothing_behind(
 def test_a_row_the_database_refuses_leaves_nothing_behind(
     archive: Path, tmp_path: Path, database_url: str | None
 ) -> None:
-    with zipfile.ZipFile(archive) as opened:
-        rows = [json.loads(line) for line in opened.read("tables/codings.jsonl").splitlines()]
+    _, rows = _rows(archive, "codings")
     rows[0][5] = "a quote longer than its span, so the database's check refuses it"
-    body = "".join(json.dumps(row) + "\n" for row in rows).encode()
-    hostile = _rewrite(archive, tmp_path / "bad.zip", replace={"tables/codings.jsonl": body})
+    hostile = _with_rows(archive, tmp_path / "bad.zip", "codings", rows)
     _refused(
         hostile,
         tmp_path / "restored",
@@ -257,11 +270,9 @@ def test_a_row_the_database_refuses_leaves_nothing_behind(
 
 
 def test_a_value_of_the_wrong_kind_is_refused(archive: Path, tmp_path: Path) -> None:
-    with zipfile.ZipFile(archive) as opened:
-        rows = [json.loads(line) for line in opened.read("tables/codings.jsonl").splitlines()]
+    _, rows = _rows(archive, "codings")
     rows[1][3] = "414"
-    body = "".join(json.dumps(row) + "\n" for row in rows).encode()
-    hostile = _rewrite(archive, tmp_path / "kind.zip", replace={"tables/codings.jsonl": body})
+    hostile = _with_rows(archive, tmp_path / "kind.zip", "codings", rows)
     _refused(hostile, tmp_path / "restored", "line 2: expected int, not '414'")
 
 
@@ -310,18 +321,9 @@ def test_passages_outside_their_transcripts_are_refused(
 ) -> None:
     # The index is made from the text passages point to: one past its transcript's end is
     # refused, naming the table and the interview.
-    with zipfile.ZipFile(archive) as opened:
-        manifest = json.loads(opened.read("manifest.json"))
-        rows = [
-            json.loads(line)
-            for line in opened.read("tables/transcript_passages.jsonl").splitlines()
-        ]
-    [columns] = [t["columns"] for t in manifest["tables"] if t["name"] == "transcript_passages"]
+    columns, rows = _rows(archive, "transcript_passages")
     rows[-1][columns.index("end_offset")] = 10**6
-    body = "".join(json.dumps(row) + "\n" for row in rows).encode()
-    hostile = _rewrite(
-        archive, tmp_path / "odd.zip", replace={"tables/transcript_passages.jsonl": body}
-    )
+    hostile = _with_rows(archive, tmp_path / "odd.zip", "transcript_passages", rows)
     interview_id = rows[-1][columns.index("interview_id")]
     _refused(
         hostile,
@@ -335,16 +337,12 @@ def test_passages_outside_their_transcripts_are_refused(
 
 
 def test_a_transcript_holding_a_nul_character_is_refused(archive: Path, tmp_path: Path) -> None:
-    with zipfile.ZipFile(archive) as opened:
-        manifest = json.loads(opened.read("manifest.json"))
-        rows = [json.loads(line) for line in opened.read("tables/interviews.jsonl").splitlines()]
-    [columns] = [t["columns"] for t in manifest["tables"] if t["name"] == "interviews"]
+    columns, rows = _rows(archive, "interviews")
     at = columns.index("transcript")
     rows[0][at] = rows[0][at][:5] + "\x00" + rows[0][at][6:]
     # SQLite counts characters up to the NUL: a count that agrees passes the table's check.
     rows[0][columns.index("transcript_characters")] = 5
-    body = "".join(json.dumps(row) + "\n" for row in rows).encode()
-    hostile = _rewrite(archive, tmp_path / "nul.zip", replace={"tables/interviews.jsonl": body})
+    hostile = _with_rows(archive, tmp_path / "nul.zip", "interviews", rows)
     interview_id = rows[0][columns.index("interview_id")]
     _refused(
         hostile,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sqlite3
 from datetime import date
@@ -23,7 +22,7 @@ from research.storage.revisions import is_search_index
 from research.storage.tables import Base, CodingRow, StudyInfo
 from research.study import Study, create_study, open_study
 from research.study_settings import StudySettings
-from tests.research.helpers import add_interview_with_text
+from tests.research.helpers import add_interview_with_text, shipped_revision
 
 
 def test_migrations_and_models_agree(study: Study) -> None:
@@ -149,11 +148,7 @@ def test_old_karabakh_study_gets_its_settings_and_analysis_attributes(
 def settings_shipped_at_0005() -> StudySettings:
     """The Karabakh settings as revision 0005 wrote them: a study keeps the settings it was
     given, and a later change to the shipped template does not rewrite them."""
-    path = Path(database.__file__).parent.parent / "migrations/versions/0005_study_settings.py"
-    spec = importlib.util.spec_from_file_location("revision_0005", path)
-    assert spec is not None and spec.loader is not None
-    revision = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(revision)
+    revision = shipped_revision("0005_study_settings")
     return StudySettings.model_validate(revision.KARABAKH_SETTINGS)
 
 

@@ -3,7 +3,6 @@ the index kept in step with changed and removed transcripts, incomplete intervie
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -21,9 +20,13 @@ from research.services.search import (
 )
 from research.services.transcript_search import SearchPage, has_index, search_transcripts
 from research.storage import database
-from research.storage.revisions import MIGRATIONS_DIR
 from research.study import Study, create_study
-from tests.research.helpers import MIXED_TEXT, add_interview_with_text, transcript
+from tests.research.helpers import (
+    MIXED_TEXT,
+    add_interview_with_text,
+    shipped_revision,
+    transcript,
+)
 
 MOSCOW = dict(place="moscow")
 
@@ -312,12 +315,7 @@ def _matching_passages(engine: Engine, word: str) -> list[tuple[str, int]]:
 
 
 def _cut_by_revision_0008(text_: str) -> list[tuple[int, int, str]]:
-    path = MIGRATIONS_DIR / "versions" / "0008_transcript_index.py"
-    spec = importlib.util.spec_from_file_location("revision_0008", path)
-    assert spec is not None and spec.loader is not None
-    revision = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(revision)
-    return list(revision._passages(text_))
+    return list(shipped_revision("0008_transcript_index")._passages(text_))
 
 
 def test_the_migration_indexes_the_transcripts_already_stored(
