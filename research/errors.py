@@ -31,6 +31,16 @@ class StudyDatabaseError(ResearchError):
         super().__init__(f"{where}: {cause}")
 
 
+class StudyBusyError(StudyDatabaseError):
+    """Another command or the web app kept the study locked longer than a command waits for
+    it (a long import, say); nothing was changed, and trying again later may succeed.
+    `waited` is how long, in seconds, the command waited."""
+
+    def __init__(self, where: str, cause: str, *, waited: float) -> None:
+        self.waited = waited
+        super().__init__(where, cause)
+
+
 class FileWriteError(ResearchError):
     """A file could not be written (a full disk, a read-only folder, ...); nothing was changed."""
 

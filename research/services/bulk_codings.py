@@ -1,7 +1,7 @@
 """Storing codings in bulk: checked in passes over whole columns, inserted batch by batch.
 
 `codings.add_codings` is the entry; this module is its mechanism, loaded when codings are
-stored in bulk (numpy, a worker thread). Every check is the one a single coding gets
+stored in bulk (numpy; a worker thread on PostgreSQL). Every check is the one a single coding gets
 (`coding_rules`, `codings.segment_error` names the refused coding and its interview), so
 a coding is refused in bulk exactly when it would be refused alone.
 """
@@ -9,10 +9,9 @@ a coding is refused in bulk exactly when it would be refused alone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
@@ -144,19 +143,28 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         checked = np.zeros(count, dtype=bool)
         checked[given] = True
         connection = session.connection()
-        statement = _insert_statement(connection)
-        stamp = _as_stored(connection, coded_at)
-        parts = [sequence[begin : begin + BULK_BATCH] for begin in range(0, count, BULK_BATCH)]
+        # Each batch holds codings of one layer: the layer and the time coded are written
+        # into its statement, not bound row by row (binding is most of the driver's work).
+        layer_numbers = np.fromiter(
+            (LAYERS.index(layer) for layer in columns["layer"]), dtype=np.int64, count=count
+        )
+        parts = [
+            (layer, in_layer[begin : begin + BULK_BATCH])
+            for layer in LAYERS
+            for in_layer in [sequence[layer_numbers[sequence] == LAYERS.index(layer)]]
+            for begin in range(0, in_layer.size, BULK_BATCH)
+        ]
+        del layer_numbers
 
-        def batches() -> Iterator[tuple[Any, list[str], dict[str, str]]]:
+        def batches() -> Iterator[tuple[str, Any, list[str], dict[str, str]]]:
             """Each batch with its interviews' transcripts, read on the session's thread."""
-            for part in parts:
+            for layer, part in parts:
                 ids = columns["interview_id"][part].tolist()
-                yield part, ids, read_transcripts(session, set(ids))
+                yield layer, part, ids, read_transcripts(session, set(ids))
 
-        def rows_of(loaded: tuple[Any, list[str], dict[str, str]], _stop: object) -> _Rows:
+        def rows_of(loaded: tuple[str, Any, list[str], dict[str, str]], _stop: object) -> _Rows:
             """A batch's rows with their quotes cut, or the position of the first refused."""
-            part, ids, texts = loaded
+            layer, part, ids, texts = loaded
             first_offsets = starts[part].tolist()
             last_offsets = ends[part].tolist()
             quotes = [
@@ -171,10 +179,10 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
                 zip(quotes, ids, first_offsets, last_offsets, strict=True)
             ):
                 if quote.isspace() or not whole_clusters(texts[interview_id], start, end):
-                    return _Rows(refused=int(part[index]))
+                    return _Rows(layer=layer, refused=int(part[index]))
             for index in np.flatnonzero(checked[part]).tolist():
                 if normalise(str(batch[int(part[index])].quote)) != quotes[index]:
-                    return _Rows(refused=int(part[index]))
+                    return _Rows(layer=layer, refused=int(part[index]))
             rows = zip(
                 ids,
                 columns["code_id"][part].tolist(),
@@ -183,26 +191,38 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
                 quotes,
                 columns["coder"][part].tolist(),
                 columns["memo"][part].tolist(),
-                repeat(stamp),
-                columns["layer"][part].tolist(),
+                strict=True,
             )
-            return _Rows(rows=list(rows))
+            return _Rows(layer=layer, rows=list(rows))
 
-        # One batch is cut ahead: SQLite inserts without Python's lock, so cutting the next
-        # batch's quotes and checking them overlap the insert of this one, on a second core.
-        with closing(read_ahead(batches(), rows_of)) as cut:
+        statements = {
+            layer: _insert_statement(connection, coded_at=coded_at, layer=layer)
+            for layer in {layer for layer, _part in parts}
+        }
+        # On PostgreSQL the next batch is cut on a second thread while the server inserts
+        # this one. SQLite inserts on this process's cores, holding Python's lock while it
+        # binds each row: there a second thread only contends for that lock, so batches
+        # are cut in turn.
+        in_turn = connection.dialect.name == "sqlite"
+        with (
+            nullcontext(rows_of(loaded, None) for loaded in batches())
+            if in_turn
+            else closing(read_ahead(batches(), rows_of))
+        ) as cut:
             for done in cut:
                 if done.refused is not None:
                     raise segment_error(session, batch[done.refused])
-                connection.exec_driver_sql(statement, done.rows)
+                connection.exec_driver_sql(statements[done.layer], done.rows)
                 del done
     return count
 
 
 @dataclass(frozen=True)
 class _Rows:
-    """One batch of bulk storage: its rows for the driver, or the coding that was refused."""
+    """One batch of bulk storage (codings of one layer): its rows for the driver, or the
+    coding that was refused."""
 
+    layer: str
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     refused: int | None = None
 
@@ -221,36 +241,32 @@ def _numbering(values: dict[str, str]) -> dict[str, int]:
     return {key: numbers[value] for key, value in values.items()}
 
 
-def _insert_statement(connection: Connection) -> str:
-    """An INSERT of one coding row in the driver's own terms, for its executemany.
+def _insert_statement(connection: Connection, *, coded_at: datetime, layer: str) -> str:
+    """An INSERT of one coding row in the driver's own terms, for its executemany; the time
+    coded and the layer, alike for every row of a batch, are written into it as literals.
 
     The driver's executemany takes plain tuples: none of SQLAlchemy's per-row bookkeeping,
     which costs more than SQLite's own insert.
     """
-    columns = (
-        "interview_id",
-        "code_id",
-        "start_offset",
-        "end_offset",
-        "quote",
-        "coder",
-        "memo",
-        "created_at",
-        "layer",
-    )
+    bound = ("interview_id", "code_id", "start_offset", "end_offset", "quote", "coder", "memo")
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    values = [marker] * len(bound)
+    values += [_literal(connection, "created_at", coded_at), _literal(connection, "layer", layer)]
     return (
-        f"INSERT INTO {CODINGS.name} ({', '.join(columns)}) "
-        f"VALUES ({', '.join(marker for _ in columns)})"
+        f"INSERT INTO {CODINGS.name} ({', '.join(bound)}, created_at, layer) "
+        f"VALUES ({', '.join(values)})"
     )
 
 
-def _as_stored(connection: Connection, moment: datetime) -> Any:
-    """A timestamp as SQLAlchemy hands it to this database's driver (text on SQLite)."""
+def _literal(connection: Connection, column: str, value: Any) -> str:
+    """`value` as an SQL literal of `column`'s type, rendered by that type for this
+    database: stored exactly as the bound value would be (on SQLite a timestamp is text in
+    SQLAlchemy's own format, and its literal is that text)."""
     dialect = connection.dialect
-    convert = CODINGS.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
-    return convert(moment) if convert is not None else moment
-
+    render = CODINGS.c[column].type.dialect_impl(dialect).literal_processor(dialect)
+    if render is None:
+        raise TypeError(f"{column} has no literal form on {dialect.name}")
+    return str(render(value))
 
 
 def _checkread_transcripts(session: Session, interview_ids: Sequence[str]) -> list[int]:
@@ -277,5 +293,3 @@ def _checkread_transcripts(session: Session, interview_ids: Sequence[str]) -> li
             raise ResearchError(f"interview {interview_id!r} has no transcript to code yet")
         lengths.append(length)
     return lengths
-
-

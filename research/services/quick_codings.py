@@ -19,7 +19,6 @@ from pathlib import Path
 from codebook import Codebook
 from interviews.layers import CODER_LAYER
 from interviews.segments import find_quote
-from research.errors import StudyDatabaseError
 from research.services import study_facts
 from research.services.coding_rules import (
     CODE_COLUMNS,
@@ -81,9 +80,9 @@ def add_coding_to_file(
         return record
     except sqlite3.Error as error:
         # A fault of the file or the disk is named as the full path names it.
-        cause = health.sqlite_fault(error, database)
-        if cause is not None:
-            raise StudyDatabaseError(str(database), cause) from error
+        fault = health.sqlite_fault(error, database)
+        if fault is not None:
+            raise fault from error
         raise
     finally:
         if connection.in_transaction:

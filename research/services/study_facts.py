@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 from interviews.layers import CODER_LAYER, CONSENSUS_LAYER
-from research.errors import StudyDatabaseError
+from research.errors import StudyBusyError, StudyDatabaseError
 from research.services.records import StudySummary
 from research.storage import health
 from research.storage.revisions import (
@@ -45,7 +45,10 @@ def summarise_file(database: Path) -> StudySummary | None:
         if not at_head(connection):
             return None
         return _summary(connection, str(database))
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as error:
+        fault = health.sqlite_fault(error, database)
+        if isinstance(fault, StudyBusyError):
+            raise fault from None  # waited for once already; the full path would wait again
         # A table missing, a file that is not a database: the full path says what is wrong.
         return None
     finally:
@@ -67,7 +70,7 @@ def connect_at_head(database: Path) -> sqlite3.Connection | None:
     tables = {name for name in facts.tables if not is_search_index(name)}
     if facts.revision != head or tables != HEAD_TABLES | {VERSION_TABLE}:
         return None
-    return sqlite3.connect(database, timeout=30, isolation_level=None)
+    return sqlite3.connect(database, timeout=health.LOCK_WAIT_SECONDS, isolation_level=None)
 
 
 def at_head(connection: sqlite3.Connection) -> bool:

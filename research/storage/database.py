@@ -36,7 +36,8 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         # Writers queue for SQLite's lock; 30 s covers a large upload decoded by another writer.
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # One kept longer is refused as a busy study (StudyBusyError), nothing changed.
+        engine = create_engine(url, connect_args={"timeout": health.LOCK_WAIT_SECONDS})
         event.listen(engine, "connect", _configure_sqlite)
         # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN.
         event.listen(engine, "begin", _begin_sqlite)
@@ -55,15 +56,17 @@ def _name_the_fault(context: ExceptionContext) -> None:
 
 def raise_named_fault(engine: Engine, original: BaseException) -> None:
     """Raise StudyDatabaseError for a driver's error that is the file's or the disk's fault
-    (damaged, full, read-only, unreachable); return for any other error."""
+    (damaged, full, read-only, unreachable), StudyBusyError for a SQLite study another
+    connection kept locked past the wait; return for any other error."""
     if engine.url.get_backend_name() == "sqlite":
         path = sqlite_path(engine.url)
-        cause = health.sqlite_fault(original, path) if path is not None else None
-        where = str(path)
-    else:
-        cause = health.postgresql_fault(original)
-        where = engine.url.render_as_string(hide_password=True)
+        fault = health.sqlite_fault(original, path) if path is not None else None
+        if fault is not None:
+            raise fault from original
+        return
+    cause = health.postgresql_fault(original)
     if cause is not None:
+        where = engine.url.render_as_string(hide_password=True)
         raise StudyDatabaseError(where, cause) from original
 
 
@@ -376,11 +379,11 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
                 destination.close()
         except sqlite3.Error as error:
             target.unlink(missing_ok=True)
-            cause = health.sqlite_fault(error, target) or str(error)
+            fault = health.sqlite_fault(error, target)
             raise StudyDatabaseError(
                 str(source),
                 f"the copy made before upgrading it could not be written to {target.name} "
-                f"({cause}); the study was not upgraded",
+                f"({fault.cause if fault else error}); the study was not upgraded",
             ) from None
     return target
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from research.errors import StudyDatabaseError
+from research.errors import StudyBusyError, StudyDatabaseError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_BYTES = 100
@@ -188,20 +188,20 @@ def _read_only(path: Path, read: Any) -> Any:
     immutable = "&immutable=1" if alone else ""
     uri = f"file:{quote(str(path.resolve()))}?mode=ro{immutable}"
     try:
-        connection = sqlite3.connect(uri, uri=True)
+        connection = sqlite3.connect(uri, uri=True, timeout=LOCK_WAIT_SECONDS)
     except sqlite3.Error as error:
-        raise StudyDatabaseError(str(path), _cause(error, path)) from None
+        raise study_error(error, path) from None
     try:
         return read(connection)
     except sqlite3.Error as error:
-        raise StudyDatabaseError(str(path), _cause(error, path)) from None
+        raise study_error(error, path) from None
     finally:
         connection.close()
 
 
-# How long a new connection waits for another connection's bulk transaction (as writers wait
-# for SQLite's lock, `database.make_engine`).
-_WAIT_FOR_BULK_SECONDS = 30.0
+# How long a connection waits for SQLite's lock held by another (`database.make_engine`),
+# and a new connection for another connection's bulk transaction to end.
+LOCK_WAIT_SECONDS = 30.0
 
 
 def use_the_log(dbapi_connection: sqlite3.Connection) -> None:
@@ -214,7 +214,7 @@ def use_the_log(dbapi_connection: sqlite3.Connection) -> None:
     fail. So a new connection waits, up to the time writers wait for each other, and then
     takes up the log itself.
     """
-    deadline = time.monotonic() + _WAIT_FOR_BULK_SECONDS
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
     pause = 0.01
     while True:
         try:
@@ -241,13 +241,13 @@ def _roll_back_cut_short(path: Path) -> None:
     except OSError:
         return
     try:
-        connection = sqlite3.connect(path, timeout=30)
+        connection = sqlite3.connect(path, timeout=LOCK_WAIT_SECONDS)
     except sqlite3.Error as error:
-        raise StudyDatabaseError(str(path), _cause(error, path)) from None
+        raise study_error(error, path) from None
     try:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:
-        raise StudyDatabaseError(str(path), _cause(error, path)) from None
+        raise study_error(error, path) from None
     finally:
         connection.close()
 
@@ -276,17 +276,27 @@ _FILE_FAULTS = (
     "SQLITE_READONLY",
     "SQLITE_CANTOPEN",
     "SQLITE_IOERR",
+    # Not the file's fault, but as much beyond the command: another kept the study locked.
+    "SQLITE_BUSY",
 )
 
 
-def sqlite_fault(error: BaseException, path: Path) -> str | None:
-    """The cause of a SQLite error that is the file's or the disk's fault, in words; None for
-    any other error (a constraint, a locked database, a mistake in a statement)."""
+def sqlite_fault(error: BaseException, path: Path) -> StudyDatabaseError | None:
+    """A SQLite error that is the file's or the disk's fault (or a lock another connection
+    kept past the time a command waits), as the StudyDatabaseError naming its cause in
+    words; None for any other error (a constraint, a mistake in a statement)."""
     if not isinstance(error, sqlite3.Error):
         return None
     if _error_name(error).startswith(_FILE_FAULTS) or "malformed" in str(error):
-        return _cause(error, path)
+        return study_error(error, path)
     return None
+
+
+def study_error(error: sqlite3.Error, path: Path) -> StudyDatabaseError:
+    """The error naming the study's file and the cause of a SQLite error, in words."""
+    if _error_name(error).startswith("SQLITE_BUSY"):
+        return StudyBusyError(str(path), _cause(error, path), waited=LOCK_WAIT_SECONDS)
+    return StudyDatabaseError(str(path), _cause(error, path))
 
 
 def _error_name(error: sqlite3.Error) -> str:
@@ -308,6 +318,12 @@ def _cause(error: sqlite3.Error, path: Path) -> str:
         return f"the study cannot be opened: {_why_not_opened(path)} ({text})"
     if name.startswith("SQLITE_IOERR"):
         return f"{_why_io_failed(path)} ({text}, {name})"
+    if name.startswith("SQLITE_BUSY"):
+        return (
+            f"the study is busy: another command or the web app kept it locked for over "
+            f"{LOCK_WAIT_SECONDS:g} s (a long import, say); nothing was changed, try again "
+            f"when it has finished ({text})"
+        )
     return text
 
 

@@ -18,6 +18,7 @@ from research.errors import (
     NotAllowedError,
     NotFoundError,
     ResearchError,
+    StudyBusyError,
     StudyDatabaseError,
     UnconfirmedWarningsError,
 )
@@ -66,7 +67,11 @@ def wants_json(request: Request) -> bool:
 
 
 async def _handle(request: Request, error: Exception) -> Response:
-    return refusal(request, str(error), status_of(error), body=error_body(error))
+    response = refusal(request, str(error), status_of(error), body=error_body(error))
+    if isinstance(error, StudyBusyError):
+        # Another writer held the study past the wait: asking again later may succeed.
+        response.headers["Retry-After"] = str(max(1, round(error.waited)))
+    return response
 
 
 def refusal(

@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import sqlite3
 import stat
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -140,6 +141,31 @@ def unwritable(path: Path) -> Iterator[None]:
         for command in undo:
             _run(command)
         path.chmod(mode)
+
+
+@contextmanager
+def another_writer(database: Path, *, journal: str) -> Iterator[None]:
+    """Another connection in the middle of a write to a SQLite study, holding its write lock
+    in `journal` mode ("delete" as a bulk import that has the study to itself, "wal" as any
+    other write); its change (a "!" after the study's name) is rolled back at the end."""
+    with closing(sqlite3.connect(database, isolation_level=None)) as connection:
+        connection.execute(f"PRAGMA journal_mode = {journal}")
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("UPDATE study_info SET value = value || '!' WHERE key = 'name'")
+        try:
+            yield
+        finally:
+            connection.execute("ROLLBACK")
+            connection.execute("PRAGMA journal_mode = WAL")
+
+
+def busy_message(database: Path, waited: float) -> str:
+    """The refusal of a study another writer kept locked for over `waited` seconds."""
+    return (
+        f"{database}: the study is busy: another command or the web app kept it locked for "
+        f"over {waited:g} s (a long import, say); nothing was changed, try again when it has "
+        "finished (database is locked)"
+    )
 
 
 def _run(command: list[str]) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection
@@ -61,6 +63,29 @@ def test_batches_larger_than_one_insert_keep_every_quote_exact(
     }
 
 
+def test_batches_of_both_layers_keep_each_codings_layer_and_the_time_it_was_coded(
+    two_interviews: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches are cut layer by layer (the layer and the time are written into each batch's
+    # statement): codings of both layers, interleaved in the input, each keep their own.
+    monkeypatch.setattr(bulk_codings, "BULK_BATCH", 3)
+    coded_at = datetime(2026, 3, 1, 14, 30, 15, 123456, tzinfo=timezone(timedelta(hours=4)))
+    own = _spans("I01", MIXED_TEXT, "lusine")
+    agreed = [
+        NewCoding(c.interview_id, c.code, c.start_offset, c.end_offset, "team", layer="consensus")
+        for c in _spans("I01", MIXED_TEXT, "team")[::2]
+    ]
+    batch = [coding for pair in zip(own, agreed, strict=False) for coding in pair]
+    batch += own[len(agreed) :]
+    assert two_interviews.codings.add_codings(batch, coded_at=coded_at) == len(batch)
+    stored = two_interviews.codings.list_codings(include_incomplete=True)
+    assert sorted((c.start_offset, c.coder, c.layer) for c in stored) == sorted(
+        (c.start_offset, c.coder, c.layer) for c in batch
+    )
+    assert {c.created_at for c in stored} == {coded_at.astimezone(UTC)}
+    assert all(c.quote == MIXED_TEXT[c.start_offset : c.end_offset] for c in stored)
+
+
 def test_a_bad_coding_in_a_later_batch_stores_none_of_the_earlier(
     two_interviews: Study, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -74,11 +99,11 @@ def test_a_bad_coding_in_a_later_batch_stores_none_of_the_earlier(
     assert counts(two_interviews)[2] == 0
 
 
-def test_a_bad_coding_in_the_first_batch_is_named_while_the_next_is_cut_ahead(
+def test_a_bad_coding_in_the_first_batch_is_named_and_no_worker_outlives_it(
     two_interviews: Study, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Key order puts I01's codings first; the whitespace span at its very start is in the
-    # first batch, refused while the batches after it are being cut; no worker outlives it.
+    # Key order puts I00's codings first; the whitespace span at its very start is in the
+    # first batch, refused before the batches after it are stored; no worker outlives it.
     monkeypatch.setattr(bulk_codings, "BULK_BATCH", 2)
     text = "  " + OTHER_TEXT
     add_interview_with_text(two_interviews, text, interview_id="I00")
@@ -181,9 +206,9 @@ def test_a_bulk_store_runs_with_a_larger_page_cache_and_gives_it_back(
     seen: list[int] = []
     real = bulk_codings._insert_statement
 
-    def spying(connection: Connection) -> str:
+    def spying(connection: Connection, **constants: Any) -> str:
         seen.append(connection.exec_driver_sql("PRAGMA cache_size").scalar())
-        return real(connection)
+        return real(connection, **constants)
 
     monkeypatch.setattr(bulk_codings, "_insert_statement", spying)
     with create_study(tmp_path / "file-study", template="karabakh") as study:
