@@ -1,9 +1,9 @@
 """Storing codings in bulk: checked in passes over whole columns, inserted batch by batch.
 
 `codings.add_codings` is the entry; this module is its mechanism, loaded when codings are
-stored in bulk (numpy; a worker thread on PostgreSQL). Every check is the one a single coding gets
-(`coding_rules`, `codings.segment_error` names the refused coding and its interview), so
-a coding is refused in bulk exactly when it would be refused alone.
+stored in bulk (numpy; a worker thread on PostgreSQL). Every check is the one a single
+coding gets (`coding_rules`, `codings.segment_error` names the refused coding and its
+interview), so a coding is refused in bulk exactly when it would be refused alone.
 """
 
 from __future__ import annotations
