@@ -44,6 +44,7 @@ from research.storage import database
 if TYPE_CHECKING:
     from codebook import Codebook
     from interviews.dictionary import DataDictionary
+    from research.services.compaction import CompactReport
     from research.services.records import StudySummary
     from research.services.timeline import TimelineEvent
     from research.study_settings import StudySettings
@@ -160,6 +161,13 @@ class Study:
         """Counts and facts describing the study."""
         with self.transaction() as session:
             return study_info.summarise(session, database=_describe(self.location))
+
+    def compact(self) -> CompactReport:
+        """Give back to the disk the space the study no longer uses, and merge its search
+        index (`services.compaction`); how large it was before and after."""
+        from research.services import compaction
+
+        return compaction.compact_study(self.engine)
 
     def codebook(self) -> Codebook:
         """The study's current codebook."""

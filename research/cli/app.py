@@ -100,6 +100,10 @@ COMMANDS: dict[str, Entry] = {
         "research.cli.backup",
         "Restore an archive into a new study at PATH, on SQLite or on PostgreSQL.",
     ),
+    "compact": Entry(
+        "research.cli.study",
+        "Give back to the disk the space a study no longer uses, and merge its search index.",
+    ),
 }
 
 

@@ -1,4 +1,5 @@
-"""`research init` and `research status`: create a study and see what it holds."""
+"""`research init`, `research status` and `research compact`: create a study, see what it
+holds, give back the space it no longer uses."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def register(app: typer.Typer) -> None:
     """Add the study commands to the main app."""
     app.command("init")(init)
     app.command("status")(status)
+    app.command("compact")(compact)
 
 
 def init(
@@ -163,3 +165,26 @@ def status(
     if summary.fictional:
         record = {"note": "FICTIONAL DEMO DATA, not field data", **record}
     emit_record(record, fmt)
+
+
+def compact(study: StudyOption = None) -> None:
+    """Give back to the disk the space a study no longer uses, and merge its search index.
+
+    Worth running after removing many interviews, replacing transcripts, or an upgrade that
+    dropped stored data. SQLite needs up to twice the study's data free on its disk while it
+    works (checked first); on PostgreSQL the tables are vacuumed and their statistics
+    refreshed. Other users may keep reading meanwhile.
+
+    Example: research compact
+    """
+    from research.services import compaction
+
+    with load_study(study) as opened:
+        report = opened.compact()
+    size = compaction.megabytes
+    freed = size(max(report.bytes_before - report.bytes_after, 0))
+    merged = "; search index merged" if report.index_merged else ""
+    typer.echo(
+        f"Compacted {report.database}: {size(report.bytes_before)} before, "
+        f"{size(report.bytes_after)} after ({freed} freed){merged}."
+    )
