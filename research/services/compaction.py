@@ -5,10 +5,11 @@ On SQLite the index's segments are merged into one (FTS5 `optimize`), then `VACU
 the study into as few pages as its data needs and the log is emptied, so that the file
 shrinks (revision 0014, which stopped keeping a second copy of every transcript, frees about
 half the pages of a large study, but a file keeps the pages it once had). `VACUUM` builds
-the new copy in a temporary file and writes it back through the log, so it needs up to
-twice the study's data free on disk: that is checked first, and a study that cannot be
-compacted is left as it was. Readers may go on meanwhile; a writer is waited for as every
-write waits (`health.LOCK_WAIT_SECONDS`), then the study is refused as busy.
+the new copy in a temporary file (in SQLite's temporary folder) and writes it back through
+the log beside the study, so it needs the study's data free in each (twice on one disk):
+that is checked first, and a study that cannot be compacted is left as it was. Readers may
+go on meanwhile; a writer is waited for as every write waits (`health.LOCK_WAIT_SECONDS`),
+then the study is refused as busy.
 
 On PostgreSQL `VACUUM (ANALYZE)` of every study table makes dead rows' space reusable and
 refreshes the planner's statistics (the search's plans depend on them); the server keeps
@@ -17,6 +18,7 @@ the files' size.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -30,8 +32,9 @@ from research.storage import database, health
 from research.storage.revisions import VERSION_TABLE
 from research.storage.tables import Base
 
-# VACUUM's temporary copy, and the same pages again in the log: twice the data, at most.
-_SPACE_FACTOR = 2
+# Where SQLite (on Unix) puts a temporary file: the first of these that is a folder it may
+# write in (SQLite's own order; the two environment variables first).
+_TEMPORARY_FOLDERS = ("SQLITE_TMPDIR", "TMPDIR", "/var/tmp", "/usr/tmp", "/tmp", ".")
 
 
 class CompactReport(Record):
@@ -61,15 +64,7 @@ def _compact_sqlite(engine: Engine, path: Path) -> CompactReport:
             int(connection.exec_driver_sql(f"PRAGMA {name}").scalar() or 0)
             for name in ("page_size", "page_count", "freelist_count")
         )
-        needed = (pages - free_pages) * page_size * _SPACE_FACTOR
-        free = _free_bytes(path.parent)
-        if free is not None and free < needed:
-            raise StudyDatabaseError(
-                str(path),
-                f"compacting needs about {megabytes(needed)} free on the disk holding "
-                f"{path.parent} (twice the study's data); it has {megabytes(free)}; "
-                "nothing was changed",
-            )
+        _check_room(path, data=(pages - free_pages) * page_size)
         if search_index.has_fts(connection):
             connection.exec_driver_sql(
                 f"INSERT INTO {search_index.INDEX} ({search_index.INDEX}) VALUES ('optimize')"
@@ -87,6 +82,12 @@ def _compact_sqlite(engine: Engine, path: Path) -> CompactReport:
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except sqlite3.Error as error:
             fault = health.sqlite_fault(error, path)
+            if str(getattr(error, "sqlite_errorname", "")).startswith("SQLITE_FULL"):
+                fault = StudyDatabaseError(
+                    str(path),
+                    f"compacting ran out of disk space (beside the study, or in "
+                    f"{_temporary_folder()} where SQLite writes its copy); nothing was changed",
+                )
             raise (fault or StudyDatabaseError(str(path), str(error))) from error
     return CompactReport(
         database=str(path),
@@ -132,6 +133,41 @@ def _on_disk(path: Path) -> int:
     """The study's bytes on disk: its file and the log beside it."""
     files = (path, Path(f"{path}-wal"))
     return sum(file.stat().st_size for file in files if file.exists())
+
+
+def _check_room(path: Path, *, data: int) -> None:
+    """Refuse, before anything is written, when VACUUM's copy of `data` bytes (in SQLite's
+    temporary folder) and the copied pages (in the log beside the study) would not fit."""
+    temporary = _temporary_folder()
+    needs = {
+        path.parent: (data, "the study's data, for the copied pages"),
+        temporary: (data, "the study's data, for its copy"),
+    }
+    if _same_disk(path.parent, temporary):
+        needs = {path.parent: (2 * data, "twice the study's data, for its copy and the pages")}
+    for folder, (needed, why) in needs.items():
+        free = _free_bytes(folder)
+        if free is not None and free < needed:
+            raise StudyDatabaseError(
+                str(path),
+                f"compacting needs about {megabytes(needed)} free in {folder} ({why}); it has "
+                f"{megabytes(free)}; nothing was changed",
+            )
+
+
+def _temporary_folder() -> Path:
+    for candidate in _TEMPORARY_FOLDERS:
+        folder = os.environ.get(candidate) if candidate.isupper() else candidate
+        if folder and os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK):
+            return Path(folder)
+    return Path(".")
+
+
+def _same_disk(one: Path, other: Path) -> bool:
+    try:
+        return one.stat().st_dev == other.stat().st_dev
+    except OSError:
+        return True
 
 
 def _free_bytes(folder: Path) -> int | None:

@@ -106,7 +106,9 @@ def test_the_search_index_is_merged_into_one_segment(tmp_path: Path) -> None:
 def test_a_disk_without_room_for_the_copy_refuses_and_changes_nothing(
     sqlite_study: Study, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # SQLite's temporary folder on the study's own disk: the copy and the pages both there.
     database = sqlite_study.folder / "study.db"
+    monkeypatch.setenv("SQLITE_TMPDIR", str(sqlite_study.folder))
     before = study_fingerprint(sqlite_study)
     monkeypatch.setattr(compaction, "_free_bytes", lambda folder: 100_000)
     with pytest.raises(StudyDatabaseError) as refused:
@@ -114,8 +116,29 @@ def test_a_disk_without_room_for_the_copy_refuses_and_changes_nothing(
     message = str(refused.value)
     assert message.startswith(f"{database}: compacting needs about ")
     assert message.endswith(
-        f" MB free on the disk holding {database.parent} (twice the study's data); "
+        f" MB free in {database.parent} (twice the study's data, for its copy and the pages); "
         "it has 0.1 MB; nothing was changed"
+    )
+    assert study_fingerprint(sqlite_study) == before
+
+
+def test_a_temporary_folder_without_room_is_named(
+    sqlite_study: Study, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's temporary folder on a disk of its own, with too little room there alone.
+    temporary = tmp_path / "small-disk"
+    temporary.mkdir()
+    monkeypatch.setenv("SQLITE_TMPDIR", str(temporary))
+    monkeypatch.setattr(compaction, "_same_disk", lambda one, other: False)
+    monkeypatch.setattr(
+        compaction, "_free_bytes", lambda folder: 5_000 if folder == temporary else 10**12
+    )
+    before = study_fingerprint(sqlite_study)
+    with pytest.raises(StudyDatabaseError) as refused:
+        sqlite_study.compact()
+    assert str(refused.value).endswith(
+        f" MB free in {temporary} (the study's data, for its copy); it has 0.0 MB; "
+        "nothing was changed"
     )
     assert study_fingerprint(sqlite_study) == before
 
