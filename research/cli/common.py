@@ -218,6 +218,11 @@ def page_size(limit: int | None, everything: bool, fmt: OutputFormat) -> int | N
     return None if everything or fmt is not OutputFormat.TABLE else PAGE_SIZE
 
 
+def counted(count: int, noun: str) -> str:
+    """`count` and the noun, plural unless one: "1 transcript", "3 transcripts"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def count_title(shown: int, total: int, noun: str) -> str:
     """A table's title: how many rows it shows, and of how many when that is a page."""
     return f"{shown} {noun}" if shown == total else f"{shown} of {total} {noun}"

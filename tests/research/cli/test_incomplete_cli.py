@@ -48,6 +48,9 @@ def test_a_folder_of_transcripts_is_imported_without_a_sheet(
     assert "3 new interviews are incomplete" in result.stdout
     assert "research interviews list --incomplete" in result.stdout
     assert counts(study) == (3, 3, 0)
+    one = run("interviews", "import", *_folder(tmp_path, "R4.txt"), "--study", str(study.folder))
+    assert "Imported 1 transcript (1 new interview, 1 new respondent)." in one.stdout
+    assert "1 new interview is incomplete" in one.stdout
 
 
 def test_an_existing_interview_gets_its_transcript_and_says_so(
