@@ -11,7 +11,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from research.cli.app import app
-from research.study import Study
+from research.study import Study, create_study
 from tests.research.cli.conftest import Run
 from tests.research.helpers import MIXED_TEXT, add_interview_with_text, counts
 
@@ -402,15 +402,14 @@ def test_missing_study_is_a_clear_error(run: Run, tmp_path: Path) -> None:
     assert "no study in" in result.stderr
 
 
-def test_a_file_given_as_the_study_is_named_with_what_to_give(
-    run: Run, study: Study, tmp_path: Path
-) -> None:
-    database = study.folder / "study.db"
+def test_a_file_given_as_the_study_is_named_with_what_to_give(run: Run, tmp_path: Path) -> None:
+    create_study(tmp_path / "mine", template="blank").close()
+    database = tmp_path / "mine" / "study.db"
     result = run("status", "--study", str(database))
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         f"Error: {database} is a file, not a study's folder (give its folder: "
-        f"--study {study.folder})"
+        f"--study {tmp_path / 'mine'})"
     )
     notes = tmp_path / "armenian.txt"
     notes.write_text("Մենք", encoding="utf-8")
