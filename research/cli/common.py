@@ -224,7 +224,10 @@ def counted(count: int, noun: str) -> str:
 
 
 def count_title(shown: int, total: int, noun: str) -> str:
-    """A table's title: how many rows it shows, and of how many when that is a page."""
+    """A table's title: how many rows it shows, and of how many when that is a page (`noun`
+    is the plural; one row takes the singular)."""
+    if total == 1:
+        noun = noun.removesuffix("s")
     return f"{shown} {noun}" if shown == total else f"{shown} of {total} {noun}"
 
 

@@ -163,10 +163,11 @@ def import_(
         if file_name != f"{interview_id}{Path(file_name).suffix}":
             typer.echo(f"  {file_name}: new interview {interview_id}")
     if report.incomplete:
+        one = len(report.incomplete) == 1
         typer.echo(
             f"{counted(len(report.incomplete), 'new interview')} "
-            f"{'is' if len(report.incomplete) == 1 else 'are'} incomplete: they can be read and "
-            "coded, but stay out of analysis and quotation until described with "
+            f"{'is incomplete: it' if one else 'are incomplete: they'} can be read and coded, "
+            "but stay out of analysis and quotation until described with "
             "`research interviews set ID --set NAME=VALUE` or `research interviews describe "
             "SHEET`; `research interviews list --incomplete` shows what each one misses."
         )
