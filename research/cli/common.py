@@ -236,6 +236,7 @@ def say_more(shown_to: int, total: int, fmt: OutputFormat, noun: str) -> None:
     json, so that their output stays clean)."""
     remaining = total - shown_to
     if remaining > 0:
+        noun = noun.removesuffix("s") if remaining == 1 else noun
         typer.echo(
             f"{remaining} more {noun}: --offset {shown_to} shows the next page, --all every row.",
             err=fmt is not OutputFormat.TABLE,

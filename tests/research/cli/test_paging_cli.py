@@ -86,7 +86,7 @@ def test_json_streams_the_same_list_it_always_printed(run: Run, study: Study) ->
     assert [row["start_offset"] for row in parsed] == [0, 1, 2]
     assert result.stdout == json.dumps(parsed, ensure_ascii=False, indent=2) + "\n"
     limited = run("code", "list", "-f", "json", "--limit", "2", "--study", str(study.folder))
-    assert len(json.loads(limited.stdout)) == 2 and "1 more codings" in limited.stderr
+    assert len(json.loads(limited.stdout)) == 2 and "1 more coding: --offset 2" in limited.stderr
 
 
 def test_an_empty_listing_and_a_filter_matching_nothing(run: Run, study: Study) -> None:
