@@ -55,7 +55,7 @@ def test_first_middle_and_last_pages_with_a_limit(run: Run, study: Study) -> Non
     assert [len(page) for page in ids] == [3, 3, 1]
     assert sorted(sum(ids, [])) == sum(ids, []) and len(set(sum(ids, []))) == 7
     assert "4 more codings: --offset 3" in pages[0].stdout
-    assert "1 more codings: --offset 6" in pages[1].stdout
+    assert "1 more coding: --offset 6" in pages[1].stdout
     assert "more codings" not in pages[2].stdout
 
 
@@ -119,10 +119,10 @@ def test_respondents_interviews_and_timeline_page_too(run: Run, study: Study) ->
     folder = ["--study", str(study.folder)]
     respondents = run("respondents", "list", "--limit", "2", *folder)
     assert "2 of 3 respondents" in respondents.stdout
-    assert "1 more respondents: --offset 2" in respondents.stdout
+    assert "1 more respondent: --offset 2" in respondents.stdout
     interviews = run("interviews", "list", "--limit", "1", "--offset", "1", "-f", "json", *folder)
     assert [row["interview_id"] for row in json.loads(interviews.stdout)] == ["I02"]
-    assert "1 more interviews: --offset 2" in interviews.stderr
+    assert "1 more interview: --offset 2" in interviews.stderr
     events = run("timeline", "list", "--format", "csv", *folder)
     total = len(list(csv.DictReader(io.StringIO(events.stdout))))
     assert total > 2
