@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.research.cli.conftest import Run
 from tests.research.study_files import fingerprint
 
@@ -33,8 +35,9 @@ def test_a_span_ending_inside_an_emoji_sequence_is_refused(run: Run, tmp_path: P
 
 
 def test_an_emoji_sequence_is_shown_whole_and_a_direction_override_escaped(
-    run: Run, tmp_path: Path
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for the quote column
     folder = tmp_path / "study"
     assert run("init", str(folder), "--template", "karabakh").exit_code == 0
     transcript = tmp_path / "r08.txt"
