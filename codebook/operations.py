@@ -294,12 +294,14 @@ def _as_detail(value: object) -> str | None:
 def _refuse_name_clash(
     codebook: Codebook, name: str, parent_id: str | None, *, moving: Code
 ) -> None:
-    """Refuse a name already used by another code under the same parent."""
+    """Refuse a name already used by another code under the same parent (the error names the
+    code that would clash, unless it is a new one: its id was never the user's)."""
+    known = {code.code_id for code in codebook.codes}
     for sibling in codebook.children(parent_id):
         if sibling.name == name and sibling.code_id != moving.code_id:
             raise CodebookError(
                 f"'{codebook.path_of(sibling.code_id)}' already exists (id {sibling.code_id})",
-                code=moving.code_id,
+                code=moving.code_id if moving.code_id in known else None,
             )
 
 

@@ -5,7 +5,8 @@ Every single-byte code page decodes almost any bytes, so the guess reads the tex
 candidate gives and keeps the ones whose words look like words: one script per word
 (``allйs`` is cp1252 French read as cp1251), a sensible case pattern (``нПУЙВЮ`` is KOI8-R
 read as cp1251), Latin words with some ASCII letters in them (``Ìû óåõàëè`` is cp1251
-Russian read as cp1252), and no stray symbols or control characters.
+Russian read as cp1252), Cyrillic words spelt in one language's alphabet (``Ьћ ѓхѕрыш``
+is cp1251 Russian read as ISO 8859-5), and no stray symbols or control characters.
 """
 
 from __future__ import annotations
@@ -30,8 +31,25 @@ _SAMPLE_BYTES = 64 * 1024
 _NAMED = 3
 _WORD = re.compile(r"[^\W\d_]+")
 _BAD_WORD_WEIGHT = 3
-# Symbols common in transcripts, which a right decoding produces too.
+# Symbols common in transcripts, which a right decoding produces too, though never between
+# two letters of a word.
 _USUAL_SYMBOLS = frozenset("€№°©®™§±×")
+_WEDGED = re.compile(f"(?<=[^\\W\\d_])[{''.join(sorted(_USUAL_SYMBOLS))}](?=[^\\W\\d_])")
+# The letters of the languages written in Cyrillic that these code pages can hold. A word
+# of a right decoding is spelt in one of them; a wrong one mixes letters of several
+# (``ѓхѕрыш`` is cp1251 Russian read as ISO 8859-5: Macedonian ѓ and ѕ beside Russian ы).
+_RUSSIAN_LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+_CYRILLIC_ALPHABETS = tuple(
+    frozenset(letters)
+    for letters in (
+        _RUSSIAN_LETTERS,
+        _RUSSIAN_LETTERS.translate(str.maketrans("", "", "ёъыэ")) + "єіїґ",  # Ukrainian
+        _RUSSIAN_LETTERS.translate(str.maketrans("", "", "ищъ")) + "іў",  # Belarusian
+        _RUSSIAN_LETTERS.translate(str.maketrans("", "", "ёыэ")),  # Bulgarian
+        "абвгдђежзијклљмнњопрстћуфхцчџш",  # Serbian
+        "абвгдѓежзѕијклљмнњопрстќуфхцчџш",  # Macedonian
+    )
+)
 
 
 def plausible_encodings(data: bytes, *, exclude: str | None = None) -> tuple[str, ...]:
@@ -58,12 +76,18 @@ def plausible_encodings(data: bytes, *, exclude: str | None = None) -> tuple[str
 
 
 def plausibility(text: str) -> int:
-    """Words outside ASCII that look like words, less those that do not and stray symbols."""
+    """Letters of words outside ASCII that look like words, less those of words that do not,
+    stray symbols and symbols wedged between letters.
+
+    Letters, not words, are counted: a wrong decoding that turns a letter into a symbol
+    (``Ќ€маше`` is Bulgarian ``Нямаше`` read as Mac Cyrillic) would otherwise gain a word.
+    """
     score = 0
     for word in _WORD.findall(text):
         if word.isascii():
             continue
-        score += 1 if _looks_like_a_word(word) else -_BAD_WORD_WEIGHT
+        score += len(word) if _looks_like_a_word(word) else -_BAD_WORD_WEIGHT * len(word)
+    score -= _BAD_WORD_WEIGHT * len(_WEDGED.findall(text))
     for character in text:
         if character.isascii() or character.isalpha() or character.isspace():
             continue
@@ -79,6 +103,9 @@ def _looks_like_a_word(word: str) -> bool:
         return False
     if not (word.islower() or word.isupper() or word.istitle()):
         return False
+    if scripts == {"CYRILLIC"}:
+        letters = set(word.lower())
+        return any(letters <= alphabet for alphabet in _CYRILLIC_ALPHABETS)
     # Real Latin-script words keep some ASCII letters; mis-read Cyrillic ones have none.
     return not (scripts == {"LATIN"} and len(word) > 1 and not any(ch.isascii() for ch in word))
 

@@ -163,3 +163,7 @@ def _where(sheet: str, row: int | None, column: str | None, *, records: bool) ->
 
 class ArchiveError(ResearchError):
     """A study archive that cannot be restored: not an archive, damaged, unsafe or too new."""
+
+
+class ArchiveExistsError(ArchiveError):
+    """A backup's archive would replace a file that is already there."""

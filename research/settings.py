@@ -37,6 +37,14 @@ def locate_study(folder: Path) -> StudyLocation:
         return StudyLocation(folder, read_database_url(settings))
     if (folder / DATABASE_FILE).is_file():
         return StudyLocation(folder, sqlite_url(folder))
+    if folder.is_file():
+        # `--study study.db` or a transcript given by mistake: a study is its folder.
+        hint = (
+            f"give its folder: --study {folder.parent}"
+            if folder.name in (DATABASE_FILE, SETTINGS_FILE)
+            else "give the study's folder"
+        )
+        raise StudyNotFoundError(f"{folder} is a file, not a study's folder ({hint})")
     raise StudyNotFoundError(
         f"no study in {folder}: expected {DATABASE_FILE} or {SETTINGS_FILE} "
         f"(create one with `research init {folder}`)"

@@ -18,6 +18,7 @@ from research.cli.common import (
     StudyOption,
     WhereOption,
     count_title,
+    counted,
     emit,
     emit_record,
     load_study,
@@ -151,9 +152,10 @@ def import_(
         )
     created = len(report.interviews_created)
     attached = len(report.transcripts_attached)
+    respondents = len(report.respondents_created)
     typer.echo(
-        f"Imported {attached} transcripts ({created} new interviews, "
-        f"{len(report.respondents_created)} new respondents)."
+        f"Imported {counted(attached, 'transcript')} ({counted(created, 'new interview')}, "
+        f"{counted(respondents, 'new respondent')})."
     )
     for file_name, interview_id in report.attached_to_existing.items():
         typer.echo(f"  {file_name}: transcript attached to the existing interview {interview_id}")
@@ -161,9 +163,11 @@ def import_(
         if file_name != f"{interview_id}{Path(file_name).suffix}":
             typer.echo(f"  {file_name}: new interview {interview_id}")
     if report.incomplete:
+        one = len(report.incomplete) == 1
         typer.echo(
-            f"{len(report.incomplete)} new interviews are incomplete: they can be read and "
-            "coded, but stay out of analysis and quotation until described with "
+            f"{counted(len(report.incomplete), 'new interview')} "
+            f"{'is incomplete: it' if one else 'are incomplete: they'} can be read and coded, "
+            "but stay out of analysis and quotation until described with "
             "`research interviews set ID --set NAME=VALUE` or `research interviews describe "
             "SHEET`; `research interviews list --incomplete` shows what each one misses."
         )

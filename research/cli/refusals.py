@@ -23,6 +23,7 @@ from interviews.errors import (
     UndecodableTranscriptError,
 )
 from research.errors import (
+    ArchiveExistsError,
     ConsensusHeldError,
     MetadataSheetError,
     ResearchError,
@@ -90,6 +91,7 @@ HINTS: dict[type[Exception], Hint] = {
     AmbiguousQuoteError: Hint("--occurrence", lambda _: "choose with --occurrence N"),
     QuoteNotFoundError: Hint("--start", _nearest_advice),
     ConsensusHeldError: Hint("--replace", lambda _: "to overwrite them, add --replace"),
+    ArchiveExistsError: Hint("--overwrite", lambda _: "to replace it, add --overwrite"),
 }
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 from typing import Annotated
 
 import typer
 
 from research.cli.common import StudyOption, load_study
+from research.errors import ResearchError
 
 
 def register(app: typer.Typer) -> None:
@@ -47,13 +50,44 @@ def serve(
                 err=True,
                 fg=typer.colors.YELLOW,
             )
-    app = create_app(opened, allowed_hosts=allowed)
-    shown = f"[{host}]" if ":" in host else host
-    typer.echo(f"Serving {opened.summary().name!r} at http://{shown}:{port}/ (Ctrl+C to stop)")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        app = create_app(opened, allowed_hosts=allowed)
+        # The address is taken before it is announced: a port in use is one clear line.
+        listening = _listen(host, port)
+        shown = f"[{host}]" if ":" in host else host
+        name = opened.summary().name
+        typer.echo(f"Serving {name!r} at http://{shown}:{port}/ (Ctrl+C to stop)")
+        config = uvicorn.Config(app, log_level="warning", server_header=False)
+        uvicorn.Server(config).run(sockets=[listening])
     finally:
         opened.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to `host`:`port`, or a ResearchError saying why it cannot be."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+    except socket.gaierror as error:
+        reason = f"no such address ({error.strerror})"
+        raise ResearchError(f"cannot listen on {host}: {reason}") from None
+    listening = socket.socket(family, kind, protocol)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind(address)
+    except OSError as error:
+        listening.close()
+        reasons = {
+            errno.EADDRINUSE: f"port {port} is already in use (another `research serve`, or "
+            "another program); choose another with --port",
+            errno.EACCES: f"this user may not listen on port {port} (ports below 1024 need "
+            "administrator rights); choose another with --port",
+            errno.EADDRNOTAVAIL: f"{host} is not an address of this computer",
+        }
+        reason = reasons.get(error.errno or 0, error.strerror or str(error))
+        raise ResearchError(f"cannot listen on {host}:{port}: {reason}") from None
+    return listening
 
 
 def _is_loopback(host: str) -> bool:

@@ -158,13 +158,24 @@ def status(
     if not check and not (folder / SETTINGS_FILE).exists():
         # A SQLite study at the newest revision is read without loading the database layer.
         summary = summarise_file(folder / DATABASE_FILE)
+    checked = None
     if summary is None:
         with load_study(study, check=check) as opened:
             summary = opened.summary()
+            if check:
+                checked = (
+                    "Checked: every page of the database was read, and none is damaged."
+                    if opened.location.is_sqlite
+                    else "Checked: the study's tables and revision (a PostgreSQL server checks "
+                    "its own pages; --check reads those of a SQLite file)."
+                )
     record = summary.model_dump()
     if summary.fictional:
         record = {"note": "FICTIONAL DEMO DATA, not field data", **record}
     emit_record(record, fmt)
+    if checked is not None:
+        # On stderr for csv and json, so that their output stays one record.
+        typer.echo(checked, err=fmt is not OutputFormat.TABLE)
 
 
 def compact(study: StudyOption = None) -> None:

@@ -43,9 +43,11 @@ def markdown_text(value: object) -> str:
 
 def markdown_table(table: pd.DataFrame) -> str:
     """A table as a Markdown pipe table: text cells and column names escaped, numbers as
-    tabulate formats them."""
+    tabulate formats them, a missing value (a pooled row's path, a statistic that cannot be
+    computed) an empty cell, as in the CSV, not `nan`."""
     escaped = table.map(
         lambda cell: markdown_text(cell) if isinstance(cell, str) else cell, na_action="ignore"
     )
+    escaped = escaped.astype(object).where(escaped.notna(), None)
     escaped.columns = [markdown_text(name) for name in escaped.columns]
-    return str(escaped.to_markdown(index=False))
+    return str(escaped.to_markdown(index=False, missingval=""))

@@ -120,9 +120,13 @@ def nothing_to_show(
             "interviews, then ask again."
         )
     if frames.codings.empty:
+        others = [f"coder:{coder}" for coder in frames.source.coders] + ["union"]
+        others = [other for other in others if other != frames.source.text] or ["union"]
+        choices = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} or {others[-1]}"
         return (
             f"The coding source ({frames.source.label}) holds no codings of these "
-            "interviews; choose another source."
+            f"interviews; choose another source (--source, or the dashboard's source): "
+            f"{choices}."
         )
     message = (
         f"No codings match this selection ({selection.describe()}), so there is nothing to show."

@@ -42,7 +42,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from research.errors import ArchiveError, FileWriteError, StudyDatabaseError, StudyExistsError
+from research.errors import (
+    ArchiveError,
+    ArchiveExistsError,
+    FileWriteError,
+    StudyDatabaseError,
+    StudyExistsError,
+)
 from research.files import replacing, write_fault
 from research.services import search_index
 from research.services.records import Record
@@ -126,7 +132,7 @@ def table_entry(name: str) -> str:
 def write_backup(engine: Engine, target: Path, *, overwrite: bool = False) -> BackupReport:
     """Write the study in `engine` to the archive `target` (replaced only when complete)."""
     if target.exists() and not overwrite:
-        raise ArchiveError(f"{target} already exists; choose another name or remove it")
+        raise ArchiveExistsError(f"{target} already exists; choose another name or remove it")
     if not target.parent.is_dir():
         raise ArchiveError(f"{target}: the folder {target.parent} does not exist")
     with _snapshot(engine, target) as connection, replacing(target, private=True) as partial:
@@ -245,6 +251,8 @@ def restore_backup(
     The archive is checked before anything is written; a restore that fails leaves no
     study, no database tables and no new folder behind.
     """
+    if folder.exists() and not folder.is_dir():
+        raise StudyExistsError(f"{folder} is a file, not a folder; restore into a new folder")
     if (folder / DATABASE_FILE).exists() or (folder / SETTINGS_FILE).exists():
         raise StudyExistsError(f"{folder} already holds a study; restore into a new folder")
     if database_url is not None:

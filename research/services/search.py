@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from interviews.dictionary import Attribute, AttributeType, DataDictionary
+from interviews.text import normalise
 from research.errors import ResearchError
 from research.services.records import InterviewRecord, Record
 
@@ -90,14 +91,22 @@ class Query(Record):
 
 
 def parse_query(query: str, *, prefix: bool = False) -> Query:
-    """The words of a search; a trailing `*` (or `prefix`) makes the last one a prefix."""
-    stripped = query.strip()
+    """The words of a search; a trailing `*` (or `prefix`) makes the last one a prefix.
+
+    The query is made canonical as transcripts are (NFC): an accent typed as a combining
+    mark (`cafe` and U+0301, as macOS and PDFs give it) finds the composed letter stored.
+    """
+    stripped = normalise(query).strip()
     if len(stripped) > MAX_QUERY_CHARACTERS:
         raise ResearchError(
-            f"search for at most {MAX_QUERY_CHARACTERS} characters "
-            f"(this one has {len(stripped)})"
+            f"search for at most {MAX_QUERY_CHARACTERS} characters (this one has {len(stripped)})"
         )
     words = [_MARKS.sub("", match.group()) for match in _WORD.finditer(stripped)]
+    if not words and stripped.rstrip("*"):
+        raise ResearchError(
+            f"“{stripped}” holds no word to search for: the index holds words of letters and "
+            "digits, not punctuation, symbols or emoji"
+        )
     if not words:
         raise ResearchError("type a word or phrase to search the transcripts for")
     return Query(words=words, prefix=prefix or stripped.endswith("*"))

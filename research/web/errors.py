@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from codebook.errors import CodebookError
 from interviews.errors import InterviewsError, QuoteMismatchError, TooLargeError
@@ -105,8 +106,34 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
     return render(request, "error.html.j2", {"status": 422, "problem": message}, status_code=422)
 
 
+# How much of a path that leads nowhere the error page repeats.
+_PATH_SHOWN = 200
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """The framework's own refusals (no such page, a method a page does not take): JSON as
+    the framework gives it for the API, the error page with the app's navigation for people."""
+    assert isinstance(error, StarletteHTTPException)
+    if wants_json(request):
+        return JSONResponse(
+            {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+        )
+    context: dict[str, Any] = {"status": error.status_code, "problem": str(error.detail)}
+    if error.status_code == 404:
+        path = request.url.path
+        shown = path if len(path) <= _PATH_SHOWN else f"{path[:_PATH_SHOWN]}…"
+        # The page's links lead back to where it was asked for: here, home instead.
+        context.update(problem=f"there is no page at {shown}", path="/")
+    elif error.status_code == 405:
+        context.update(problem=f"this page does not take {request.method} requests")
+    response = render(request, "error.html.j2", context, status_code=error.status_code)
+    response.headers.update(error.headers or {})
+    return response
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on the app."""
     for kind in (ResearchError, CodebookError, InterviewsError, CsrfError):
         app.add_exception_handler(kind, _handle)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -102,6 +102,10 @@ def test_add_code_refuses_an_id_in_use(small: Codebook) -> None:
 def test_add_code_refuses_a_path_in_use(small: Codebook) -> None:
     with pytest.raises(CodebookError, match="'motives/economy/ruin' already exists"):
         add_code(small, name="ruin", parent="economy", code_id="ruin_2")
+    # Without an id given, the error names no id the user never chose (`ruin_2`).
+    with pytest.raises(CodebookError) as caught:
+        add_code(small, name="ruin", parent="economy")
+    assert str(caught.value) == "'motives/economy/ruin' already exists (id ruin)"
 
 
 def test_add_code_refuses_an_unknown_parent(small: Codebook) -> None:

@@ -13,6 +13,13 @@ FRENCH = "Nous sommes allés à la fête, c’était très « beau » — l’é
 RUSSIAN = "Мы уехали в Москву в 1993 году, потому что работы не было.\n"
 RUSSIAN_CAPITALS = "МЫ УЕХАЛИ В МОСКВУ. Интервьюер: Почему?\n"
 CZECH = "Příliš žluťoučký kůň úpěl ďábelské ódy.\n"
+# Russian whose cp1251 bytes read as ISO 8859-5 give Cyrillic words too, in proper case,
+# split at `№` into more of them (`Ьр№ђѓэш`): the case a first guess got wrong.
+MARTUNI = "Мы уехали из Мартуни весной. Работы нет, денег нет. Где ты работал?\n"
+UKRAINIAN = "Ми поїхали з Мартуні навесні. Роботи не було, грошей теж. Її брат лишився.\n"
+SERBIAN = "Отишли смо у пролеће. Није било посла. Њихов брат је остао у Ђевђелији.\n"
+BULGARIAN = "Заминахме през пролетта. Нямаше работа, нито пари.\n"
+MACEDONIAN = "Заминавме напролет. Немаше работа, ниту пари. Ѓорѓи остана во Ѕвезда.\n"
 
 
 @pytest.mark.parametrize(
@@ -23,6 +30,16 @@ CZECH = "Příliš žluťoučký kůň úpěl ďábelské ódy.\n"
         (RUSSIAN_CAPITALS, "koi8-r"),
         (RUSSIAN_CAPITALS, "cp866"),
         (CZECH, "cp1250"),
+        (MARTUNI, "cp1251"),
+        ("Работы нет.\n", "cp1251"),
+        ("Дом № 5, квартира 12, 100 €.\n", "cp1251"),
+        (UKRAINIAN, "cp1251"),
+        (SERBIAN, "cp1251"),
+        (BULGARIAN, "cp1251"),
+        (MACEDONIAN, "cp1251"),
+        (MARTUNI, "iso-8859-5"),
+        (MARTUNI, "mac-cyrillic"),
+        (MARTUNI, "koi8-r"),
     ],
 )
 def test_the_writing_encoding_is_named_first(text: str, encoding: str) -> None:
@@ -30,11 +47,23 @@ def test_the_writing_encoding_is_named_first(text: str, encoding: str) -> None:
 
 
 def test_at_most_three_encodings_are_named() -> None:
-    assert 1 <= len(plausible_encodings('He said \u201cno\u201d.'.encode("cp1252"))) <= 3
+    assert 1 <= len(plausible_encodings("He said \u201cno\u201d.".encode("cp1252"))) <= 3
 
 
 def test_the_encoding_already_tried_is_left_out() -> None:
     assert "cp1251" not in plausible_encodings(RUSSIAN.encode("cp1251"), exclude="CP1251")
+
+
+def test_russian_in_cp1251_is_never_offered_as_iso_8859_5() -> None:
+    # Taking that suggestion stored `арсюђћ эхђ` for `Работы нет` without complaint.
+    assert "iso-8859-5" not in plausible_encodings(MARTUNI.encode("cp1251"))
+    assert plausibility(MARTUNI.encode("cp1251").decode("iso-8859-5")) < 0
+
+
+def test_words_mixing_the_letters_of_several_cyrillic_alphabets_count_against_a_reading() -> None:
+    assert plausibility("Њихов брат") > 0 > plausibility("ѓхѕрыш")  # Macedonian ѓ ѕ, Russian ы
+    assert plausibility("Її брат") > 0 > plausibility("ђѓэш")  # Serbian ђ, Macedonian ѓ
+    assert plausibility("Работы") > plausibility("Ќ€боты")  # a symbol wedged in a word
 
 
 def test_mixed_scripts_in_one_word_count_against_a_reading() -> None:

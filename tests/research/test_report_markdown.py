@@ -96,6 +96,22 @@ def test_a_table_keeps_its_columns_and_numbers() -> None:
     assert '<td style="text-align:right">-0.5</td>' in rendered
 
 
+def test_a_missing_value_is_an_empty_cell_not_nan() -> None:
+    table = pd.DataFrame(
+        {
+            "code_id": ["poverty", "(pooled)"],
+            "path": ["motives/poverty", None],
+            "kappa": [0.5, None],
+        }
+    )
+    table["path"] = table["path"].astype(object).where(table["path"].notna(), float("nan"))
+    written = markdown_table(table)
+    assert "nan" not in written.lower() and "None" not in written
+    [pooled] = [line for line in written.splitlines() if "pooled" in line]
+    assert [cell.strip() for cell in pooled.strip("|").split("|")] == ["(pooled)", "", ""]
+    assert "0.5" in written
+
+
 def test_report_markdown_quotes_study_text_as_text(study: Study, tmp_path: Path) -> None:
     hostile_title = "<script>alert(1)</script> | `x` [a](javascript:b)"
     hostile_name = "<img src=x onerror=alert(2)>"

@@ -212,10 +212,29 @@ def test_a_study_without_transcripts_finds_nothing(study: Study) -> None:
     assert _search(study, "anything").hits == []
 
 
-@pytest.mark.parametrize("query", ["", "   ", "«…» —"])
-def test_a_query_without_words_is_refused(study: Study, query: str) -> None:
-    with pytest.raises(ResearchError, match="type a word"):
+@pytest.mark.parametrize("query", ["", "   ", "*"])
+def test_an_empty_query_is_refused(study: Study, query: str) -> None:
+    with pytest.raises(ResearchError, match="^type a word or phrase to search the transcripts"):
         _search(study, query)
+
+
+@pytest.mark.parametrize("query", ["«…» —", "😀", "🇦🇲 !"])
+def test_a_query_of_symbols_alone_is_refused_saying_why(study: Study, query: str) -> None:
+    with pytest.raises(ResearchError) as refused:
+        _search(study, query)
+    assert str(refused.value) == (
+        f"“{query}” holds no word to search for: the index holds words of letters and digits, "
+        "not punctuation, symbols or emoji"
+    )
+
+
+def test_an_accent_typed_as_a_combining_mark_finds_the_composed_letter(study: Study) -> None:
+    # Transcripts are stored composed (NFC); macOS and PDFs often give `e` and U+0301.
+    add_interview_with_text(study, "Мы встретились в café «Ереван» в Москве.")
+    for query in ("cafe\u0301", "café", "CAFE\u0301 «ереван»"):
+        [hit] = _search(study, query).hits
+        assert hit.match in ("café", "café «Ереван")
+    assert _search(study, "cafe").hits == []
 
 
 def test_bad_paging_is_refused_clearly(study: Study) -> None:
@@ -253,9 +272,7 @@ def test_hits_come_in_interview_order_by_date(study: Study) -> None:
     assert [hit.interview_id for hit in _search(study, "work").hits] == ["I02", "I01"]
 
 
-def test_incomplete_interviews_are_held_back_unless_asked_for(
-    study: Study, tmp_path: Path
-) -> None:
+def test_incomplete_interviews_are_held_back_unless_asked_for(study: Study, tmp_path: Path) -> None:
     add_interview_with_text(study)
     (tmp_path / "anna.txt").write_text("Anna went to Moscow in 1996.", encoding="utf-8")
     study.interviews.import_transcripts([tmp_path / "anna.txt"])

@@ -29,10 +29,26 @@ def test_a_second_backup_to_the_same_file_is_refused(
     assert run("backup", str(archive), "--study", str(study.folder)).exit_code == 0
     again = run("backup", str(archive), "--study", str(study.folder))
     assert again.exit_code == 1
-    assert (
-        again.stderr.strip() == f"Error: {archive} already exists; choose another name or remove it"
+    assert again.stderr.strip() == (
+        f"Error: {archive} already exists; choose another name or remove it "
+        "(to replace it, add --overwrite)"
     )
     assert run("backup", str(archive), "--study", str(study.folder), "--overwrite").exit_code == 0
+
+
+def test_restoring_onto_a_file_is_one_line_and_leaves_it(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    archive = tmp_path / "study.zip"
+    assert run("backup", str(archive), "--study", str(study.folder)).exit_code == 0
+    taken = tmp_path / "notes.txt"
+    taken.write_text("my notes", encoding="utf-8")
+    result = run("restore", str(archive), str(taken))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: {taken} is a file, not a folder; restore into a new folder"
+    )
+    assert taken.read_text(encoding="utf-8") == "my notes"
 
 
 def test_a_bad_archive_is_one_error_line(run: Run, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ compared byte for byte before and after: no WAL switch, no journal, no tables wr
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -214,6 +215,19 @@ def test_a_write_meeting_damage_is_refused_and_saves_nothing(run: Run, copy: Pat
     assert "the database is damaged (database disk image is malformed)" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert folder_state(copy) == before
+
+
+def test_status_check_says_that_it_read_every_page(run: Run, copy: Path) -> None:
+    checked = run("status", "--check", "--study", str(copy))
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.strip().endswith(
+        "Checked: every page of the database was read, and none is damaged."
+    )
+    quick = run("status", "--study", str(copy))
+    assert "Checked" not in quick.stdout
+    as_json = run("status", "--check", "--format", "json", "--study", str(copy))
+    assert json.loads(as_json.stdout)["interviews"] >= 0
+    assert "Checked: every page" in as_json.stderr
 
 
 def test_status_check_reads_every_page_and_names_the_damage(run: Run, copy: Path) -> None:

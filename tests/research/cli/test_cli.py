@@ -11,7 +11,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from research.cli.app import app
-from research.study import Study
+from research.study import Study, create_study
 from tests.research.cli.conftest import Run
 from tests.research.helpers import MIXED_TEXT, add_interview_with_text, counts
 
@@ -402,6 +402,24 @@ def test_missing_study_is_a_clear_error(run: Run, tmp_path: Path) -> None:
     assert "no study in" in result.stderr
 
 
+def test_a_file_given_as_the_study_is_named_with_what_to_give(run: Run, tmp_path: Path) -> None:
+    create_study(tmp_path / "mine", template="blank").close()
+    database = tmp_path / "mine" / "study.db"
+    result = run("status", "--study", str(database))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: {database} is a file, not a study's folder (give its folder: "
+        f"--study {tmp_path / 'mine'})"
+    )
+    notes = tmp_path / "armenian.txt"
+    notes.write_text("Մենք", encoding="utf-8")
+    result = run("interviews", "list", "--study", str(notes))
+    assert result.stderr.strip() == (
+        f"Error: {notes} is a file, not a study's folder (give the study's folder)"
+    )
+    assert "research init" not in result.stderr
+
+
 def test_demo_command_builds_a_fictional_study(run: Run, tmp_path: Path) -> None:
     result = run("demo", str(tmp_path / "demo"))
     assert result.exit_code == 0, result.output
@@ -457,3 +475,17 @@ def test_status_of_a_study_that_is_not_initialised_says_so(study: Study) -> None
     result = CliRunner().invoke(app, ["status", "--study", str(study.folder)])
     assert result.exit_code == 1
     assert "not initialised (no name)" in result.output
+
+
+def test_status_check_says_what_it_checked_on_the_backend_under_test(
+    run: Run, study: Study, database_url: str | None
+) -> None:
+    result = run("status", "--check", "--study", str(study.folder))
+    assert result.exit_code == 0, result.output
+    expected = (
+        "Checked: the study's tables and revision (a PostgreSQL server checks its own pages; "
+        "--check reads those of a SQLite file)."
+        if database_url
+        else "Checked: every page of the database was read, and none is damaged."
+    )
+    assert result.stdout.strip().endswith(expected)

@@ -48,6 +48,11 @@ def test_a_folder_of_transcripts_is_imported_without_a_sheet(
     assert "3 new interviews are incomplete" in result.stdout
     assert "research interviews list --incomplete" in result.stdout
     assert counts(study) == (3, 3, 0)
+    one = run("interviews", "import", *_folder(tmp_path, "R4.txt"), "--study", str(study.folder))
+    assert "Imported 1 transcript (1 new interview, 1 new respondent)." in one.stdout
+    assert "1 new interview is incomplete: it can be read and coded" in one.stdout
+    listed = run("interviews", "list", "--incomplete", "--study", str(study.folder)).stdout
+    assert "4 incomplete interviews" in listed
 
 
 def test_an_existing_interview_gets_its_transcript_and_says_so(
@@ -102,7 +107,7 @@ def test_list_shows_the_dictionary_attributes_and_what_is_missing(
     assert [row["interview_id"] for row in incomplete] == ["bare"]
     assert incomplete[0]["missing"].startswith("interview_date;place;interviewer")
     table = run("interviews", "list", "--incomplete", "--study", str(study.folder))
-    assert "1 incomplete interviews" in table.stdout
+    assert "1 incomplete interview " in table.stdout
     assert "missing" in table.stdout
 
 

@@ -55,7 +55,7 @@ def test_first_middle_and_last_pages_with_a_limit(run: Run, study: Study) -> Non
     assert [len(page) for page in ids] == [3, 3, 1]
     assert sorted(sum(ids, [])) == sum(ids, []) and len(set(sum(ids, []))) == 7
     assert "4 more codings: --offset 3" in pages[0].stdout
-    assert "1 more codings: --offset 6" in pages[1].stdout
+    assert "1 more coding: --offset 6" in pages[1].stdout
     assert "more codings" not in pages[2].stdout
 
 
@@ -86,7 +86,7 @@ def test_json_streams_the_same_list_it_always_printed(run: Run, study: Study) ->
     assert [row["start_offset"] for row in parsed] == [0, 1, 2]
     assert result.stdout == json.dumps(parsed, ensure_ascii=False, indent=2) + "\n"
     limited = run("code", "list", "-f", "json", "--limit", "2", "--study", str(study.folder))
-    assert len(json.loads(limited.stdout)) == 2 and "1 more codings" in limited.stderr
+    assert len(json.loads(limited.stdout)) == 2 and "1 more coding: --offset 2" in limited.stderr
 
 
 def test_an_empty_listing_and_a_filter_matching_nothing(run: Run, study: Study) -> None:
@@ -119,10 +119,10 @@ def test_respondents_interviews_and_timeline_page_too(run: Run, study: Study) ->
     folder = ["--study", str(study.folder)]
     respondents = run("respondents", "list", "--limit", "2", *folder)
     assert "2 of 3 respondents" in respondents.stdout
-    assert "1 more respondents: --offset 2" in respondents.stdout
+    assert "1 more respondent: --offset 2" in respondents.stdout
     interviews = run("interviews", "list", "--limit", "1", "--offset", "1", "-f", "json", *folder)
     assert [row["interview_id"] for row in json.loads(interviews.stdout)] == ["I02"]
-    assert "1 more interviews: --offset 2" in interviews.stderr
+    assert "1 more interview: --offset 2" in interviews.stderr
     events = run("timeline", "list", "--format", "csv", *folder)
     total = len(list(csv.DictReader(io.StringIO(events.stdout))))
     assert total > 2

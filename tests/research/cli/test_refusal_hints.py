@@ -69,6 +69,10 @@ def test_a_cp1251_transcript_is_refused_suggesting_cp1251_first(
     assert "line 1, column 1: byte 0xcc cannot be decoded as utf-8" in result.stderr
     assert "(name its encoding: --encoding cp1251" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    # Read as ISO 8859-5 these bytes are Cyrillic too, but not words of any one alphabet.
+    transcript.write_bytes("Мы уехали из Мартуни весной. Работы нет.\n".encode("cp1251"))
+    result = run("interviews", "import", str(transcript), "--study", str(study.folder))
+    assert result.stderr.strip().endswith("(name its encoding: --encoding cp1251)")
 
 
 def test_the_domain_error_itself_names_no_option() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from research.study import Study
 from tests.research.cli.conftest import Run
+from tests.research.helpers import add_interview_with_text, code_work
 from tests.research.small_study import coded_study
 
 
@@ -211,3 +212,23 @@ def test_report_provenance_says_how_many_interviews_each_coder_completed(
     [coders] = [line for line in markdown.splitlines() if line.startswith("- **Coders**")]
     assert "ana (" in coders and "2 of 4 interviews completed" in coders
     assert "0 of 4 interviews completed" in coders
+
+
+def test_an_empty_default_source_names_the_sources_that_hold_codings(
+    run: Run, study: Study, tmp_path: Path
+) -> None:
+    # Two coders who never coded the same span: their agreement, the default, is empty.
+    add_interview_with_text(study)
+    code_work(study, "ani")
+    code_work(study, "bob", start=0)
+    result = run("report", "--out", str(tmp_path / "r"), "--study", str(study.folder))
+    shown = result.stdout + result.stderr
+    assert (
+        "The coding source (agreement of coders ani and bob (overlap ≥ 0.5)) holds no codings "
+        "of these interviews; choose another source (--source, or the dashboard's source): "
+        "coder:ani, coder:bob or union."
+    ) in shown
+    out = str(tmp_path / "b")
+    chosen = run("report", "--source", "coder:bob", "--out", out, "--study", str(study.folder))
+    assert chosen.exit_code == 0, chosen.output
+    assert "holds no codings" not in chosen.stdout + chosen.stderr

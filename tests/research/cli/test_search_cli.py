@@ -73,7 +73,10 @@ def test_filters_and_incomplete_interviews_are_said_plainly(
 def test_bad_input_is_one_clear_line(run: Run, study: Study) -> None:
     status, _, err = _search(run, study, "«»")
     assert status == 1
-    assert err.strip() == "Error: type a word or phrase to search the transcripts for"
+    assert err.strip() == (
+        "Error: “«»” holds no word to search for: the index holds words of letters and "
+        "digits, not punctuation, symbols or emoji"
+    )
     status, _, err = _search(run, study, "work", "--where", "planet=mars")
     assert status == 1 and err.startswith("Error: ") and "planet" in err
     assert len(err.strip().splitlines()) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import pytest
@@ -14,42 +15,76 @@ from tests.research.cli.conftest import Run
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """What uvicorn.run was asked to serve, instead of serving it."""
+    """What uvicorn's server was handed to serve (the app, the socket), instead of serving."""
     calls: dict[str, Any] = {}
 
-    def fake_run(app: Any, **options: Any) -> None:
-        calls.update(options)
+    def fake_run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
+        [listening] = sockets
+        host, port = listening.getsockname()[:2]
+        calls.update(host=host, port=port, options=server.config)
         # Ask the app what it answers while the study is still open, as uvicorn would.
-        with TestClient(app, base_url=f"http://127.0.0.1:{options['port']}") as client:
+        app = server.config.app
+        with TestClient(app, base_url=f"http://127.0.0.1:{port}") as client:
             calls["loopback"] = client.get("/").status_code
             calls["other host"] = client.get(
-                "/", headers={"host": f"192.168.1.20:{options['port']}"}
+                "/", headers={"host": f"192.168.1.20:{port}"}
             ).status_code
-            calls["named host"] = client.get(
-                "/", headers={"host": f"{options['host']}:{options['port']}"}
-            ).status_code
+            calls["named host"] = client.get("/", headers={"host": f"{host}:{port}"}).status_code
+        listening.close()
 
-    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setattr(uvicorn.Server, "run", fake_run)
     return calls
 
 
 def test_serve_binds_to_loopback_and_prints_the_address(
-    run: Run, study: Study, served: dict[str, Any]
+    run: Run, study: Study, served: dict[str, Any], free_tcp_port: int
 ) -> None:
-    result = run("serve", "--study", str(study.folder), "--port", "8765")
+    port = str(free_tcp_port)
+    result = run("serve", "--study", str(study.folder), "--port", port)
     assert result.exit_code == 0, result.output
-    assert served["host"] == "127.0.0.1" and served["port"] == 8765
-    assert "http://127.0.0.1:8765/" in result.stdout
+    assert served["host"] == "127.0.0.1" and served["port"] == free_tcp_port
+    assert not served["options"].server_header
+    assert f"http://127.0.0.1:{port}/" in result.stdout
     assert (served["loopback"], served["other host"]) == (200, 400)
 
 
 def test_serve_on_another_address_warns_and_answers_to_it(
-    run: Run, study: Study, served: dict[str, Any]
+    run: Run, study: Study, served: dict[str, Any], free_tcp_port: int
 ) -> None:
-    result = run("serve", "--study", str(study.folder), "--host", "0.0.0.0")
+    result = run(
+        "serve", "--study", str(study.folder), "--host", "0.0.0.0", "--port", str(free_tcp_port)
+    )
     assert result.exit_code == 0
     assert "anyone who can reach this address" in result.stderr
     assert served["named host"] == 200
+
+
+def test_a_port_in_use_is_one_line_and_nothing_is_announced(
+    run: Run, study: Study, served: dict[str, Any]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--study", str(study.folder), "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: cannot listen on 127.0.0.1:{port}: port {port} is already in use (another "
+        "`research serve`, or another program); choose another with --port"
+    )
+    assert "Serving" not in result.stdout
+    assert served == {}
+
+
+def test_an_address_not_of_this_computer_is_named(
+    run: Run, study: Study, served: dict[str, Any]
+) -> None:
+    result = run("serve", "--study", str(study.folder), "--host", "192.0.2.1")
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(
+        "cannot listen on 192.0.2.1:8000: 192.0.2.1 is not an address of this computer"
+    )
+    assert served == {}
 
 
 def test_serve_without_a_study_is_a_clear_error(run: Run, tmp_path: Any) -> None:

@@ -45,9 +45,7 @@ def test_pages_link_to_the_next_and_previous_hits(client: TestClient, demo_study
 
 
 def test_filters_narrow_the_hits(client: TestClient, demo_study: Study) -> None:
-    expected = demo_study.transcript_search.search_transcripts(
-        "no work", where=["gender=female"]
-    )
+    expected = demo_study.transcript_search.search_transcripts("no work", where=["gender=female"])
     assert expected.hits  # the filter is tried on real rows
     html = client.get("/search", params={"q": "no work", "gender": "female"}).text
     assert hit_places(html) == [(hit.interview_id, hit.start_offset) for hit in expected.hits]
@@ -77,7 +75,10 @@ def test_incomplete_interviews_are_held_back_unless_ticked(
 def test_a_query_without_words_is_refused_on_the_page(client: TestClient) -> None:
     response = client.get("/search", params={"q": "«»"})
     assert response.status_code == 400
-    assert "type a word or phrase to search the transcripts for" in response.text
+    assert (
+        "“«»” holds no word to search for: the index holds words of letters and digits, "
+        "not punctuation, symbols or emoji"
+    ) in response.text
 
 
 def test_hostile_transcript_text_and_queries_stay_inert(
@@ -100,7 +101,11 @@ def test_the_api_returns_a_page_of_hits(client: TestClient, demo_study: Study) -
 
 
 def test_the_api_refuses_bad_input_clearly(client: TestClient) -> None:
-    assert client.get("/api/search", params={"q": "«»"}).json() == {
+    assert client.get("/api/search", params={"q": "😀"}).json() == {
+        "detail": "“😀” holds no word to search for: the index holds words of letters and "
+        "digits, not punctuation, symbols or emoji"
+    }
+    assert client.get("/api/search", params={"q": "  "}).json() == {
         "detail": "type a word or phrase to search the transcripts for"
     }
     assert client.get("/api/search", params={"q": "work", "limit": 0}).status_code == 422
