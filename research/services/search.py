@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from interviews.dictionary import Attribute, AttributeType, DataDictionary
-from interviews.text import normalise
+from interviews.text import normalise, shown
 from research.errors import ResearchError
 from research.services.records import InterviewRecord, Record
 
@@ -109,8 +109,8 @@ def parse_query(query: str, *, prefix: bool = False) -> Query:
     words = [_MARKS.sub("", match.group()).translate(_AS_YE) for match in _WORD.finditer(stripped)]
     if not words and stripped.rstrip("*"):
         raise ResearchError(
-            f"“{stripped}” holds no word to search for: the index holds words of letters and "
-            "digits, not punctuation, symbols or emoji"
+            f"“{shown(stripped)}” holds no word to search for: the index holds words of "
+            "letters and digits, not punctuation, symbols or emoji"
         )
     if not words:
         raise ResearchError("type a word or phrase to search the transcripts for")
