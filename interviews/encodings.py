@@ -81,12 +81,18 @@ def plausibility(text: str) -> int:
 
     Letters, not words, are counted: a wrong decoding that turns a letter into a symbol
     (``Ќ€маше`` is Bulgarian ``Нямаше`` read as Mac Cyrillic) would otherwise gain a word.
+    Cyrillic words count when spelt in the alphabet that spells most of the text's letters;
+    a word of another language's alphabet counts for nothing (``Ђћосква`` is ``«Москва``
+    read as Mac Cyrillic: Serbian letters in a Russian text), one of none against.
     """
+    words = [word for word in _WORD.findall(text) if not word.isascii()]
+    alphabet = _likeliest_alphabet(words)
     score = 0
-    for word in _WORD.findall(text):
-        if word.isascii():
+    for word in words:
+        fits = _looks_like_a_word(word, alphabet)
+        if fits is None:
             continue
-        score += len(word) if _looks_like_a_word(word) else -_BAD_WORD_WEIGHT * len(word)
+        score += len(word) if fits else -_BAD_WORD_WEIGHT * len(word)
     score -= _BAD_WORD_WEIGHT * len(_WEDGED.findall(text))
     for character in text:
         if character.isascii() or character.isalpha() or character.isspace():
@@ -97,7 +103,22 @@ def plausibility(text: str) -> int:
     return score
 
 
-def _looks_like_a_word(word: str) -> bool:
+def _likeliest_alphabet(words: list[str]) -> frozenset[str] | None:
+    """The Cyrillic alphabet that spells the most letters of these words (None without any
+    Cyrillic word; Russian first among equals)."""
+    spelt = [0] * len(_CYRILLIC_ALPHABETS)
+    for word in words:
+        letters = set(word.lower())
+        for number, alphabet in enumerate(_CYRILLIC_ALPHABETS):
+            if letters <= alphabet:
+                spelt[number] += len(word)
+    best = max(spelt, default=0)
+    return _CYRILLIC_ALPHABETS[spelt.index(best)] if best else None
+
+
+def _looks_like_a_word(word: str, alphabet: frozenset[str] | None = None) -> bool | None:
+    """Whether a word looks like one; None for a Cyrillic word spelt in another alphabet
+    than `alphabet` (neither for nor against a reading)."""
     scripts = {_script(character) for character in word}
     if len(scripts) > 1:
         return False
@@ -105,7 +126,9 @@ def _looks_like_a_word(word: str) -> bool:
         return False
     if scripts == {"CYRILLIC"}:
         letters = set(word.lower())
-        return any(letters <= alphabet for alphabet in _CYRILLIC_ALPHABETS)
+        if alphabet is not None and letters <= alphabet:
+            return True
+        return None if any(letters <= other for other in _CYRILLIC_ALPHABETS) else False
     # Real Latin-script words keep some ASCII letters; mis-read Cyrillic ones have none.
     return not (scripts == {"LATIN"} and len(word) > 1 and not any(ch.isascii() for ch in word))
 

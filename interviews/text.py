@@ -144,6 +144,25 @@ def position(text: str, offset: int) -> tuple[int, int]:
     return line, len(last_line) + 1
 
 
+# Characters that print nothing alone but build what a reader sees: joiners (emoji
+# sequences; Indic and Persian letters) and tag characters (subdivision flags).
+_BUILDING = frozenset("\u200c\u200d") | frozenset(map(chr, range(0xE0020, 0xE0080)))
+
+
+def shown(text: str) -> str:
+    """`text` as a terminal or a message should show it: a character that would not print
+    (a control character, a direction override) as its escape (`\\u202e`), the rest as
+    written, emoji sequences whole."""
+    if text.isprintable():
+        return text
+    return "".join(
+        character
+        if character.isprintable() or character in _BUILDING
+        else character.encode("unicode_escape").decode("ascii")
+        for character in text
+    )
+
+
 def describe_character(character: str) -> str:
     """Name a single character for an error message, e.g. ``U+0000 (NUL)``."""
     code = ord(character)

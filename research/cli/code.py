@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from interviews.layers import CONSENSUS_LAYER, LAYERS
+from interviews.text import shown
 from research.cli.common import (
     AllOption,
     CoderOption,
@@ -135,20 +136,7 @@ def _say_applied(record: CodingRecord) -> None:
 
 def _short(text: str, limit: int = 70) -> str:
     flat = " ".join(text.split())
-    cut = flat if len(flat) <= limit else flat[: limit - 1] + "…"
-    return "'" + "".join(map(_visible, cut)) + "'"
-
-
-# Joiners build emoji sequences and letters of Indic and Persian scripts: shown as they are.
-_JOINERS = frozenset("\u200c\u200d")
-
-
-def _visible(character: str) -> str:
-    """A character as a terminal should show it: as itself, unless a terminal would not print
-    it (a control character, a direction override), then as its escape (`\\u202e`)."""
-    if character.isprintable() or character in _JOINERS:
-        return character
-    return character.encode("unicode_escape").decode("ascii")
+    return "'" + shown(flat if len(flat) <= limit else flat[: limit - 1] + "…") + "'"
 
 
 TABLE_COLUMNS = [

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import os
 import socket
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -50,34 +51,54 @@ def serve(
                 err=True,
                 fg=typer.colors.YELLOW,
             )
+    listening: list[socket.socket] = []
     try:
         app = create_app(opened, allowed_hosts=allowed)
+        name = opened.summary().name
         # The address is taken before it is announced: a port in use is one clear line.
         listening = _listen(host, port)
         shown = f"[{host}]" if ":" in host else host
-        name = opened.summary().name
         typer.echo(f"Serving {name!r} at http://{shown}:{port}/ (Ctrl+C to stop)")
         config = uvicorn.Config(app, log_level="warning", server_header=False)
-        uvicorn.Server(config).run(sockets=[listening])
+        uvicorn.Server(config).run(sockets=listening)
     finally:
+        for bound in listening:
+            bound.close()
         opened.close()
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    """A socket bound to `host`:`port`, or a ResearchError saying why it cannot be."""
+def _listen(host: str, port: int) -> list[socket.socket]:
+    """Sockets bound to every address of `host` (`localhost` is often both 127.0.0.1 and
+    ::1) at `port`, or a ResearchError saying why one cannot be."""
     try:
-        family, kind, protocol, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM
-        )[0]
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         reason = f"no such address ({error.strerror})"
         raise ResearchError(f"cannot listen on {host}: {reason}") from None
-    listening = socket.socket(family, kind, protocol)
-    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    addresses = list(dict.fromkeys((entry[0], entry[4]) for entry in found))
+    listening: list[socket.socket] = []
     try:
-        listening.bind(address)
+        for family, address in addresses:
+            listening.append(_bound(family, address, host, port))
+    except BaseException:
+        for bound in listening:
+            bound.close()
+        raise
+    return listening
+
+
+def _bound(family: socket.AddressFamily, address: Any, host: str, port: int) -> socket.socket:
+    bound = socket.socket(family, socket.SOCK_STREAM)
+    if os.name != "nt":
+        # Windows would let a second server share a port in use; elsewhere this only lets a
+        # restarted server take its port back from connections still closing.
+        bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if family == socket.AF_INET6:
+        bound.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    try:
+        bound.bind(address)
     except OSError as error:
-        listening.close()
+        bound.close()
         reasons = {
             errno.EADDRINUSE: f"port {port} is already in use (another `research serve`, or "
             "another program); choose another with --port",
@@ -87,7 +108,7 @@ def _listen(host: str, port: int) -> socket.socket:
         }
         reason = reasons.get(error.errno or 0, error.strerror or str(error))
         raise ResearchError(f"cannot listen on {host}:{port}: {reason}") from None
-    return listening
+    return bound
 
 
 def _is_loopback(host: str) -> bool:

@@ -143,28 +143,20 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         checked = np.zeros(count, dtype=bool)
         checked[given] = True
         connection = session.connection()
-        # Each batch holds codings of one layer: the layer and the time coded are written
-        # into its statement, not bound row by row (binding is most of the driver's work).
-        layer_numbers = np.fromiter(
-            (LAYERS.index(layer) for layer in columns["layer"]), dtype=np.int64, count=count
-        )
-        parts = [
-            (layer, in_layer[begin : begin + BULK_BATCH])
-            for layer in LAYERS
-            for in_layer in [sequence[layer_numbers[sequence] == LAYERS.index(layer)]]
-            for begin in range(0, in_layer.size, BULK_BATCH)
-        ]
-        del layer_numbers
+        # The time coded, alike for every row, is written into the statement, not bound row
+        # by row (binding is most of the driver's work).
+        statement = _insert_statement(connection, coded_at=coded_at)
+        parts = [sequence[begin : begin + BULK_BATCH] for begin in range(0, count, BULK_BATCH)]
 
-        def batches() -> Iterator[tuple[str, Any, list[str], dict[str, str]]]:
+        def batches() -> Iterator[tuple[Any, list[str], dict[str, str]]]:
             """Each batch with its interviews' transcripts, read on the session's thread."""
-            for layer, part in parts:
+            for part in parts:
                 ids = columns["interview_id"][part].tolist()
-                yield layer, part, ids, read_transcripts(session, set(ids))
+                yield part, ids, read_transcripts(session, set(ids))
 
-        def rows_of(loaded: tuple[str, Any, list[str], dict[str, str]], _stop: object) -> _Rows:
+        def rows_of(loaded: tuple[Any, list[str], dict[str, str]], _stop: object) -> _Rows:
             """A batch's rows with their quotes cut, or the position of the first refused."""
-            layer, part, ids, texts = loaded
+            part, ids, texts = loaded
             first_offsets = starts[part].tolist()
             last_offsets = ends[part].tolist()
             quotes = [
@@ -179,10 +171,10 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
                 zip(quotes, ids, first_offsets, last_offsets, strict=True)
             ):
                 if quote.isspace() or not whole_clusters(texts[interview_id], start, end):
-                    return _Rows(layer=layer, refused=int(part[index]))
+                    return _Rows(refused=int(part[index]))
             for index in np.flatnonzero(checked[part]).tolist():
                 if normalise(str(batch[int(part[index])].quote)) != quotes[index]:
-                    return _Rows(layer=layer, refused=int(part[index]))
+                    return _Rows(refused=int(part[index]))
             rows = zip(
                 ids,
                 columns["code_id"][part].tolist(),
@@ -191,14 +183,11 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
                 quotes,
                 columns["coder"][part].tolist(),
                 columns["memo"][part].tolist(),
+                columns["layer"][part].tolist(),
                 strict=True,
             )
-            return _Rows(layer=layer, rows=list(rows))
+            return _Rows(rows=list(rows))
 
-        statements = {
-            layer: _insert_statement(connection, coded_at=coded_at, layer=layer)
-            for layer in {layer for layer, _part in parts}
-        }
         # On PostgreSQL the next batch is cut on a second thread while the server inserts
         # this one. SQLite inserts on this process's cores, holding Python's lock while it
         # binds each row: there a second thread only contends for that lock, so batches
@@ -212,17 +201,15 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
             for done in cut:
                 if done.refused is not None:
                     raise segment_error(session, batch[done.refused])
-                connection.exec_driver_sql(statements[done.layer], done.rows)
+                connection.exec_driver_sql(statement, done.rows)
                 del done
     return count
 
 
 @dataclass(frozen=True)
 class _Rows:
-    """One batch of bulk storage (codings of one layer): its rows for the driver, or the
-    coding that was refused."""
+    """One batch of bulk storage: its rows for the driver, or the coding that was refused."""
 
-    layer: str
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     refused: int | None = None
 
@@ -241,19 +228,27 @@ def _numbering(values: dict[str, str]) -> dict[str, int]:
     return {key: numbers[value] for key, value in values.items()}
 
 
-def _insert_statement(connection: Connection, *, coded_at: datetime, layer: str) -> str:
+def _insert_statement(connection: Connection, *, coded_at: datetime) -> str:
     """An INSERT of one coding row in the driver's own terms, for its executemany; the time
-    coded and the layer, alike for every row of a batch, are written into it as literals.
+    coded, alike for every row, is written into it as a literal.
 
     The driver's executemany takes plain tuples: none of SQLAlchemy's per-row bookkeeping,
     which costs more than SQLite's own insert.
     """
-    bound = ("interview_id", "code_id", "start_offset", "end_offset", "quote", "coder", "memo")
+    bound = (
+        "interview_id",
+        "code_id",
+        "start_offset",
+        "end_offset",
+        "quote",
+        "coder",
+        "memo",
+        "layer",
+    )
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    values = [marker] * len(bound)
-    values += [_literal(connection, "created_at", coded_at), _literal(connection, "layer", layer)]
+    values = [marker] * len(bound) + [_literal(connection, "created_at", coded_at)]
     return (
-        f"INSERT INTO {CODINGS.name} ({', '.join(bound)}, created_at, layer) "
+        f"INSERT INTO {CODINGS.name} ({', '.join(bound)}, created_at) "
         f"VALUES ({', '.join(values)})"
     )
 

@@ -114,8 +114,8 @@ def add_codings(
     The checks run as passes over whole columns: each distinct code, coder and memo once,
     the offsets as arrays against the transcripts' lengths, duplicates by sorting. Quotes
     are then cut from the transcripts (and compared with any quote given) and inserted a
-    batch at a time, each batch of one layer; more than one batch are taken interview by
-    interview in key order, so that only a batch's transcripts are held at once (two on
+    batch at a time (one batch in the order given); more than one batch are taken interview
+    by interview in key order, so that only a batch's transcripts are held at once (two on
     PostgreSQL, where the next one's quotes are cut on a second thread while the server
     inserts this one). Any refusal stores nothing.
     """

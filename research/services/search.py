@@ -6,7 +6,8 @@
 Indexed search works on words: a word is a run of letters and digits (Unicode categories
 L and N, as SQLite's unicode61 tokenizer and PostgreSQL's parser see them), and the
 Armenian marks written inside a word (emphasis ՛, exclamation ՜, question ՞: "ինչո՞ւ")
-are left out of it, so that "ինչու" finds "ինչո՞ւ". A phrase is words in order with
+are left out of it, so that "ինչու" finds "ինչո՞ւ"; ё is read as е ("елка" finds "ёлка",
+and the other way round). A phrase is words in order with
 nothing but spaces or punctuation between them. A transcript is indexed in passages
 (`passages_of`); `locate` finds the hits in one passage, in code points of the transcript.
 """
@@ -21,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from interviews.dictionary import Attribute, AttributeType, DataDictionary
-from interviews.text import normalise
+from interviews.text import normalise, shown
 from research.errors import ResearchError
 from research.services.records import InterviewRecord, Record
 
@@ -30,6 +31,10 @@ _WHITESPACE = re.compile(r"\s+")
 
 # Marks written inside an Armenian word; the index and the query both leave them out.
 ARMENIAN_WORD_MARKS = "\u055b\u055c\u055e"
+# Russian writes ё as е as often as not ("ёлка", "елка"): the index and the query both read
+# ё as е, so that either spelling finds both. One letter for one: offsets do not move.
+YO, YE = "ёЁ", "еЕ"
+_AS_YE = str.maketrans(YO, YE)
 _WORD = re.compile(rf"[^\W_]+(?:[{ARMENIAN_WORD_MARKS}]+[^\W_]+)*")
 _MARKS = re.compile(rf"[{ARMENIAN_WORD_MARKS}]")
 # A passage owns about this many characters and runs on by OVERLAP, cut at whitespace; a
@@ -101,11 +106,11 @@ def parse_query(query: str, *, prefix: bool = False) -> Query:
         raise ResearchError(
             f"search for at most {MAX_QUERY_CHARACTERS} characters (this one has {len(stripped)})"
         )
-    words = [_MARKS.sub("", match.group()) for match in _WORD.finditer(stripped)]
+    words = [_MARKS.sub("", match.group()).translate(_AS_YE) for match in _WORD.finditer(stripped)]
     if not words and stripped.rstrip("*"):
         raise ResearchError(
-            f"“{stripped}” holds no word to search for: the index holds words of letters and "
-            "digits, not punctuation, symbols or emoji"
+            f"“{shown(stripped)}” holds no word to search for: the index holds words of "
+            "letters and digits, not punctuation, symbols or emoji"
         )
     if not words:
         raise ResearchError("type a word or phrase to search the transcripts for")
@@ -118,12 +123,12 @@ def locate(body: str, query: Query, *, base_offset: int = 0) -> list[tuple[int, 
     Words are compared case folded; a hit runs from its first word's first character to
     its last word's last character.
     """
-    folded = body.casefold()
+    folded = search_fold(body)
     # Most passages fold to the same length (no "ß", no "և") and hold no Armenian in-word
     # mark: then the folded text has the same offsets and one regular expression finds the
     # words, as the token-by-token way below would.
     if len(folded) == len(body) and not any(mark in body for mark in ARMENIAN_WORD_MARKS):
-        pattern = _phrase_pattern(tuple(word.casefold() for word in query.words), query.prefix)
+        pattern = _phrase_pattern(tuple(search_fold(word) for word in query.words), query.prefix)
         return [
             (base_offset + match.start(), base_offset + match.end())
             for match in pattern.finditer(folded)
@@ -143,9 +148,9 @@ def _phrase_pattern(words: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
 
 
 def _locate_by_tokens(body: str, query: Query, *, base_offset: int) -> list[tuple[int, int]]:
-    wanted = [word.casefold() for word in query.words]
+    wanted = [search_fold(word) for word in query.words]
     tokens = [
-        (match.start(), match.end(), _MARKS.sub("", match.group()).casefold())
+        (match.start(), match.end(), search_fold(_MARKS.sub("", match.group())))
         for match in _WORD.finditer(body)
     ]
     size = len(wanted)
@@ -171,7 +176,7 @@ def _same(token: str, word: str, *, last: bool) -> bool:
 def _prefix_length(token: str, prefix: str) -> int:
     """How much of `token` as written the folded `prefix` covers (a prefix hit ends there)."""
     for length in range(1, len(token) + 1):
-        if _MARKS.sub("", token[:length]).casefold() == prefix:
+        if search_fold(_MARKS.sub("", token[:length])) == prefix:
             return length
     return len(token)
 
@@ -187,9 +192,16 @@ class Snippet(Record):
     hits: int
 
 
+def search_fold(text: str) -> str:
+    """A text case folded, ё read as е: the form words are compared in (the same length
+    wherever `casefold` keeps it)."""
+    folded = text.casefold()
+    return folded.replace("ё", "е") if "ё" in folded else folded
+
+
 def fold(text: str) -> str:
-    """The form both sides of a comparison take: NFC, then case folded."""
-    return unicodedata.normalize("NFC", text).casefold()
+    """The form both sides of a comparison take: NFC, then case folded (ё read as е)."""
+    return search_fold(unicodedata.normalize("NFC", text))
 
 
 def folded_with_origins(text: str) -> tuple[str, list[int]]:
@@ -197,7 +209,7 @@ def folded_with_origins(text: str) -> tuple[str, list[int]]:
     parts: list[str] = []
     origins: list[int] = []
     for offset, character in enumerate(text):
-        folded = character.casefold()
+        folded = search_fold(character)
         parts.append(folded)
         origins.extend([offset] * len(folded))
     return "".join(parts), origins
@@ -208,7 +220,7 @@ def find_first(text: str, query: str) -> tuple[int, int, int] | None:
     needle = fold(query.strip())
     if not needle:
         return None
-    if needle not in text.casefold():
+    if needle not in search_fold(text):
         return None  # the cheap check first: most texts do not match
     folded, origins = folded_with_origins(text)
     position = folded.find(needle)

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy import Connection, text
 
-from research.services.search import ARMENIAN_WORD_MARKS
+from research.services.search import ARMENIAN_WORD_MARKS, YE, YO
 
 INDEX = "transcript_index"
 _COLUMNS = "interview_id, start_offset, own_end_offset, end_offset"
@@ -27,8 +27,8 @@ _STRIPPED = str.maketrans("", "", ARMENIAN_WORD_MARKS)
 # `a/b.c` as a path and `Ter-Petrosyan` as a compound: ASCII punctuation becomes a space (and
 # the Armenian marks go), so that its words are what SQLite's tokenizer and `search` find.
 _PUNCTUATION = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
-POSTGRES_FROM = _PUNCTUATION + ARMENIAN_WORD_MARKS
-POSTGRES_TO = " " * len(_PUNCTUATION)
+POSTGRES_FROM = YO + _PUNCTUATION + ARMENIAN_WORD_MARKS
+POSTGRES_TO = YE + " " * len(_PUNCTUATION)
 # Interviews whose passages are indexed again at a time by `rebuild`.
 _REBUILD_BATCH = 200
 
@@ -44,9 +44,13 @@ def has_fts(connection: Connection) -> bool:
 
 
 def indexed_text(body: str) -> str:
-    """A passage's body as the index reads it: the Armenian in-word marks left out."""
+    """A passage's body as the index reads it: the Armenian in-word marks left out, ё as е
+    (`search.search_fold`; revision 0015's trigger cuts the same text to delete it)."""
     if any(mark in body for mark in ARMENIAN_WORD_MARKS):
-        return body.translate(_STRIPPED)
+        body = body.translate(_STRIPPED)
+    for yo, ye in zip(YO, YE, strict=True):
+        if yo in body:
+            body = body.replace(yo, ye)
     return body
 
 
@@ -120,9 +124,13 @@ def rebuild(connection: Connection) -> None:
 def _stored_bodies(connection: Connection) -> Iterator[list[tuple[int, str]]]:
     """(passage id, indexed body) of every stored passage, a batch of interviews at a time,
     each transcript read once."""
-    ids = connection.exec_driver_sql(
-        "SELECT DISTINCT interview_id FROM transcript_passages ORDER BY interview_id"
-    ).scalars().all()
+    ids = (
+        connection.exec_driver_sql(
+            "SELECT DISTINCT interview_id FROM transcript_passages ORDER BY interview_id"
+        )
+        .scalars()
+        .all()
+    )
     for begin in range(0, len(ids), _REBUILD_BATCH):
         batch = list(ids[begin : begin + _REBUILD_BATCH])
         marks = ", ".join("?" for _ in batch)

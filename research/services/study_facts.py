@@ -65,6 +65,8 @@ def connect_at_head(database: Path) -> sqlite3.Connection | None:
     try:
         # The same read-only look at the header and tables as opening a study takes.
         facts = health.read_sqlite_facts(database)
+    except StudyBusyError:
+        raise  # waited for once already; the full path would wait again
     except StudyDatabaseError:
         return None
     tables = {name for name in facts.tables if not is_search_index(name)}

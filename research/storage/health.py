@@ -319,10 +319,11 @@ def _cause(error: sqlite3.Error, path: Path) -> str:
     if name.startswith("SQLITE_IOERR"):
         return f"{_why_io_failed(path)} ({text}, {name})"
     if name.startswith("SQLITE_BUSY"):
+        # Said without a time: a lock held past the wait and a writer that changed the study
+        # under a reader's feet (SQLITE_BUSY_SNAPSHOT, at once) both end here.
         return (
-            f"the study is busy: another command or the web app kept it locked for over "
-            f"{LOCK_WAIT_SECONDS:g} s (a long import, say); nothing was changed, try again "
-            f"when it has finished ({text})"
+            "the study is busy: another command or the web app is writing to it (a long "
+            f"import, say); nothing was changed, try again when it has finished ({text})"
         )
     return text
 

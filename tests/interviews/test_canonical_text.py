@@ -14,6 +14,7 @@ from interviews.text import (
     is_canonical,
     normalise,
     position,
+    shown,
     utf16_to_codepoint,
 )
 
@@ -193,3 +194,22 @@ def test_utf16_index_refuses_every_offset_inside_a_pair() -> None:
         except OffsetError:
             refused.append(units)
     assert refused == [2, 5]
+
+
+ENGLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Мы уехали. Մենք գնացինք.", "Мы уехали. Մենք գնացինք."),
+        (f"семьёй {FAMILY}", f"семьёй {FAMILY}"),  # joiners kept: the sequence whole
+        (f"flag {ENGLAND}", f"flag {ENGLAND}"),  # tag characters kept: a subdivision flag
+        ("ناصر\u200cالدین", "ناصر\u200cالدین"),  # a Persian non-joiner kept
+        ("\u202eнавсегда\u202c", "\\u202eнавсегда\\u202c"),  # direction overrides escaped
+        ("a\x1b[31mred", "a\\x1b[31mred"),  # a terminal's escape sequence made inert
+    ],
+)
+def test_shown_escapes_only_what_would_not_print(text: str, expected: str) -> None:
+    assert shown(text) == expected

@@ -37,6 +37,12 @@ MACEDONIAN = "Заминавме напролет. Немаше работа, н
         (SERBIAN, "cp1251"),
         (BULGARIAN, "cp1251"),
         (MACEDONIAN, "cp1251"),
+        # Guillemets and a dash are letters in Mac Cyrillic (`Ђћосква`): Serbian letters
+        # in a Russian text count for nothing.
+        ("«Москва слезам не верит», сказал он.\n", "cp1251"),
+        ("Он сказал: «Работы нет, денег нет».\n", "cp1251"),
+        ("Патент — это как второй налог.\n", "cp1251"),
+        ("Мы говорили по-русски, а он: «Ми поїхали до Києва».\n", "cp1251"),
         (MARTUNI, "iso-8859-5"),
         (MARTUNI, "mac-cyrillic"),
         (MARTUNI, "koi8-r"),

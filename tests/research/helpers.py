@@ -159,12 +159,12 @@ def another_writer(database: Path, *, journal: str) -> Iterator[None]:
             connection.execute("PRAGMA journal_mode = WAL")
 
 
-def busy_message(database: Path, waited: float) -> str:
-    """The refusal of a study another writer kept locked for over `waited` seconds."""
+def busy_message(database: Path) -> str:
+    """The refusal of a study another writer kept locked past the wait."""
     return (
-        f"{database}: the study is busy: another command or the web app kept it locked for "
-        f"over {waited:g} s (a long import, say); nothing was changed, try again when it has "
-        "finished (database is locked)"
+        f"{database}: the study is busy: another command or the web app is writing to it (a "
+        "long import, say); nothing was changed, try again when it has finished (database is "
+        "locked)"
     )
 
 

@@ -63,20 +63,25 @@ def test_batches_larger_than_one_insert_keep_every_quote_exact(
     }
 
 
-def test_batches_of_both_layers_keep_each_codings_layer_and_the_time_it_was_coded(
-    two_interviews: Study, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Batches are cut layer by layer (the layer and the time are written into each batch's
-    # statement): codings of both layers, interleaved in the input, each keep their own.
-    monkeypatch.setattr(bulk_codings, "BULK_BATCH", 3)
-    coded_at = datetime(2026, 3, 1, 14, 30, 15, 123456, tzinfo=timezone(timedelta(hours=4)))
+def _interleaved_layers() -> list[NewCoding]:
+    """Codings of a coder's own layer and of the consensus, interleaved."""
     own = _spans("I01", MIXED_TEXT, "lusine")
     agreed = [
         NewCoding(c.interview_id, c.code, c.start_offset, c.end_offset, "team", layer="consensus")
         for c in _spans("I01", MIXED_TEXT, "team")[::2]
     ]
     batch = [coding for pair in zip(own, agreed, strict=False) for coding in pair]
-    batch += own[len(agreed) :]
+    return batch + own[len(agreed) :]
+
+
+def test_batches_of_both_layers_keep_each_codings_layer_and_the_time_it_was_coded(
+    two_interviews: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The time coded is written into the statement: codings of both layers, interleaved and
+    # in several batches, each keep their layer, and all the time given (in UTC).
+    monkeypatch.setattr(bulk_codings, "BULK_BATCH", 3)
+    coded_at = datetime(2026, 3, 1, 14, 30, 15, 123456, tzinfo=timezone(timedelta(hours=4)))
+    batch = _interleaved_layers()
     assert two_interviews.codings.add_codings(batch, coded_at=coded_at) == len(batch)
     stored = two_interviews.codings.list_codings(include_incomplete=True)
     assert sorted((c.start_offset, c.coder, c.layer) for c in stored) == sorted(
@@ -84,6 +89,23 @@ def test_batches_of_both_layers_keep_each_codings_layer_and_the_time_it_was_code
     )
     assert {c.created_at for c in stored} == {coded_at.astimezone(UTC)}
     assert all(c.quote == MIXED_TEXT[c.start_offset : c.end_offset] for c in stored)
+
+
+def test_one_batch_of_both_layers_is_stored_in_the_order_given(two_interviews: Study) -> None:
+    # Exports list codings in the order they were made: one batch keeps the given order,
+    # whatever the layers; and the first refused coding in that order is the one named.
+    batch = _interleaved_layers()
+    two_interviews.codings.add_codings(batch)
+    stored = sorted(
+        two_interviews.codings.list_codings(include_incomplete=True), key=lambda c: c.coding_id
+    )
+    assert [(c.start_offset, c.layer) for c in stored] == [(c.start_offset, c.layer) for c in batch]
+    bad = [
+        NewCoding("I02", "unemployment", 0, 6, "team", quote="not it", layer="consensus"),
+        NewCoding("I02", "unemployment", 7, 11, "lusine", quote="not it either"),
+    ]
+    with pytest.raises(QuoteMismatchError, match=r"^interview I02: segment 0\.\.6 reads "):
+        two_interviews.codings.add_codings(bad)
 
 
 def test_a_bad_coding_in_a_later_batch_stores_none_of_the_earlier(

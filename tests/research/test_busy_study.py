@@ -4,6 +4,8 @@ the same write going through once the other writer is done."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -49,7 +51,7 @@ def test_a_write_waiting_past_the_lock_is_refused_as_busy_and_changes_nothing(
         before = counts(study)
         with another_writer(database, journal="wal"), pytest.raises(StudyBusyError) as refused:
             study.codings.add_coding(**CODING)
-        assert str(refused.value) == busy_message(database, WAIT)
+        assert str(refused.value) == busy_message(database)
         assert refused.value.waited == WAIT
         assert counts(study) == before
         # The other writer gone, the same write goes through.
@@ -66,7 +68,7 @@ def test_a_study_opened_during_another_bulk_write_waits_then_is_refused_as_busy(
     database = folder / "study.db"
     with another_writer(database, journal="delete"), pytest.raises(StudyBusyError) as refused:
         open_study(folder)
-    assert str(refused.value) == busy_message(database, WAIT)
+    assert str(refused.value) == busy_message(database)
     with open_study(folder) as study:
         # The other writer's change was rolled back; what was stored before is all there.
         assert not study.summary().name.endswith("!")
@@ -84,6 +86,28 @@ def test_the_web_app_answers_503_with_retry_after_while_another_writer_holds_the
         with another_writer(database, journal="wal"):
             response = client.post("/api/codebook/codes", json={"name": "housing"})
         assert response.status_code == 503
-        assert response.json() == {"detail": busy_message(database, WAIT)}
+        assert response.json() == {"detail": busy_message(database)}
         assert response.headers["Retry-After"] == "1"
         assert client.post("/api/codebook/codes", json={"name": "housing"}).status_code == 201
+
+
+@pytest.mark.usefixtures("short_wait")
+def test_the_quick_read_of_a_locked_study_is_refused_as_busy_not_tried_again(
+    folder: Path,
+) -> None:
+    # A writer holding the whole file (rollback journal, exclusive lock): the quick read of
+    # `status` and `code apply` waits once and says so, rather than falling back to the
+    # full open, which would wait as long again.
+    from research.services import study_facts
+
+    database = folder / "study.db"
+    with closing(sqlite3.connect(database, isolation_level=None)) as holder:
+        holder.execute("PRAGMA journal_mode = DELETE")
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            with pytest.raises(StudyBusyError) as refused:
+                study_facts.summarise_file(database)
+            assert str(refused.value) == busy_message(database)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.execute("PRAGMA journal_mode = WAL")

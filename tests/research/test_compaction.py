@@ -152,7 +152,7 @@ def test_a_study_another_writer_holds_is_refused_as_busy(
         before = contents(study)
         with another_writer(database, journal="wal"), pytest.raises(StudyBusyError) as refused:
             study.compact()
-        assert str(refused.value) == busy_message(database, 0.3)
+        assert str(refused.value) == busy_message(database)
         assert contents(study) == before
 
 

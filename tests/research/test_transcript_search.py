@@ -228,6 +228,12 @@ def test_a_query_of_symbols_alone_is_refused_saying_why(study: Study, query: str
     )
 
 
+def test_a_query_of_control_characters_is_echoed_inert(study: Study) -> None:
+    with pytest.raises(ResearchError) as refused:
+        _search(study, "\x1b«\u202e»")
+    assert str(refused.value).startswith("“\\x1b«\\u202e»” holds no word to search for")
+
+
 def test_an_accent_typed_as_a_combining_mark_finds_the_composed_letter(study: Study) -> None:
     # Transcripts are stored composed (NFC); macOS and PDFs often give `e` and U+0301.
     add_interview_with_text(study, "Мы встретились в café «Ереван» в Москве.")

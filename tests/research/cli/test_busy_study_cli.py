@@ -39,7 +39,7 @@ def test_code_apply_on_a_busy_study_prints_one_line_and_stores_nothing(
         added = run("codebook", "add", "housing", "--study", str(folder))
     for result in (applied, added):
         assert result.exit_code == 1
-        assert result.stderr.strip() == f"Error: {busy_message(database, WAIT)}"
+        assert result.stderr.strip() == f"Error: {busy_message(database)}"
         assert "Traceback" not in result.output
     with open_study(folder) as study:
         assert counts(study)[2] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 from typing import Any
 
@@ -15,12 +16,12 @@ from tests.research.cli.conftest import Run
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """What uvicorn's server was handed to serve (the app, the socket), instead of serving."""
+    """What uvicorn's server was handed to serve (the app, the sockets), instead of serving."""
     calls: dict[str, Any] = {}
 
     def fake_run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
-        [listening] = sockets
-        host, port = listening.getsockname()[:2]
+        calls["addresses"] = sorted(bound.getsockname()[:2] for bound in sockets)
+        host, port = sockets[0].getsockname()[:2]
         calls.update(host=host, port=port, options=server.config)
         # Ask the app what it answers while the study is still open, as uvicorn would.
         app = server.config.app
@@ -30,7 +31,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
                 "/", headers={"host": f"192.168.1.20:{port}"}
             ).status_code
             calls["named host"] = client.get("/", headers={"host": f"{host}:{port}"}).status_code
-        listening.close()
+        calls["open"] = [bound.fileno() != -1 for bound in sockets]
 
     monkeypatch.setattr(uvicorn.Server, "run", fake_run)
     return calls
@@ -76,9 +77,44 @@ def test_a_port_in_use_is_one_line_and_nothing_is_announced(
     assert served == {}
 
 
-def test_an_address_not_of_this_computer_is_named(
-    run: Run, study: Study, served: dict[str, Any]
+def test_every_address_of_the_host_is_taken(
+    run: Run,
+    study: Study,
+    served: dict[str, Any],
+    free_tcp_port: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # `localhost` is 127.0.0.1 and ::1 on most systems: a browser may try either.
+    real = socket.getaddrinfo
+
+    def both(host: str, port: int, *args: Any, **kwargs: Any) -> list[Any]:
+        if host != "localhost":
+            return real(host, port, *args, **kwargs)
+        stream = socket.SOCK_STREAM
+        return [
+            (socket.AF_INET6, stream, 6, "", ("::1", port, 0, 0)),
+            (socket.AF_INET, stream, 6, "", ("127.0.0.1", port)),
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", both)
+    port = free_tcp_port
+    result = run("serve", "--study", str(study.folder), "--host", "localhost", "--port", str(port))
+    assert result.exit_code == 0, result.output
+    assert served["addresses"] == [("127.0.0.1", port), ("::1", port)]
+    assert served["open"] == [True, True]
+
+
+class _Elsewhere(socket.socket):
+    """A socket whose address is not one of this computer's, whatever the machine allows."""
+
+    def bind(self, address: Any) -> None:
+        raise OSError(errno.EADDRNOTAVAIL, "Cannot assign requested address")
+
+
+def test_an_address_not_of_this_computer_is_named(
+    run: Run, study: Study, served: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(socket, "socket", _Elsewhere)
     result = run("serve", "--study", str(study.folder), "--host", "192.0.2.1")
     assert result.exit_code == 1
     assert result.stderr.strip().endswith(
