@@ -64,7 +64,8 @@ class StudyFrames:
     summary: StudySummary
     dictionary: DataDictionary
     settings: StudySettings
-    # Interviews left out of analysis because their record is incomplete (see ARCHITECTURE.md).
+    # Interviews left out of analysis because their record is incomplete (see
+    # docs/architecture-details.md).
     incomplete: tuple[str, ...] = ()
     # The coders' completed passes, which agreement rests on (none recorded: inferred).
     passes: CompletedPasses = CompletedPasses(passes=None)

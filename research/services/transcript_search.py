@@ -6,7 +6,7 @@ passages; it narrows the search to the passages holding the words, and `search.l
 finds the hits in them, in code points of the canonical transcript. A SQLite built
 without FTS5 has no index: every passage is read, and `SearchPage.indexed` says so.
 
-Incomplete interviews (ARCHITECTURE.md, "Incomplete records") are held back from
+Incomplete interviews (docs/architecture-details.md, "Incomplete records") are held back from
 anything that quotes: their hits are left out unless `include_incomplete=True`, and the
 page says how many interviews with hits were held back.
 """
