@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy import Connection, text
 
-from research.services.search import ARMENIAN_WORD_MARKS, YE, YO
+from research.services.search import ARMENIAN_WORD_MARKS, YE, YO, yo_as_ye
 
 INDEX = "transcript_index"
 _COLUMNS = "interview_id, start_offset, own_end_offset, end_offset"
@@ -48,10 +48,7 @@ def indexed_text(body: str) -> str:
     (`search.search_fold`; revision 0015's trigger cuts the same text to delete it)."""
     if any(mark in body for mark in ARMENIAN_WORD_MARKS):
         body = body.translate(_STRIPPED)
-    for yo, ye in zip(YO, YE, strict=True):
-        if yo in body:
-            body = body.replace(yo, ye)
-    return body
+    return yo_as_ye(body)
 
 
 def store_passages(connection: Connection, passages: Sequence[tuple[str, int, int, str]]) -> None:
@@ -124,13 +121,9 @@ def rebuild(connection: Connection) -> None:
 def _stored_bodies(connection: Connection) -> Iterator[list[tuple[int, str]]]:
     """(passage id, indexed body) of every stored passage, a batch of interviews at a time,
     each transcript read once."""
-    ids = (
-        connection.exec_driver_sql(
-            "SELECT DISTINCT interview_id FROM transcript_passages ORDER BY interview_id"
-        )
-        .scalars()
-        .all()
-    )
+    ids = connection.exec_driver_sql(
+        "SELECT DISTINCT interview_id FROM transcript_passages ORDER BY interview_id"
+    ).scalars().all()
     for begin in range(0, len(ids), _REBUILD_BATCH):
         batch = list(ids[begin : begin + _REBUILD_BATCH])
         marks = ", ".join("?" for _ in batch)
