@@ -9,7 +9,7 @@ interview), so a coding is refused in bulk exactly when it would be refused alon
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing, nullcontext
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
@@ -192,12 +192,12 @@ def _store_many(session: Session, batch: list[NewCoding], *, coded_at: datetime)
         # this one. SQLite inserts on this process's cores, holding Python's lock while it
         # binds each row: there a second thread only contends for that lock, so batches
         # are cut in turn.
-        in_turn = connection.dialect.name == "sqlite"
-        with (
-            nullcontext(rows_of(loaded, None) for loaded in batches())
-            if in_turn
-            else closing(read_ahead(batches(), rows_of))
-        ) as cut:
+        cut = (
+            (rows_of(loaded, None) for loaded in batches())
+            if connection.dialect.name == "sqlite"
+            else read_ahead(batches(), rows_of)
+        )
+        with closing(cut):
             for done in cut:
                 if done.refused is not None:
                     raise segment_error(session, batch[done.refused])
