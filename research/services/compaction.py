@@ -19,7 +19,6 @@ the files' size.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -81,14 +80,13 @@ def _compact_sqlite(engine: Engine, path: Path) -> CompactReport:
             # it, else it is reused from the start).
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except sqlite3.Error as error:
-            fault = health.sqlite_fault(error, path)
-            if str(getattr(error, "sqlite_errorname", "")).startswith("SQLITE_FULL"):
-                fault = StudyDatabaseError(
+            if health.full(error):
+                raise StudyDatabaseError(
                     str(path),
                     f"compacting ran out of disk space (beside the study, or in "
                     f"{_temporary_folder()} where SQLite writes its copy); nothing was changed",
-                )
-            raise (fault or StudyDatabaseError(str(path), str(error))) from error
+                ) from error
+            raise health.study_error(error, path) from error
     return CompactReport(
         database=str(path),
         bytes_before=before,
@@ -146,7 +144,7 @@ def _check_room(path: Path, *, data: int) -> None:
     if _same_disk(path.parent, temporary):
         needs = {path.parent: (2 * data, "twice the study's data, for its copy and the pages")}
     for folder, (needed, why) in needs.items():
-        free = _free_bytes(folder)
+        free = health.free_bytes(folder)
         if free is not None and free < needed:
             raise StudyDatabaseError(
                 str(path),
@@ -168,13 +166,6 @@ def _same_disk(one: Path, other: Path) -> bool:
         return one.stat().st_dev == other.stat().st_dev
     except OSError:
         return True
-
-
-def _free_bytes(folder: Path) -> int | None:
-    try:
-        return shutil.disk_usage(folder).free
-    except OSError:
-        return None
 
 
 def megabytes(count: int) -> str:

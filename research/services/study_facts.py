@@ -46,9 +46,9 @@ def summarise_file(database: Path) -> StudySummary | None:
             return None
         return _summary(connection, str(database))
     except sqlite3.DatabaseError as error:
-        fault = health.sqlite_fault(error, database)
-        if isinstance(fault, StudyBusyError):
-            raise fault from None  # waited for once already; the full path would wait again
+        if health.busy(error):
+            # Waited for once already; the full path would wait again.
+            raise health.study_error(error, database) from None
         # A table missing, a file that is not a database: the full path says what is wrong.
         return None
     finally:

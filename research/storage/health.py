@@ -292,9 +292,19 @@ def sqlite_fault(error: BaseException, path: Path) -> StudyDatabaseError | None:
     return None
 
 
+def busy(error: BaseException) -> bool:
+    """Whether a SQLite error says another connection holds the study (SQLITE_BUSY)."""
+    return isinstance(error, sqlite3.Error) and _error_name(error).startswith("SQLITE_BUSY")
+
+
+def full(error: BaseException) -> bool:
+    """Whether a SQLite error says the disk or the database is full (SQLITE_FULL)."""
+    return isinstance(error, sqlite3.Error) and _error_name(error).startswith("SQLITE_FULL")
+
+
 def study_error(error: sqlite3.Error, path: Path) -> StudyDatabaseError:
     """The error naming the study's file and the cause of a SQLite error, in words."""
-    if _error_name(error).startswith("SQLITE_BUSY"):
+    if busy(error):
         return StudyBusyError(str(path), _cause(error, path), waited=LOCK_WAIT_SECONDS)
     return StudyDatabaseError(str(path), _cause(error, path))
 
@@ -329,14 +339,14 @@ def _cause(error: sqlite3.Error, path: Path) -> str:
 
 
 def _no_space(path: Path) -> str:
-    free = _free_bytes(path.parent)
+    free = free_bytes(path.parent)
     if free is not None and free < NEARLY_FULL_BYTES:
         return f"the disk holding {path.parent} is full"
     return "the database has reached the largest size it may take"
 
 
 def _why_io_failed(path: Path) -> str:
-    free = _free_bytes(path.parent)
+    free = free_bytes(path.parent)
     if free is not None and free < NEARLY_FULL_BYTES:
         return f"the disk holding {path.parent} is full"
     unwritable = _unwritable(path)
@@ -376,7 +386,8 @@ def _read_only_file_system(folder: Path) -> bool:
         return False
 
 
-def _free_bytes(folder: Path) -> int | None:
+def free_bytes(folder: Path) -> int | None:
+    """The bytes free on the disk holding `folder`; None when it cannot be told."""
     try:
         return shutil.disk_usage(folder).free
     except OSError:

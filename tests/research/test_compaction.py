@@ -110,7 +110,7 @@ def test_a_disk_without_room_for_the_copy_refuses_and_changes_nothing(
     database = sqlite_study.folder / "study.db"
     monkeypatch.setenv("SQLITE_TMPDIR", str(sqlite_study.folder))
     before = study_fingerprint(sqlite_study)
-    monkeypatch.setattr(compaction, "_free_bytes", lambda folder: 100_000)
+    monkeypatch.setattr(health, "free_bytes", lambda folder: 100_000)
     with pytest.raises(StudyDatabaseError) as refused:
         sqlite_study.compact()
     message = str(refused.value)
@@ -131,7 +131,7 @@ def test_a_temporary_folder_without_room_is_named(
     monkeypatch.setenv("SQLITE_TMPDIR", str(temporary))
     monkeypatch.setattr(compaction, "_same_disk", lambda one, other: False)
     monkeypatch.setattr(
-        compaction, "_free_bytes", lambda folder: 5_000 if folder == temporary else 10**12
+        health, "free_bytes", lambda folder: 5_000 if folder == temporary else 10**12
     )
     before = study_fingerprint(sqlite_study)
     with pytest.raises(StudyDatabaseError) as refused:

@@ -82,7 +82,7 @@ def test_a_full_disk_is_named_as_such(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # SQLite's SQLITE_FULL is real (the page limit); the disk's free space is what it says.
-    monkeypatch.setattr(health, "_free_bytes", lambda folder: 4096)
+    monkeypatch.setattr(health, "free_bytes", lambda folder: 4096)
     transcript = _transcript(tmp_path)
     sqlite_study.close()
     before = folder_state(sqlite_study.folder)
