@@ -218,16 +218,20 @@ def page_size(limit: int | None, everything: bool, fmt: OutputFormat) -> int | N
     return None if everything or fmt is not OutputFormat.TABLE else PAGE_SIZE
 
 
-def counted(count: int, noun: str) -> str:
-    """`count` and the noun, plural unless one: "1 transcript", "3 transcripts"."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def noun_for(count: int, plural: str) -> str:
+    """A plural noun, or its singular for one: ("transcripts", 1) -> "transcript"."""
+    return plural.removesuffix("s") if count == 1 else plural
+
+
+def counted(count: int, plural: str) -> str:
+    """`count` and the noun: "1 transcript", "3 transcripts"."""
+    return f"{count} {noun_for(count, plural)}"
 
 
 def count_title(shown: int, total: int, noun: str) -> str:
     """A table's title: how many rows it shows, and of how many when that is a page (`noun`
     is the plural; one row takes the singular)."""
-    if total == 1:
-        noun = noun.removesuffix("s")
+    noun = noun_for(total, noun)
     return f"{shown} {noun}" if shown == total else f"{shown} of {total} {noun}"
 
 
@@ -236,9 +240,9 @@ def say_more(shown_to: int, total: int, fmt: OutputFormat, noun: str) -> None:
     json, so that their output stays clean)."""
     remaining = total - shown_to
     if remaining > 0:
-        noun = noun.removesuffix("s") if remaining == 1 else noun
         typer.echo(
-            f"{remaining} more {noun}: --offset {shown_to} shows the next page, --all every row.",
+            f"{remaining} more {noun_for(remaining, noun)}: --offset {shown_to} shows the next "
+            "page, --all every row.",
             err=fmt is not OutputFormat.TABLE,
         )
 

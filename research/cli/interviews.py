@@ -154,8 +154,8 @@ def import_(
     attached = len(report.transcripts_attached)
     respondents = len(report.respondents_created)
     typer.echo(
-        f"Imported {counted(attached, 'transcript')} ({counted(created, 'new interview')}, "
-        f"{counted(respondents, 'new respondent')})."
+        f"Imported {counted(attached, 'transcripts')} ({counted(created, 'new interviews')}, "
+        f"{counted(respondents, 'new respondents')})."
     )
     for file_name, interview_id in report.attached_to_existing.items():
         typer.echo(f"  {file_name}: transcript attached to the existing interview {interview_id}")
@@ -165,7 +165,7 @@ def import_(
     if report.incomplete:
         one = len(report.incomplete) == 1
         typer.echo(
-            f"{counted(len(report.incomplete), 'new interview')} "
+            f"{counted(len(report.incomplete), 'new interviews')} "
             f"{'is incomplete: it' if one else 'are incomplete: they'} can be read and coded, "
             "but stay out of analysis and quotation until described with "
             "`research interviews set ID --set NAME=VALUE` or `research interviews describe "
